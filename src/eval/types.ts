@@ -1,0 +1,90 @@
+/** The figures a compare run produces; the report writers read only these. */
+
+export interface RateWithInterval {
+  count: number;
+  /** count / denominator; 0 when the denominator is 0. */
+  rate: number;
+  /** Wilson 95% interval. */
+  lo: number;
+  hi: number;
+  /** The denominator (bad builds for shippedBad, good builds for blockedGood). */
+  of: number;
+}
+
+export interface Distribution {
+  /** How many values the figures summarise. */
+  n: number;
+  mean: number;
+  p50: number;
+  p90: number;
+}
+
+export interface PairResult {
+  scenario: string;
+  policy: string;
+  trials: number;
+  badBuilds: number;
+  goodBuilds: number;
+  shippedBad: RateWithInterval;
+  blockedGood: RateWithInterval;
+  timeToDetectMin: Distribution;
+  rollback: { attempts: number; successes: number; successRate: number };
+  impact: {
+    failedRequests: number;
+    slowRequests: number;
+    lostCheckouts: number;
+    lostRevenue: number;
+    failedRequestsPerBadBuild: number;
+    lostCheckoutsPerBadBuild: number;
+  };
+  escapeImpact: { failedRequests: number; lostCheckouts: number };
+  leadTimeMin: Distribution;
+  /** Good builds a day the policy lets through, if builds queued back to back (1440 / mean lead time of good builds). */
+  deploysPerDay: number;
+  dora: {
+    /** Shipped (reached 100%) builds that were bad: an incident or a rollback after 100%. */
+    changeFailureRate: number;
+    /** Fault onset to the old build serving again (minutes), over bad builds that were restored. */
+    timeToRestoreMin: Distribution;
+    /** Successful good deploys per day at the policy's lead time. */
+    deploymentFrequencyPerDay: number;
+  };
+  /** Histogram of time to detect (minutes) for the HTML chart: bucket upper edges and counts. */
+  ttdHistogram: { edges: number[]; counts: number[] };
+  friday: FridayTest | undefined;
+  outcomes: Record<string, number>;
+}
+
+/** The weekend page: is a bad build started Friday 16:00 still hurting two hours later? */
+export interface FridayTest {
+  trials: number;
+  friday: RateWithInterval;
+  tuesday: RateWithInterval;
+  /** Friday's chance is no higher than Tuesday morning's (McNemar, two-sided 5%, or equal). */
+  passes: boolean;
+  pValue: number;
+}
+
+export interface Comparison {
+  scenario: string;
+  a: string;
+  b: string;
+  metric: 'shippedBad' | 'blockedGood';
+  /** rate(a) − rate(b), paired over the same trials. */
+  diff: number;
+  /** Discordant pairs: a bad (shipped / blocked) and b not, and the reverse. */
+  aOnly: number;
+  bOnly: number;
+  pValue: number;
+}
+
+export interface Summary {
+  seed: number;
+  trialsPerPair: number;
+  /** Shard spec when the run was a slice ("i/n"), absent for a whole run. */
+  shard?: string;
+  scenarios: string[];
+  policies: string[];
+  results: PairResult[];
+  comparisons: Comparison[];
+}

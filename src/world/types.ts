@@ -1,0 +1,264 @@
+/**
+ * The world's vocabulary: the validated scenario (what the YAML becomes once defaults are
+ * filled in) and the views that faults, confounders and the pipeline read.
+ * Times are simulated minutes since Monday 00:00 UTC of the simulated week; durations are
+ * minutes. Rates are probabilities per request unless a name says otherwise.
+ */
+
+export type Minutes = number;
+
+export const METRIC_NAMES = [
+  'error_rate',
+  'latency_p50',
+  'latency_p90',
+  'latency_p99',
+  'slow_rate',
+  'memory',
+  'connections',
+  'crash_count',
+  'conversion_rate',
+  'requests',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface RegionConfig {
+  name: string;
+  /** Share of fleet traffic this region serves; shares sum to 1. */
+  trafficShare: number;
+  hosts: number;
+  /** Local time = UTC + offset (hours); drives the diurnal peak and deploy windows. */
+  utcOffsetHours: number;
+}
+
+export interface TrafficConfig {
+  /** Fleet-wide requests per minute at the weekday daily peak. */
+  peakRequestsPerMin: number;
+  /** Depth of the daily cycle: load/peak = 1 − a + a·cos(2π(h − peakHour)/24); trough = 1 − 2a. */
+  diurnalAmplitude: number;
+  /** Local hour (0–24) of the daily peak. */
+  peakHourLocal: number;
+  /** Traffic multiplier on Saturday and Sunday (local). */
+  weekendFactor: number;
+  /** A recorded traffic shape that replaces the analytic one (issue: real-world inputs). */
+  trace?: TraceConfig;
+}
+
+export interface TraceConfig {
+  /** CSV file of `timestamp,value` rows (resolved relative to the scenario file). */
+  file: string;
+  /** Minutes between trace rows when the timestamps are not used. */
+  stepMinutes?: Minutes;
+}
+
+export interface ServiceConfig {
+  /** Probability a request fails on the old version. */
+  errorRate: number;
+  /** Request latency on the old version: lognormal with this median and log-sd. */
+  latency: { medianMs: number; sigma: number; sloMs: number };
+  memory: { baseMB: number; limitMB: number };
+  /** In-flight connections per host follow Little's law: requests/s × holdMs/1000. */
+  connections: { poolSize: number; holdMs: number };
+  business: {
+    requestsPerSession: number;
+    /** Checkouts per session at the daily mean. */
+    conversionRate: number;
+    /** Relative daily swing of conversion (peaks with traffic). */
+    conversionAmplitude: number;
+    checkoutValue: number;
+  };
+  /** Process restarts per host-hour with no fault (deploys excluded). */
+  crashesPerHostHour: number;
+}
+
+export interface NoiseConfig {
+  /** Log-sd of each host's fixed error-rate multiplier (some hosts are just worse). */
+  hostErrorSd: number;
+  /** Log-sd of a per-interval, per-group error-rate multiplier (overdispersion beyond binomial). */
+  intervalErrorSd: number;
+  /** Log-sd of a per-interval, per-group latency multiplier. */
+  intervalLatencySd: number;
+  /** Log-sd of a per-interval conversion multiplier. */
+  intervalConversionSd: number;
+}
+
+export interface StagingConfig {
+  hosts: number;
+  /** Synthetic requests per minute across staging; faults gated on load do not show. */
+  requestsPerMin: number;
+  /** Rows in staging's tables; data-scale regressions do not show at small sizes. */
+  dataRows: number;
+}
+
+export interface ScheduleConfig {
+  /** Local days and hours (in `region`'s time) when builds are started. */
+  days: Weekday[];
+  fromHour: number;
+  toHour: number;
+  region: string;
+}
+
+/** The impact bar: a build whose true full-fleet effect crosses any of these is bad. */
+export interface ImpactBar {
+  errorRatePp: number;
+  p99Ratio: number;
+  conversionDropPct: number;
+  /** Whether an out-of-memory restart or pool exhaustion within the horizon makes a build bad. */
+  resourceExhaustion: boolean;
+}
+
+/** A number, or a range a trial draws uniformly from (log-uniformly when `log`). */
+export type ParamRange = number | { min: number; max: number; log?: boolean };
+
+export interface FaultSpec {
+  kind: string;
+  /** Parameters as written; numbers may be ranges, resolved per trial. */
+  params: Record<string, unknown>;
+}
+
+export interface BadBuildTemplate {
+  name: string;
+  weight: number;
+  faults: FaultSpec[];
+}
+
+export interface BuildMix {
+  /** Probability a build carries one of the `bad` templates. */
+  badShare: number;
+  bad: BadBuildTemplate[];
+  /** Benign effects every build has (e.g. cold-cache warm-up). */
+  benign: FaultSpec[];
+}
+
+export interface ConfounderSpec {
+  kind: string;
+  /** Expected occurrences per day. */
+  ratePerDay: number;
+  params: Record<string, unknown>;
+}
+
+export interface DeployConfig {
+  /** Minutes to deploy one batch of hosts (drain, install, start, health check). */
+  minutesPerBatch: Minutes;
+}
+
+export interface ScenarioConfig {
+  name: string;
+  description: string;
+  fleet: { regions: RegionConfig[] };
+  traffic: TrafficConfig;
+  service: ServiceConfig;
+  noise: NoiseConfig;
+  staging: StagingConfig;
+  /** Rows in production's tables. */
+  dataRows: number;
+  deploy: DeployConfig;
+  schedule: ScheduleConfig;
+  builds: BuildMix;
+  confounders: ConfounderSpec[];
+  impactBar: ImpactBar;
+  /** How long after the watch window ends (or 100%) the trial keeps counting impact. */
+  horizon: Minutes;
+  /** Granularity of metric data points. */
+  metricInterval: Minutes;
+  /** Where relative paths in the file resolve from (set by the loader). */
+  baseDir: string;
+}
+
+/** A region as the running world knows it. */
+export interface RegionRuntime extends RegionConfig {
+  index: number;
+  /** Index of this region's first host in the fleet-wide host arrays. */
+  firstHost: number;
+}
+
+export type Environment = 'production' | 'staging';
+
+/** A set of hosts that run the same version since the same moment: they behave alike. */
+export interface CohortView {
+  readonly id: number;
+  readonly environment: Environment;
+  readonly region: RegionRuntime;
+  readonly hosts: number;
+  readonly isNew: boolean;
+  /** When this cohort started running the new build (−Infinity for the old version). */
+  readonly deployedAt: Minutes;
+  /** Last process start: a deploy or a restart. Memory and pools reset here. */
+  readonly lastRestartAt: Minutes;
+}
+
+/** Read-only facts about load and data that faults need, answered in closed form. */
+export interface WorldView {
+  readonly service: ServiceConfig;
+  /** Load in a region as a share of the weekday daily peak (1 = peak). */
+  loadShare(environment: Environment, region: RegionRuntime, t: Minutes): number;
+  /** Requests per minute one host receives at time t. */
+  perHostRate(environment: Environment, region: RegionRuntime, t: Minutes): number;
+  /** Requests one host receives over [a, b] (the exact integral of perHostRate). */
+  perHostRequests(environment: Environment, region: RegionRuntime, a: Minutes, b: Minutes): number;
+  /** The time at which one host has received `count` requests since `from` (Infinity if never before `limit`). */
+  timeAfterRequests(environment: Environment, region: RegionRuntime, from: Minutes, count: number, limit: Minutes): Minutes;
+  /** The first time ≥ from at which loadShare ≥ share, or Infinity if not before `limit`. */
+  nextTimeLoadAtLeast(environment: Environment, region: RegionRuntime, from: Minutes, share: number, limit: Minutes): Minutes;
+  dataRows(environment: Environment): number;
+}
+
+/**
+ * The per-cohort modifiers that faults and confounders add to, starting from identity.
+ * The world turns them into metric distributions.
+ */
+export interface EffectAccumulator {
+  /** Absolute probability added to the request failure rate. */
+  errorAdd: number;
+  /** Multiplier of the baseline failure rate. */
+  errorMul: number;
+  /** Multiplier of the whole latency distribution (median shift). */
+  latencyMul: number;
+  /** Share of requests slowed by `slowMul` (a tail regression: a lognormal mixture). */
+  slowShare: number;
+  slowMul: number;
+  /** Multiplier of checkout conversion. */
+  conversionMul: number;
+  /** Extra process crashes per host-hour (crash loops). */
+  crashesPerHostHour: number;
+  /** Extra resident memory per host (MB). */
+  memoryMB: number;
+  /** Extra connections held per host (leaked). */
+  connections: number;
+}
+
+export function identityEffect(): EffectAccumulator {
+  return {
+    errorAdd: 0,
+    errorMul: 1,
+    latencyMul: 1,
+    slowShare: 0,
+    slowMul: 1,
+    conversionMul: 1,
+    crashesPerHostHour: 0,
+    memoryMB: 0,
+    connections: 0,
+  };
+}
+
+/** A data point: the metric over one metric interval for one group of hosts. */
+export interface MetricPoint {
+  /** End of the interval. */
+  t: Minutes;
+  /** The metric's value; NaN when the data is missing. */
+  value: number;
+  /** Sample size behind the value: requests (error rate, latency), sessions (conversion), hosts (memory). */
+  n: number;
+  /** Event count for rate metrics (errors, checkouts); 0 otherwise. */
+  events: number;
+}
+
+/** The full-fleet effect of a build, in the units of the impact bar. */
+export interface TrueEffect {
+  errorRatePp: number;
+  p99Ratio: number;
+  conversionDropPct: number;
+  resourceExhaustion: boolean;
+}
