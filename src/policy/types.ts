@@ -86,7 +86,8 @@ export interface StageConfig {
   bake: Minutes;
   checks: CheckConfig[];
   approval: Approval;
-  deployWindow: DeployWindow | undefined;
+  /** The stage may start only inside one of these windows (empty: any time). */
+  deployWindows: DeployWindow[];
 }
 
 export interface PolicyConfig {

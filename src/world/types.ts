@@ -134,8 +134,11 @@ export interface BuildMix {
 
 export interface ConfounderSpec {
   kind: string;
-  /** Expected occurrences per day. */
+  /** Expected occurrences per day, at random times (Poisson) over the trial. */
   ratePerDay: number;
+  /** One more occurrence pinned relative to the deploy start, with a probability. */
+  pinned: { probability: number; at: ParamRange } | undefined;
+  /** Parameters as written; numbers may be ranges, resolved per occurrence. */
   params: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
 import type { ConfounderModel } from './types.js';
 
 /** Every confounder family by kind. */
-export const CONFOUNDERS: Readonly<Record<string, ConfounderModel<never>>> = {};
+export const CONFOUNDERS: Readonly<Record<string, ConfounderModel>> = {};
