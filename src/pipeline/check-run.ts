@@ -1,0 +1,96 @@
+import type { CheckConfig } from '../policy/types.js';
+import type { Verdict } from '../judges/types.js';
+
+/** The phase of a check run, as Argo Rollouts names an AnalysisRun's metric phases. */
+export type RunPhase = 'running' | 'successful' | 'inconclusive' | 'error' | 'failed';
+
+/**
+ * Counts measurements and decides a check run's phase with Argo Rollouts' semantics
+ * (failureLimit, inconclusiveLimit, consecutiveErrorLimit, consecutiveSuccessLimit, count),
+ * or with Flagger's when `failedChecksThreshold` is set (failures accumulate, passes never
+ * reset them, and the run fails once they reach the threshold). Pure: no time, no I/O, so the
+ * executor and the backtester share it.
+ */
+export class CheckRunCounter {
+  measured = 0;
+  failed = 0;
+  inconclusive = 0;
+  errors = 0;
+  consecutiveErrors = 0;
+  consecutiveSuccesses = 0;
+  lastVerdict: Verdict | undefined = undefined;
+  phase: RunPhase = 'running';
+
+  constructor(private readonly check: Pick<CheckConfig, 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit' | 'count' | 'failedChecksThreshold'>) {}
+
+  /** Records one measurement and returns the run's phase after it. */
+  record(verdict: Verdict): RunPhase {
+    if (this.phase !== 'running') return this.phase;
+    this.lastVerdict = verdict;
+    switch (verdict) {
+      case 'pass':
+        this.measured++;
+        this.consecutiveErrors = 0;
+        this.consecutiveSuccesses++;
+        break;
+      case 'fail':
+        this.measured++;
+        this.failed++;
+        this.consecutiveErrors = 0;
+        this.consecutiveSuccesses = 0;
+        break;
+      case 'inconclusive':
+        this.measured++;
+        this.inconclusive++;
+        this.consecutiveErrors = 0;
+        this.consecutiveSuccesses = 0;
+        break;
+      case 'error':
+        // Argo: errors do not count toward `count`.
+        this.errors++;
+        this.consecutiveErrors++;
+        this.consecutiveSuccesses = 0;
+        break;
+      default: {
+        const never: never = verdict;
+        throw new Error(`unknown verdict ${String(never)}`);
+      }
+    }
+    this.phase = this.decide();
+    return this.phase;
+  }
+
+  /** Flagger holds the traffic weight for an interval after a failed check. */
+  holdsPromotion(): boolean {
+    return this.check.failedChecksThreshold !== undefined && this.lastVerdict === 'fail';
+  }
+
+  /** The phase when the run is stopped from outside (its stage ended) while still running. */
+  finish(): RunPhase {
+    if (this.phase === 'running') this.phase = this.terminal();
+    return this.phase;
+  }
+
+  private decide(): RunPhase {
+    const c = this.check;
+    if (c.failedChecksThreshold !== undefined) {
+      if (this.failed >= c.failedChecksThreshold) return 'failed';
+    } else if (c.failureLimit >= 0 && this.failed > c.failureLimit) {
+      return 'failed';
+    }
+    if (this.consecutiveErrors > c.consecutiveErrorLimit) return 'error';
+    if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
+    if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit) return 'successful';
+    if (c.count !== undefined && this.measured >= c.count) return this.terminal();
+    return 'running';
+  }
+
+  private terminal(): RunPhase {
+    const c = this.check;
+    if (c.failedChecksThreshold !== undefined ? this.failed >= c.failedChecksThreshold : c.failureLimit >= 0 && this.failed > c.failureLimit) {
+      return 'failed';
+    }
+    if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
+    return 'successful';
+  }
+}

@@ -1,0 +1,718 @@
+import { Simulator } from '../engine/index.js';
+import type { ScheduledEvent } from '../engine/index.js';
+import { JUDGES } from '../judges/index.js';
+import type { Judge, JudgeModel, JudgeResult, MetricData, Verdict } from '../judges/types.js';
+import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
+import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
+import { inWindows, nextWindowStart } from '../world/calendar.js';
+import { combineEffects, crossesBar, drawBuild, drawConfounders, drawStart } from '../world/trial-setup.js';
+import type { MetricName, MetricPoint, Minutes, ScenarioConfig } from '../world/types.js';
+import { World, type Cohort, type WorldEvent } from '../world/world.js';
+import { GatesimError } from '../errors.js';
+import { CheckRunCounter } from './check-run.js';
+import { cumulativeTargets, windowRegion } from './targets.js';
+import type { FinalState, Impact, TimelineEntry, TrialOutcome } from './types.js';
+
+type PipelineEvent =
+  | { kind: 'world'; event: WorldEvent }
+  | { kind: 'begin-stage'; stage: number }
+  | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
+  | { kind: 'measure'; run: number }
+  | { kind: 'bake-done'; stage: number }
+  | { kind: 'approved'; stage: number }
+  | { kind: 'resumed'; stage: number }
+  | { kind: 'watch-done' }
+  | { kind: 'rollback-batch'; last: boolean; counts: number[] }
+  | { kind: 'probe' }
+  | { kind: 'end' };
+
+export interface TrialOptions {
+  scenario: ScenarioConfig;
+  policy: PolicyConfig;
+  seed: number;
+  trial: number;
+  /** Record every decision with its inputs (for `explain`); off for bulk runs. */
+  timeline?: boolean;
+  /** Record the metric points each check saw (for the explain chart). */
+  series?: boolean;
+  /** Start at this time instead of the drawn one (the Friday test). */
+  startAt?: Minutes;
+}
+
+/** A metric point a check saw, for charts. */
+export interface SeenPoint {
+  check: string;
+  metric: MetricName;
+  role: 'canary' | 'baseline';
+  t: Minutes;
+  value: number;
+}
+
+export interface TrialResult {
+  outcome: TrialOutcome;
+  series: SeenPoint[];
+}
+
+interface CheckRun {
+  id: number;
+  check: CheckConfig;
+  /** Stage index, or −1 for the watch. */
+  stage: number;
+  model: JudgeModel;
+  judge: Judge;
+  metrics: MetricName[];
+  counter: CheckRunCounter;
+  startedAt: Minutes;
+  lastAt: Minutes;
+  handle: ScheduledEvent<PipelineEvent> | undefined;
+  active: boolean;
+}
+
+/** Longest a trial may run before it is called stalled (a rollout paused for good). */
+const MAX_TRIAL = 14 * 1440;
+/** Argo retries a measurement that errored after 10 seconds. */
+const ERROR_RETRY = 10 / 60;
+
+/** Runs one policy against one trial of a scenario and returns what happened. */
+export function runTrial(options: TrialOptions): TrialResult {
+  return new TrialRun(options).run();
+}
+
+class TrialRun {
+  private readonly scenario: ScenarioConfig;
+  private readonly policy: PolicyConfig;
+  private readonly streams: TrialStreams;
+  private readonly sim: Simulator<PipelineEvent>;
+  private readonly world: World;
+  private readonly startAt: Minutes;
+  private readonly endLimit: Minutes;
+  private readonly targets: number[][];
+  private readonly bad: boolean;
+  private readonly outcome: TrialOutcome;
+  private readonly timeline: TimelineEntry[] | undefined;
+  private readonly series: SeenPoint[] = [];
+  private readonly recordSeries: boolean;
+  private readonly runs: CheckRun[] = [];
+  private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
+  private readonly stageCohorts: Cohort[][] = [];
+  private stageBakeDone: boolean[] = [];
+  private stagePaused: boolean[] = [];
+  private stageDeployed: boolean[] = [];
+  private stageDone: boolean[] = [];
+  private currentStage = -1;
+  private inWatch = false;
+  private finished = false;
+  private productionTouched = false;
+
+  constructor(options: TrialOptions) {
+    this.scenario = options.scenario;
+    this.policy = options.policy;
+    this.streams = new TrialStreams(options.seed, options.trial);
+    const build = drawBuild(this.scenario, this.streams);
+    this.timeline = options.timeline === true ? [] : undefined;
+    this.recordSeries = options.series === true;
+
+    // The start and the confounders need the regions; a provisional world gives them.
+    const regions = this.scenario.fleet.regions.map((r, index, all) => ({
+      ...r,
+      index,
+      firstHost: all.slice(0, index).reduce((s, x) => s + x.hosts, 0),
+    }));
+    this.startAt = options.startAt ?? drawStart(this.scenario, regions, this.streams);
+    this.endLimit = this.startAt + MAX_TRIAL + this.scenario.horizon + 1;
+    const confounders = drawConfounders(this.scenario, regions, this.streams, this.startAt);
+    this.sim = new Simulator<PipelineEvent>(this.startAt);
+    const sim = this.sim;
+    this.world = new World({
+      scenario: this.scenario,
+      streams: this.streams,
+      faults: build.faults,
+      confounders,
+      endLimit: this.endLimit,
+      scheduler: {
+        at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'world', event }),
+        cancel: (h) => sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
+      },
+    });
+    this.world.advanceImpact(this.startAt);
+    const effect = combineEffects(build.faults, this.world, this.startAt, this.startAt + this.scenario.horizon);
+    this.bad = build.bad && crossesBar(effect, this.scenario.impactBar);
+    this.targets = cumulativeTargets(
+      this.policy.stages.map((s) => s.target),
+      this.world.regions,
+    );
+    this.outcome = {
+      seed: options.seed,
+      trial: options.trial,
+      scenario: this.scenario.name,
+      policy: this.policy.name,
+      build: {
+        bad: this.bad,
+        template: build.template,
+        faultKinds: build.faults.filter((f) => !f.benign).map((f) => f.kind),
+        effect,
+        rollbackBreaking: build.faults.some((f) => f.rollback !== undefined),
+      },
+      startAt: this.startAt,
+      final: 'stalled',
+      stageReached: 'ci',
+      detectedBy: undefined,
+      onsetAt: undefined,
+      decidedAt: undefined,
+      shippedAt: undefined,
+      restoredAt: undefined,
+      rollbackAttempted: false,
+      rollbackSucceeded: false,
+      impact: zeroImpact(),
+      escapeImpact: zeroImpact(),
+      hurtingAfter2h: false,
+      endAt: 0,
+      timeline: this.timeline,
+    };
+    this.buildFaults = build.faults;
+  }
+
+  private readonly buildFaults: TrialRunFaults;
+
+  run(): TrialResult {
+    this.note('ci', 'build ' + (this.outcome.build.faultKinds.length > 0 ? `carries ${this.outcome.build.faultKinds.join(', ')}` : 'has no fault'));
+    if (this.ciCatches()) return this.result();
+    let t = this.startAt;
+    const drill = this.policy.rollbackDrill;
+    if (drill !== undefined) {
+      this.outcome.stageReached = 'drill';
+      const hit = this.streams.get('drill').next() < drill.detectProbability;
+      t += drill.duration;
+      const breaking = this.buildFaults.some((f) => f.rollback !== undefined && (f.rollback.fails || f.rollback.errorAdd > 0));
+      if (breaking && hit) {
+        this.sim.run(() => undefined, t);
+        this.note('drill', 'rollback drill in staging failed: the build cannot be rolled back cleanly');
+        this.block('drill');
+        return this.result();
+      }
+      this.note('drill', `rollback drill passed (${drill.duration} min)`);
+    }
+    this.schedule(t, { kind: 'begin-stage', stage: 0 });
+    this.sim.at(this.startAt + 120, { kind: 'probe' });
+    this.sim.run((e, now) => this.dispatch(e, now));
+    if (!this.finished) this.finish('stalled', this.sim.now);
+    return this.result();
+  }
+
+  // ---- pre-deploy ----------------------------------------------------------------
+
+  private ciCatches(): boolean {
+    const rng = this.streams.get('ci');
+    let caught = false;
+    // Draw one number per fault whatever happens, so the stream stays aligned across policies.
+    for (const f of this.buildFaults) {
+      const u = rng.next();
+      if (f.benign) continue;
+      const p = this.policy.ciTests[f.ciKind] ?? 0;
+      if (u < p) caught = true;
+    }
+    if (caught) {
+      this.note('ci', 'the test suite caught the fault');
+      this.block('ci');
+    }
+    return caught;
+  }
+
+  private block(by: string): void {
+    this.outcome.detectedBy = by;
+    this.outcome.decidedAt = this.sim.now - this.startAt;
+    this.outcome.final = 'blocked';
+    this.outcome.endAt = this.sim.now - this.startAt;
+    this.finished = true;
+  }
+
+  // ---- dispatch --------------------------------------------------------------------
+
+  private dispatch(e: PipelineEvent, now: Minutes): void {
+    switch (e.kind) {
+      case 'world':
+        this.world.handle(e.event, now);
+        if (this.timeline !== undefined) this.note('restart', `hosts restarted (cohort ${e.event.cohort})`);
+        return;
+      case 'begin-stage':
+        return this.beginStage(e.stage, now);
+      case 'deploy-batch':
+        return this.deployBatch(e.stage, e.counts, e.last, now);
+      case 'measure':
+        return this.measure(this.runs[e.run]!, now);
+      case 'bake-done':
+        this.stageBakeDone[e.stage] = true;
+        return this.tryCompleteStage(e.stage, now);
+      case 'approved':
+        this.note('approval', 'a person approved the promotion', e.stage);
+        return this.promote(e.stage, now);
+      case 'resumed':
+        this.stagePaused[e.stage] = false;
+        this.note('pause', 'a person resumed the paused rollout', e.stage);
+        return this.tryCompleteStage(e.stage, now);
+      case 'watch-done':
+        for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
+        this.note('end', 'post-deploy watch passed');
+        this.outcome.stageReached = 'done';
+        return this.finish('shipped', now);
+      case 'rollback-batch':
+        return this.rollbackBatch(e.counts, e.last, now);
+      case 'probe':
+        this.outcome.hurtingAfter2h = this.world.isHurting(now);
+        return;
+      case 'end':
+        this.sim.stop();
+        return;
+      default: {
+        const never: never = e;
+        throw new Error(`unknown event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  // ---- stages ----------------------------------------------------------------------
+
+  private beginStage(i: number, now: Minutes): void {
+    const stage = this.policy.stages[i]!;
+    this.currentStage = i;
+    this.outcome.stageReached = stage.name;
+    const region = windowRegion(stage.target, this.world.regions);
+    const offset = region?.utcOffsetHours ?? 0;
+    if (!inWindows(now, stage.deployWindows, offset)) {
+      const open = nextWindowStart(now, stage.deployWindows, offset);
+      if (open === Infinity || open > this.endLimit) return;
+      this.note('window-wait', `outside the deploy window; waiting ${Math.round(open - now)} min`, i);
+      this.schedule(open, { kind: 'begin-stage', stage: i });
+      return;
+    }
+    this.note('stage-start', `stage ${stage.name} begins`, i);
+    this.stageCohorts[i] = [];
+    const perBatch = this.scenario.deploy.minutesPerBatch;
+    if (stage.target.kind === 'staging') {
+      const hosts = this.scenario.staging.hosts - this.world.stagingNewHosts();
+      this.schedule(now + perBatch, { kind: 'deploy-batch', stage: i, last: true, counts: [hosts] });
+      return;
+    }
+    const want = this.targets[i]!;
+    const add = want.map((w, r) => Math.max(0, w - this.world.newHosts(r)));
+    const batches = splitBatches(add, this.policy.maxBatchShare);
+    if (batches.length === 0) {
+      this.stageDeployedNow(i, now);
+      return;
+    }
+    batches.forEach((counts, k) => {
+      this.schedule(now + (k + 1) * perBatch, { kind: 'deploy-batch', stage: i, last: k === batches.length - 1, counts });
+    });
+  }
+
+  private deployBatch(i: number, counts: number[], last: boolean, now: Minutes): void {
+    const stage = this.policy.stages[i]!;
+    if (stage.target.kind === 'staging') {
+      const c = this.world.deploy('staging', 0, counts[0] ?? 0, now);
+      if (c !== undefined) this.stageCohorts[i]!.push(c);
+    } else {
+      counts.forEach((n, r) => {
+        const c = this.world.deploy('production', r, n, now);
+        if (c !== undefined) {
+          this.stageCohorts[i]!.push(c);
+          this.productionTouched = true;
+        }
+      });
+    }
+    if (last) this.stageDeployedNow(i, now);
+  }
+
+  private stageDeployedNow(i: number, now: Minutes): void {
+    const stage = this.policy.stages[i]!;
+    this.stageDeployed[i] = true;
+    this.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
+    for (const check of stage.checks) this.startRun(check, i, now);
+    this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
+  }
+
+  private tryCompleteStage(i: number, now: Minutes): void {
+    if (this.finished || this.stageDone[i] || !this.stageBakeDone[i] || this.stagePaused[i]) return;
+    const mine = this.runs.filter((r) => r.stage === i && !r.check.background && !r.check.dryRun);
+    for (const r of mine) {
+      if (!r.active) continue;
+      // Runs with a count block promotion until done; a Flagger check that just failed holds the weight.
+      if (r.check.count !== undefined || r.counter.holdsPromotion()) return;
+    }
+    for (const r of mine) {
+      if (r.active) {
+        r.counter.finish();
+        this.stopRun(r);
+      }
+    }
+    if (mine.some((r) => r.counter.phase === 'failed' || r.counter.phase === 'error')) {
+      const r = mine.find((x) => x.counter.phase === 'failed' || x.counter.phase === 'error')!;
+      return this.rollback(r.check.name, now);
+    }
+    if (mine.some((r) => r.counter.phase === 'inconclusive') && !this.resolvedInconclusive[i]) {
+      this.resolvedInconclusive[i] = true;
+      const r = mine.find((x) => x.counter.phase === 'inconclusive')!;
+      if (this.handleInconclusive(r, i, now)) return;
+    }
+    this.stageDone[i] = true;
+    const stage = this.policy.stages[i]!;
+    if (stage.approval.kind === 'manual') {
+      const delay = drawDelay(stage.approval.delay, this.streams.get(`approval:${i}`));
+      this.note('approval', `waiting for a person to approve (${Math.round(delay)} min)`, i);
+      this.schedule(now + delay, { kind: 'approved', stage: i });
+      return;
+    }
+    this.promote(i, now);
+  }
+
+  private readonly resolvedInconclusive: boolean[] = [];
+
+  /** Returns true when the pipeline must wait (paused) or stop (aborted). */
+  private handleInconclusive(r: CheckRun, stage: number, now: Minutes): boolean {
+    switch (this.policy.onInconclusive) {
+      case 'abort':
+        this.rollback(r.check.name, now);
+        return true;
+      case 'pause': {
+        if (stage < 0) return false;
+        const delay = drawDelay(this.policy.manualResume, this.streams.get(`resume:${stage}`));
+        this.stagePaused[stage] = true;
+        this.note('pause', `check ${r.check.name} inconclusive: rollout paused for a person (${Math.round(delay)} min)`, stage);
+        this.schedule(now + delay, { kind: 'resumed', stage });
+        return true;
+      }
+      case 'continue':
+        return false;
+      default: {
+        const never: never = this.policy.onInconclusive;
+        throw new Error(`unknown onInconclusive ${String(never)}`);
+      }
+    }
+  }
+
+  private promote(i: number, now: Minutes): void {
+    if (this.finished) return;
+    for (const r of this.runs) if (r.stage === i && !r.check.background) this.stopRun(r);
+    this.note('promote', `promoted past ${this.policy.stages[i]!.name}`, i);
+    if (i + 1 < this.policy.stages.length) {
+      this.beginStage(i + 1, now);
+      return;
+    }
+    this.ship(now);
+  }
+
+  private ship(now: Minutes): void {
+    this.world.advanceImpact(now);
+    this.world.escapeFrom = now;
+    this.outcome.shippedAt = now - this.startAt;
+    for (const r of this.runs) this.stopRun(r);
+    this.note('shipped', 'every production host runs the new build');
+    const watch = this.policy.watch;
+    if (watch === undefined) {
+      this.outcome.stageReached = 'done';
+      this.finish('shipped', now);
+      return;
+    }
+    this.inWatch = true;
+    this.outcome.stageReached = 'watch';
+    this.note('watch-start', `post-deploy watch for ${watch.duration} min`);
+    for (const check of watch.checks) this.startRun(check, -1, now);
+    this.schedule(now + watch.duration, { kind: 'watch-done' });
+  }
+
+  // ---- checks ----------------------------------------------------------------------
+
+  private startRun(check: CheckConfig, stage: number, now: Minutes): void {
+    const model = JUDGES[check.judge.kind];
+    if (model === undefined) throw new GatesimError('unknown-judge', `unknown judge "${check.judge.kind}" in check ${check.name}`);
+    const params = model.params.parse(check.judge.params);
+    const run: CheckRun = {
+      id: this.runs.length,
+      check,
+      stage,
+      model,
+      judge: model.create(params),
+      metrics: model.metrics(params, check.metric),
+      counter: new CheckRunCounter(check),
+      startedAt: now,
+      lastAt: now + check.initialDelay,
+      handle: undefined,
+      active: true,
+    };
+    this.runs.push(run);
+    run.handle = this.schedule(now + check.initialDelay + check.interval, { kind: 'measure', run: run.id });
+  }
+
+  private stopRun(r: CheckRun): void {
+    if (!r.active) return;
+    r.active = false;
+    if (r.handle !== undefined) this.cancel(r.handle);
+    r.handle = undefined;
+  }
+
+  private measure(r: CheckRun, now: Minutes): void {
+    r.handle = undefined;
+    if (!r.active || this.finished) return;
+    const result = this.evaluate(r, now);
+    r.lastAt = now;
+    if (this.timeline !== undefined) {
+      this.timeline.push({
+        t: now - this.startAt,
+        kind: 'measurement',
+        ...(r.stage >= 0 ? { stage: this.policy.stages[r.stage]!.name } : { stage: 'watch' }),
+        check: r.check.name,
+        verdict: result.verdict,
+        message: (r.check.dryRun ? '[dry run] ' : '') + result.reason,
+        figures: result.figures,
+      });
+    }
+    const phase = r.counter.record(result.verdict);
+    if (r.check.dryRun) {
+      if (phase !== 'running') r.active = false;
+      else r.handle = this.schedule(now + r.check.interval, { kind: 'measure', run: r.id });
+      return;
+    }
+    switch (phase) {
+      case 'failed':
+      case 'error':
+        r.active = false;
+        this.note('check-done', `check ${r.check.name} ${phase}: rolling back`, r.stage);
+        this.rollback(r.check.name, now);
+        return;
+      case 'inconclusive':
+        r.active = false;
+        if (r.stage >= 0) {
+          this.resolvedInconclusive[r.stage] = true;
+          if (this.handleInconclusive(r, r.stage, now)) return;
+          this.tryCompleteStage(r.stage, now);
+        } else if (this.policy.onInconclusive === 'abort') {
+          this.rollback(r.check.name, now);
+        }
+        return;
+      case 'successful':
+        r.active = false;
+        if (r.stage >= 0) this.tryCompleteStage(r.stage, now);
+        return;
+      case 'running': {
+        const next = result.verdict === 'error' ? ERROR_RETRY : r.check.interval;
+        r.handle = this.schedule(now + next, { kind: 'measure', run: r.id });
+        if (r.stage >= 0 && this.stageBakeDone[r.stage]) this.tryCompleteStage(r.stage, now);
+        return;
+      }
+      default: {
+        const never: never = phase;
+        throw new Error(`unknown phase ${String(never)}`);
+      }
+    }
+  }
+
+  /** Gathers the data a check's judge needs and asks it; missing data and small samples are handled here. */
+  private evaluate(r: CheckRun, now: Minutes): JudgeResult {
+    const check = r.check;
+    const step = this.scenario.metricInterval;
+    const windowStart =
+      (check.window === 'interval' ? r.lastAt : check.window === 'cumulative' ? r.startedAt + check.initialDelay : now - check.window);
+    const ends: Minutes[] = [];
+    const firstK = Math.floor(windowStart / step + 1e-9) + 1;
+    for (let k = firstK; k * step <= now + 1e-9; k++) ends.push(k * step);
+    if (ends.length === 0) ends.push(Math.floor(now / step + 1e-9) * step);
+
+    const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
+    const canary = this.canaryGroup(check, r.stage, staging);
+    const wantsBaseline = check.compare === 'baseline' || r.model.needs.baseline === 'required';
+    const baseline = wantsBaseline ? this.baselineGroup(check, canary, staging) : undefined;
+    const canaryKey = groupKey('c', canary);
+    const baselineKey = baseline === undefined ? '' : groupKey('b', baseline);
+    const data: Partial<Record<MetricName, MetricData>> = {};
+    for (const metric of r.metrics) {
+      const c = ends.map((e) => this.world.observe(metric, canaryKey, canary, e, now));
+      const d: MetricData = { canary: c };
+      if (baseline !== undefined) d.baseline = ends.map((e) => this.world.observe(metric, baselineKey, baseline, e, now));
+      if (r.model.needs.seasonal) d.seasonal = ends.map((e) => this.world.observeLastWeek(metric, canaryKey, canary, e));
+      if (r.model.needs.before) {
+        const span = Math.max(60, ends.length * step);
+        const before: MetricPoint[] = [];
+        for (let e = Math.floor((this.startAt - span) / step) * step + step; e <= this.startAt; e += step) {
+          before.push(this.world.observeAsOld(metric, canaryKey, canary, e, e));
+        }
+        d.before = before;
+      }
+      data[metric] = d;
+      if (this.recordSeries) {
+        for (const p of c) this.series.push({ check: check.name, metric, role: 'canary', t: p.t, value: p.value });
+        for (const p of d.baseline ?? []) this.series.push({ check: check.name, metric, role: 'baseline', t: p.t, value: p.value });
+      }
+    }
+    const main = data[check.metric] ?? data[r.metrics[0]!];
+    const valid = (ps: readonly MetricPoint[] | undefined): MetricPoint[] => (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
+    const canaryValid = valid(main?.canary);
+    const baselineMissing = wantsBaseline && valid(main?.baseline).length === 0;
+    if (canaryValid.length === 0 || baselineMissing) {
+      return {
+        verdict: missingVerdict(check.onMissingData),
+        reason: `no data for ${canaryValid.length === 0 ? 'the new hosts' : 'the baseline'} (onMissingData: ${check.onMissingData})`,
+        figures: {},
+      };
+    }
+    const sample = canaryValid.reduce((s, p) => s + p.n, 0);
+    if (sample < check.minSample) {
+      return { verdict: 'inconclusive', reason: `sample ${sample} below minSample ${check.minSample}`, figures: { sample } };
+    }
+    return r.judge.evaluate({ metric: check.metric, data });
+  }
+
+  private canaryGroup(check: CheckConfig, stage: number, staging: boolean): Cohort[] {
+    if (staging) return this.world.select((c) => c.environment === 'staging' && c.isNew);
+    switch (check.scope) {
+      case 'new':
+        return this.world.select((c) => c.environment === 'production' && c.isNew);
+      case 'stage':
+        return stage >= 0 ? (this.stageCohorts[stage] ?? []).filter((c) => c.hosts > 0) : this.world.select((c) => c.environment === 'production' && c.isNew);
+      case 'all':
+        return this.world.select((c) => c.environment === 'production');
+      default: {
+        const never: never = check.scope;
+        throw new Error(`unknown scope ${String(never)}`);
+      }
+    }
+  }
+
+  private baselineGroup(check: CheckConfig, canary: readonly Cohort[], staging: boolean): Cohort[] {
+    if (staging) return this.world.select((c) => c.environment === 'staging' && !c.isNew);
+    const regions = new Set(canary.map((c) => c.region.index));
+    return this.world.select(
+      (c) =>
+        c.environment === 'production' &&
+        !c.isNew &&
+        c.revertedAt === undefined &&
+        (check.baselineScope === 'fleet' || regions.has(c.region.index)),
+    );
+  }
+
+  // ---- rollback and the end --------------------------------------------------------
+
+  private rollback(by: string, now: Minutes): void {
+    if (this.finished || this.outcome.decidedAt !== undefined) return;
+    this.outcome.detectedBy = by;
+    this.outcome.decidedAt = now - this.startAt;
+    for (const r of this.runs) this.stopRun(r);
+    for (const h of [...this.pending]) this.cancel(h);
+    const newHosts = this.world.regions.map((r) => this.world.newHosts(r.index));
+    const staging = this.world.stagingNewHosts();
+    if (!this.productionTouched || newHosts.every((n) => n === 0)) {
+      if (staging > 0) this.world.revert('staging', 0, staging, now);
+      this.note('rollback-done', `stopped before production by ${by}`);
+      this.outcome.final = 'blocked';
+      if (this.productionTouched) this.outcome.final = 'rolled-back';
+      this.finish(this.outcome.final, now);
+      return;
+    }
+    this.outcome.rollbackAttempted = true;
+    this.note('rollback-start', `rolling back (decided by ${by})`);
+    if (this.buildFaults.some((f) => f.rollback?.fails === true)) {
+      this.note('rollback-failed', 'the rollback failed: the migration cannot be undone; the build keeps serving');
+      this.finish('rollback-failed', now);
+      return;
+    }
+    const batches = splitBatches(newHosts, this.policy.rollback.maxBatchShare);
+    batches.forEach((counts, k) => {
+      this.schedule(now + (k + 1) * this.policy.rollback.minutesPerBatch, { kind: 'rollback-batch', last: k === batches.length - 1, counts });
+    });
+  }
+
+  private rollbackBatch(counts: number[], last: boolean, now: Minutes): void {
+    counts.forEach((n, r) => this.world.revert('production', r, n, now));
+    if (!last) return;
+    const staging = this.world.stagingNewHosts();
+    if (staging > 0) this.world.revert('staging', 0, staging, now);
+    this.outcome.rollbackSucceeded = true;
+    this.outcome.restoredAt = now - this.startAt;
+    this.note('rollback-done', 'the previous build serves everywhere again');
+    this.finish('rolled-back', now);
+  }
+
+  /** Ends the pipeline; the world keeps counting impact until the horizon. */
+  private finish(final: FinalState, now: Minutes): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.outcome.final = final;
+    for (const r of this.runs) this.stopRun(r);
+    for (const h of [...this.pending]) this.cancel(h);
+    const end = Math.min(now + this.scenario.horizon, this.endLimit);
+    this.outcome.endAt = end - this.startAt;
+    this.sim.at(end, { kind: 'end' });
+  }
+
+  private result(): TrialResult {
+    const end = this.startAt + this.outcome.endAt;
+    this.world.advanceImpact(Math.max(end, this.sim.now));
+    const onset = this.world.onsetTime();
+    this.outcome.onsetAt = onset === Infinity ? undefined : onset - this.startAt;
+    this.outcome.impact = { ...this.world.impact };
+    this.outcome.escapeImpact = { ...this.world.escapeImpact };
+    if (this.timeline !== undefined) this.timeline.sort((a, b) => a.t - b.t);
+    return { outcome: this.outcome, series: this.series };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------
+
+  private schedule(t: Minutes, e: PipelineEvent): ScheduledEvent<PipelineEvent> {
+    const h = this.sim.at(Math.max(t, this.sim.now), e);
+    this.pending.add(h);
+    return h;
+  }
+
+  private cancel(h: ScheduledEvent<PipelineEvent>): void {
+    this.sim.cancel(h);
+    this.pending.delete(h);
+  }
+
+  private note(kind: TimelineEntry['kind'], message: string, stage?: number): void {
+    if (this.timeline === undefined) return;
+    const entry: TimelineEntry = { t: this.sim.now - this.startAt, kind, message };
+    if (stage !== undefined && stage >= 0) entry.stage = this.policy.stages[stage]!.name;
+    this.timeline.push(entry);
+  }
+}
+
+type TrialRunFaults = ReturnType<typeof drawBuild>['faults'];
+
+/** Splits per-region host counts into batches of at most `share` of each region's count (at least one host). */
+export function splitBatches(counts: readonly number[], share: number): number[][] {
+  const size = counts.map((n) => (n > 0 ? Math.max(1, Math.ceil(n * share - 1e-9)) : 0));
+  const left = [...counts];
+  const out: number[][] = [];
+  while (left.some((n) => n > 0)) {
+    const batch = left.map((n, i) => Math.min(n, size[i]!));
+    batch.forEach((b, i) => (left[i] = left[i]! - b));
+    out.push(batch);
+  }
+  return out;
+}
+
+function groupKey(prefix: string, group: readonly Cohort[]): string {
+  return prefix + ':' + group.map((c) => `${c.id}x${c.hosts}`).join(',');
+}
+
+function missingVerdict(policy: CheckConfig['onMissingData']): Verdict {
+  return policy;
+}
+
+export function drawDelay(d: DelayDistribution, rng: RandomStream): Minutes {
+  switch (d.kind) {
+    case 'fixed':
+      return d.minutes;
+    case 'exponential':
+      return exponential(rng, d.meanMinutes);
+    case 'lognormal':
+      return lognormal(rng, Math.log(d.medianMinutes), d.sigma);
+    default: {
+      const never: never = d;
+      throw new Error(`unknown delay ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function zeroImpact(): Impact {
+  return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
+}
+

@@ -1,0 +1,118 @@
+import { bernoulli, poisson, uniform, weightedIndex, type TrialStreams } from '../random/index.js';
+import { GatesimError } from '../errors.js';
+import { CONFOUNDERS } from './confounders/index.js';
+import type { ConfounderInstance } from './confounders/types.js';
+import { FAULTS } from './faults/index.js';
+import type { FaultInstance, FleetFacts } from './faults/types.js';
+import { atLocal, DAY } from './calendar.js';
+import { resolveParams, isRange } from './params.js';
+import type { FaultSpec, ImpactBar, Minutes, RegionRuntime, ScenarioConfig, TrueEffect } from './types.js';
+import { WEEKDAYS } from './types.js';
+
+/**
+ * What one trial draws before any policy runs: the build, the start time, the confounders.
+ * Each comes from its own stream, so every policy replayed on trial k sees the same ones
+ * (common random numbers), whatever it does afterwards.
+ */
+export interface DrawnBuild {
+  bad: boolean;
+  template: string;
+  faults: FaultInstance[];
+}
+
+export function drawBuild(scenario: ScenarioConfig, streams: TrialStreams): DrawnBuild {
+  const rng = streams.get('build');
+  const isBad = bernoulli(rng, scenario.builds.badShare) && scenario.builds.bad.length > 0;
+  // Draw the template index even for good builds so the stream position never depends on the label.
+  const idx = scenario.builds.bad.length > 0 ? weightedIndex(rng, scenario.builds.bad.map((b) => b.weight)) : -1;
+  const benign = scenario.builds.benign.map((spec, i) => createFault(spec, streams, `build:benign:${i}`));
+  if (!isBad || idx < 0) return { bad: false, template: 'good', faults: benign };
+  const template = scenario.builds.bad[idx]!;
+  const faults = template.faults.map((spec, i) => createFault(spec, streams, `build:${idx}:${i}`));
+  return { bad: true, template: template.name, faults: [...faults, ...benign] };
+}
+
+function createFault(spec: FaultSpec, streams: TrialStreams, purpose: string): FaultInstance {
+  const model = FAULTS[spec.kind];
+  if (model === undefined) throw new GatesimError('unknown-fault', `unknown fault kind "${spec.kind}"`);
+  const params = model.params.parse(resolveParams(spec.params, streams.get(purpose)));
+  return model.create(params);
+}
+
+/** The start time: a random allowed local day and hour of the schedule's region, in week 1. */
+export function drawStart(scenario: ScenarioConfig, regions: readonly RegionRuntime[], streams: TrialStreams): Minutes {
+  const rng = streams.get('start');
+  const { days, fromHour, toHour, region } = scenario.schedule;
+  const offset = regions.find((r) => r.name === region)?.utcOffsetHours ?? 0;
+  const day = days[Math.min(days.length - 1, Math.floor(uniform(rng) * days.length))]!;
+  const hour = uniform(rng, fromHour, toHour);
+  return atLocal(WEEKDAYS.indexOf(day), hour, offset);
+}
+
+/** A start pinned to a local day and hour (for the Friday test). */
+export function pinnedStart(scenario: ScenarioConfig, regions: readonly RegionRuntime[], dayIndex: number, hour: number): Minutes {
+  const offset = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
+  return atLocal(dayIndex, hour, offset);
+}
+
+/**
+ * Confounder occurrences over a span around the start (a day before to eight after, longer
+ * than any trial), drawn per spec from a stream of its own.
+ */
+export function drawConfounders(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  streams: TrialStreams,
+  startAt: Minutes,
+): ConfounderInstance[] {
+  const out: ConfounderInstance[] = [];
+  scenario.confounders.forEach((spec, i) => {
+    const model = CONFOUNDERS[spec.kind];
+    if (model === undefined) throw new GatesimError('unknown-confounder', `unknown confounder kind "${spec.kind}"`);
+    const rng = streams.get(`confounders:${i}`);
+    const from = startAt - DAY;
+    const span = 9 * DAY;
+    const times: Minutes[] = [];
+    const n = poisson(rng, (spec.ratePerDay * span) / DAY);
+    for (let k = 0; k < n; k++) times.push(from + uniform(rng) * span);
+    if (spec.pinned !== undefined) {
+      const hit = bernoulli(rng, spec.pinned.probability);
+      const at = spec.pinned.at;
+      const offset = isRange(at) ? uniform(rng, at.min, at.max) : at;
+      if (hit) times.push(startAt + offset);
+    }
+    for (const start of times) {
+      const params = model.params.parse(resolveParams(spec.params, rng));
+      out.push(model.create(params, { rng, start, regions }));
+    }
+  });
+  return out;
+}
+
+/**
+ * Ground truth: a build is bad when its true full-fleet effect crosses the impact bar. The
+ * label comes from the faults' parameters, never from a detector.
+ */
+export function combineEffects(faults: readonly FaultInstance[], fleet: FleetFacts, from: Minutes, until: Minutes): TrueEffect {
+  const total: TrueEffect = { errorRatePp: 0, p99Ratio: 1, conversionDropPct: 0, resourceExhaustion: false };
+  let keep = 1;
+  for (const f of faults) {
+    if (f.benign) continue;
+    const e = f.trueEffect(fleet, from, until);
+    total.errorRatePp += e.errorRatePp;
+    total.p99Ratio *= e.p99Ratio;
+    keep *= 1 - e.conversionDropPct / 100;
+    total.resourceExhaustion ||= e.resourceExhaustion;
+  }
+  total.conversionDropPct = (1 - keep) * 100;
+  return total;
+}
+
+export function crossesBar(effect: TrueEffect, bar: ImpactBar): boolean {
+  return (
+    effect.errorRatePp >= bar.errorRatePp ||
+    effect.p99Ratio >= bar.p99Ratio ||
+    effect.conversionDropPct >= bar.conversionDropPct ||
+    (bar.resourceExhaustion && effect.resourceExhaustion)
+  );
+}
