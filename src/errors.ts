@@ -21,7 +21,9 @@ export interface ValidationIssue {
 
 /** Formats issues as `file: path: message`, one per line. */
 export function formatIssues(file: string, issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${file}: ${i.path === '' ? '(root)' : i.path}: ${i.message}`).join('\n');
+  return issues
+    .map((i) => `${file}: ${i.path === '' ? '(root)' : i.path}: ${i.message}`)
+    .join('\n');
 }
 
 export class ValidationError extends GatesimError {

@@ -23,7 +23,8 @@ export class Simulator<E> {
 
   /** Schedules `payload` at absolute time `time` (never earlier than now). */
   at(time: number, payload: E): ScheduledEvent<E> {
-    if (time < this.clock) throw new RangeError(`Simulator.at: time ${time} is before now (${this.clock})`);
+    if (time < this.clock)
+      throw new RangeError(`Simulator.at: time ${time} is before now (${this.clock})`);
     return this.queue.schedule(time, payload);
   }
 

@@ -21,7 +21,17 @@ export class CheckRunCounter {
   lastVerdict: Verdict | undefined = undefined;
   phase: RunPhase = 'running';
 
-  constructor(private readonly check: Pick<CheckConfig, 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit' | 'count' | 'failedChecksThreshold'>) {}
+  constructor(
+    private readonly check: Pick<
+      CheckConfig,
+      | 'failureLimit'
+      | 'inconclusiveLimit'
+      | 'consecutiveErrorLimit'
+      | 'consecutiveSuccessLimit'
+      | 'count'
+      | 'failedChecksThreshold'
+    >,
+  ) {}
 
   /** Records one measurement and returns the run's phase after it. */
   record(verdict: Verdict): RunPhase {
@@ -80,14 +90,19 @@ export class CheckRunCounter {
     }
     if (this.consecutiveErrors > c.consecutiveErrorLimit) return 'error';
     if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
-    if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit) return 'successful';
+    if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit)
+      return 'successful';
     if (c.count !== undefined && this.measured >= c.count) return this.terminal();
     return 'running';
   }
 
   private terminal(): RunPhase {
     const c = this.check;
-    if (c.failedChecksThreshold !== undefined ? this.failed >= c.failedChecksThreshold : c.failureLimit >= 0 && this.failed > c.failureLimit) {
+    if (
+      c.failedChecksThreshold !== undefined
+        ? this.failed >= c.failedChecksThreshold
+        : c.failureLimit >= 0 && this.failed > c.failureLimit
+    ) {
       return 'failed';
     }
     if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';

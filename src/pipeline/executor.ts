@@ -5,7 +5,13 @@ import type { Judge, JudgeModel, JudgeResult, MetricData, Verdict } from '../jud
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
 import { inWindows, nextWindowStart } from '../world/calendar.js';
-import { combineEffects, crossesBar, drawBuild, drawConfounders, drawStart } from '../world/trial-setup.js';
+import {
+  combineEffects,
+  crossesBar,
+  drawBuild,
+  drawConfounders,
+  drawStart,
+} from '../world/trial-setup.js';
 import type { MetricName, MetricPoint, Minutes, ScenarioConfig } from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
 import { GatesimError } from '../errors.js';
@@ -135,7 +141,12 @@ class TrialRun {
       },
     });
     this.world.advanceImpact(this.startAt);
-    const effect = combineEffects(build.faults, this.world, this.startAt, this.startAt + this.scenario.horizon);
+    const effect = combineEffects(
+      build.faults,
+      this.world,
+      this.startAt,
+      this.startAt + this.scenario.horizon,
+    );
     this.bad = build.bad && crossesBar(effect, this.scenario.impactBar);
     this.targets = cumulativeTargets(
       this.policy.stages.map((s) => s.target),
@@ -175,7 +186,13 @@ class TrialRun {
   private readonly buildFaults: TrialRunFaults;
 
   run(): TrialResult {
-    this.note('ci', 'build ' + (this.outcome.build.faultKinds.length > 0 ? `carries ${this.outcome.build.faultKinds.join(', ')}` : 'has no fault'));
+    this.note(
+      'ci',
+      'build ' +
+        (this.outcome.build.faultKinds.length > 0
+          ? `carries ${this.outcome.build.faultKinds.join(', ')}`
+          : 'has no fault'),
+    );
     if (this.ciCatches()) return this.result();
     let t = this.startAt;
     const drill = this.policy.rollbackDrill;
@@ -183,10 +200,15 @@ class TrialRun {
       this.outcome.stageReached = 'drill';
       const hit = this.streams.get('drill').next() < drill.detectProbability;
       t += drill.duration;
-      const breaking = this.buildFaults.some((f) => f.rollback !== undefined && (f.rollback.fails || f.rollback.errorAdd > 0));
+      const breaking = this.buildFaults.some(
+        (f) => f.rollback !== undefined && (f.rollback.fails || f.rollback.errorAdd > 0),
+      );
       if (breaking && hit) {
         this.sim.run(() => undefined, t);
-        this.note('drill', 'rollback drill in staging failed: the build cannot be rolled back cleanly');
+        this.note(
+          'drill',
+          'rollback drill in staging failed: the build cannot be rolled back cleanly',
+        );
         this.block('drill');
         return this.result();
       }
@@ -232,7 +254,8 @@ class TrialRun {
     switch (e.kind) {
       case 'world':
         this.world.handle(e.event, now);
-        if (this.timeline !== undefined) this.note('restart', `hosts restarted (cohort ${e.event.cohort})`);
+        if (this.timeline !== undefined)
+          this.note('restart', `hosts restarted (cohort ${e.event.cohort})`);
         return;
       case 'begin-stage':
         return this.beginStage(e.stage, now);
@@ -281,7 +304,11 @@ class TrialRun {
     if (!inWindows(now, stage.deployWindows, offset)) {
       const open = nextWindowStart(now, stage.deployWindows, offset);
       if (open === Infinity || open > this.endLimit) return;
-      this.note('window-wait', `outside the deploy window; waiting ${Math.round(open - now)} min`, i);
+      this.note(
+        'window-wait',
+        `outside the deploy window; waiting ${Math.round(open - now)} min`,
+        i,
+      );
       this.schedule(open, { kind: 'begin-stage', stage: i });
       return;
     }
@@ -290,7 +317,12 @@ class TrialRun {
     const perBatch = this.scenario.deploy.minutesPerBatch;
     if (stage.target.kind === 'staging') {
       const hosts = this.scenario.staging.hosts - this.world.stagingNewHosts();
-      this.schedule(now + perBatch, { kind: 'deploy-batch', stage: i, last: true, counts: [hosts] });
+      this.schedule(now + perBatch, {
+        kind: 'deploy-batch',
+        stage: i,
+        last: true,
+        counts: [hosts],
+      });
       return;
     }
     const want = this.targets[i]!;
@@ -301,7 +333,12 @@ class TrialRun {
       return;
     }
     batches.forEach((counts, k) => {
-      this.schedule(now + (k + 1) * perBatch, { kind: 'deploy-batch', stage: i, last: k === batches.length - 1, counts });
+      this.schedule(now + (k + 1) * perBatch, {
+        kind: 'deploy-batch',
+        stage: i,
+        last: k === batches.length - 1,
+        counts,
+      });
     });
   }
 
@@ -376,7 +413,11 @@ class TrialRun {
         if (stage < 0) return false;
         const delay = drawDelay(this.policy.manualResume, this.streams.get(`resume:${stage}`));
         this.stagePaused[stage] = true;
-        this.note('pause', `check ${r.check.name} inconclusive: rollout paused for a person (${Math.round(delay)} min)`, stage);
+        this.note(
+          'pause',
+          `check ${r.check.name} inconclusive: rollout paused for a person (${Math.round(delay)} min)`,
+          stage,
+        );
         this.schedule(now + delay, { kind: 'resumed', stage });
         return true;
       }
@@ -423,7 +464,11 @@ class TrialRun {
 
   private startRun(check: CheckConfig, stage: number, now: Minutes): void {
     const model = JUDGES[check.judge.kind];
-    if (model === undefined) throw new GatesimError('unknown-judge', `unknown judge "${check.judge.kind}" in check ${check.name}`);
+    if (model === undefined)
+      throw new GatesimError(
+        'unknown-judge',
+        `unknown judge "${check.judge.kind}" in check ${check.name}`,
+      );
     const params = model.params.parse(check.judge.params);
     const run: CheckRun = {
       id: this.runs.length,
@@ -439,7 +484,10 @@ class TrialRun {
       active: true,
     };
     this.runs.push(run);
-    run.handle = this.schedule(now + check.initialDelay + check.interval, { kind: 'measure', run: run.id });
+    run.handle = this.schedule(now + check.initialDelay + check.interval, {
+      kind: 'measure',
+      run: run.id,
+    });
   }
 
   private stopRun(r: CheckRun): void {
@@ -510,7 +558,11 @@ class TrialRun {
     const check = r.check;
     const step = this.scenario.metricInterval;
     const windowStart =
-      (check.window === 'interval' ? r.lastAt : check.window === 'cumulative' ? r.startedAt + check.initialDelay : now - check.window);
+      check.window === 'interval'
+        ? r.lastAt
+        : check.window === 'cumulative'
+          ? r.startedAt + check.initialDelay
+          : now - check.window;
     const ends: Minutes[] = [];
     const firstK = Math.floor(windowStart / step + 1e-9) + 1;
     for (let k = firstK; k * step <= now + 1e-9; k++) ends.push(k * step);
@@ -526,24 +578,33 @@ class TrialRun {
     for (const metric of r.metrics) {
       const c = ends.map((e) => this.world.observe(metric, canaryKey, canary, e, now));
       const d: MetricData = { canary: c };
-      if (baseline !== undefined) d.baseline = ends.map((e) => this.world.observe(metric, baselineKey, baseline, e, now));
-      if (r.model.needs.seasonal) d.seasonal = ends.map((e) => this.world.observeLastWeek(metric, canaryKey, canary, e));
+      if (baseline !== undefined)
+        d.baseline = ends.map((e) => this.world.observe(metric, baselineKey, baseline, e, now));
+      if (r.model.needs.seasonal)
+        d.seasonal = ends.map((e) => this.world.observeLastWeek(metric, canaryKey, canary, e));
       if (r.model.needs.before) {
         const span = Math.max(60, ends.length * step);
         const before: MetricPoint[] = [];
-        for (let e = Math.floor((this.startAt - span) / step) * step + step; e <= this.startAt; e += step) {
+        for (
+          let e = Math.floor((this.startAt - span) / step) * step + step;
+          e <= this.startAt;
+          e += step
+        ) {
           before.push(this.world.observeAsOld(metric, canaryKey, canary, e, e));
         }
         d.before = before;
       }
       data[metric] = d;
       if (this.recordSeries) {
-        for (const p of c) this.series.push({ check: check.name, metric, role: 'canary', t: p.t, value: p.value });
-        for (const p of d.baseline ?? []) this.series.push({ check: check.name, metric, role: 'baseline', t: p.t, value: p.value });
+        for (const p of c)
+          this.series.push({ check: check.name, metric, role: 'canary', t: p.t, value: p.value });
+        for (const p of d.baseline ?? [])
+          this.series.push({ check: check.name, metric, role: 'baseline', t: p.t, value: p.value });
       }
     }
     const main = data[check.metric] ?? data[r.metrics[0]!];
-    const valid = (ps: readonly MetricPoint[] | undefined): MetricPoint[] => (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
+    const valid = (ps: readonly MetricPoint[] | undefined): MetricPoint[] =>
+      (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
     const canaryValid = valid(main?.canary);
     const baselineMissing = wantsBaseline && valid(main?.baseline).length === 0;
     if (canaryValid.length === 0 || baselineMissing) {
@@ -555,7 +616,11 @@ class TrialRun {
     }
     const sample = canaryValid.reduce((s, p) => s + p.n, 0);
     if (sample < check.minSample) {
-      return { verdict: 'inconclusive', reason: `sample ${sample} below minSample ${check.minSample}`, figures: { sample } };
+      return {
+        verdict: 'inconclusive',
+        reason: `sample ${sample} below minSample ${check.minSample}`,
+        figures: { sample },
+      };
     }
     return r.judge.evaluate({ metric: check.metric, data });
   }
@@ -566,7 +631,9 @@ class TrialRun {
       case 'new':
         return this.world.select((c) => c.environment === 'production' && c.isNew);
       case 'stage':
-        return stage >= 0 ? (this.stageCohorts[stage] ?? []).filter((c) => c.hosts > 0) : this.world.select((c) => c.environment === 'production' && c.isNew);
+        return stage >= 0
+          ? (this.stageCohorts[stage] ?? []).filter((c) => c.hosts > 0)
+          : this.world.select((c) => c.environment === 'production' && c.isNew);
       case 'all':
         return this.world.select((c) => c.environment === 'production');
       default: {
@@ -609,13 +676,20 @@ class TrialRun {
     this.outcome.rollbackAttempted = true;
     this.note('rollback-start', `rolling back (decided by ${by})`);
     if (this.buildFaults.some((f) => f.rollback?.fails === true)) {
-      this.note('rollback-failed', 'the rollback failed: the migration cannot be undone; the build keeps serving');
+      this.note(
+        'rollback-failed',
+        'the rollback failed: the migration cannot be undone; the build keeps serving',
+      );
       this.finish('rollback-failed', now);
       return;
     }
     const batches = splitBatches(newHosts, this.policy.rollback.maxBatchShare);
     batches.forEach((counts, k) => {
-      this.schedule(now + (k + 1) * this.policy.rollback.minutesPerBatch, { kind: 'rollback-batch', last: k === batches.length - 1, counts });
+      this.schedule(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
+        kind: 'rollback-batch',
+        last: k === batches.length - 1,
+        counts,
+      });
     });
   }
 
@@ -715,4 +789,3 @@ export function drawDelay(d: DelayDistribution, rng: RandomStream): Minutes {
 function zeroImpact(): Impact {
   return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
 }
-

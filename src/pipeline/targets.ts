@@ -5,7 +5,10 @@ import type { RegionRuntime } from '../world/types.js';
  * How many production hosts of each region must run the new build once a stage is done.
  * Targets are cumulative: each stage only ever adds hosts (the maximum of every target so far).
  */
-export function cumulativeTargets(targets: readonly TargetConfig[], regions: readonly RegionRuntime[]): number[][] {
+export function cumulativeTargets(
+  targets: readonly TargetConfig[],
+  regions: readonly RegionRuntime[],
+): number[][] {
   const desired = regions.map(() => 0);
   const out: number[][] = [];
   for (const target of targets) {
@@ -43,7 +46,10 @@ function shareOf(hosts: number, share: number): number {
 }
 
 /** The region whose local time a stage's deploy window is read in: the first region it touches. */
-export function windowRegion(target: TargetConfig, regions: readonly RegionRuntime[]): RegionRuntime | undefined {
+export function windowRegion(
+  target: TargetConfig,
+  regions: readonly RegionRuntime[],
+): RegionRuntime | undefined {
   switch (target.kind) {
     case 'staging':
     case 'fleet':

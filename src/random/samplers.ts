@@ -51,13 +51,19 @@ export function weightedIndex(rng: RandomStream, weights: readonly number[]): nu
   return weights.length - 1;
 }
 
-export function weightedChoice<T>(rng: RandomStream, items: readonly T[], weights: readonly number[]): T {
-  if (items.length !== weights.length) throw new RangeError('weightedChoice: items and weights differ in length');
+export function weightedChoice<T>(
+  rng: RandomStream,
+  items: readonly T[],
+  weights: readonly number[],
+): T {
+  if (items.length !== weights.length)
+    throw new RangeError('weightedChoice: items and weights differ in length');
   return items[weightedIndex(rng, weights)]!;
 }
 
 export function poisson(rng: RandomStream, mean: number): number {
-  if (!(mean >= 0) || !Number.isFinite(mean)) throw new RangeError(`poisson: mean must be finite and ≥ 0, got ${mean}`);
+  if (!(mean >= 0) || !Number.isFinite(mean))
+    throw new RangeError(`poisson: mean must be finite and ≥ 0, got ${mean}`);
   if (mean === 0) return 0;
   if (mean < 10) return poissonInversion(rng, mean);
   return poissonPtrs(rng, mean);
@@ -92,14 +98,18 @@ function poissonPtrs(rng: RandomStream, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - lgamma(k + 1)) {
+    if (
+      Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+      -mean + k * loglam - lgamma(k + 1)
+    ) {
       return k;
     }
   }
 }
 
 export function binomial(rng: RandomStream, n: number, p: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`binomial: n must be a whole number ≥ 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`binomial: n must be a whole number ≥ 0, got ${n}`);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`binomial: p must be in [0, 1], got ${p}`);
   if (n === 0 || p === 0) return 0;
   if (p === 1) return n;

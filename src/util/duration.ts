@@ -4,7 +4,14 @@ import { z } from 'zod';
  * Durations in files are minutes as a number, or a string with a unit: `30s`, `10m`, `2h`,
  * `1d`, or combinations such as `1h30m`. Internally every duration is minutes.
  */
-const UNIT_MINUTES: Record<string, number> = { ms: 1 / 60000, s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080 };
+const UNIT_MINUTES: Record<string, number> = {
+  ms: 1 / 60000,
+  s: 1 / 60,
+  m: 1,
+  h: 60,
+  d: 1440,
+  w: 10080,
+};
 const DURATION_RE = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 
@@ -24,7 +31,11 @@ export function formatDuration(minutes: number): string {
   if (minutes === 0) return '0m';
   const parts: string[] = [];
   let rest = minutes;
-  for (const [unit, size] of [['d', 1440], ['h', 60], ['m', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 1440],
+    ['h', 60],
+    ['m', 1],
+  ] as const) {
     const n = Math.floor(rest / size + 1e-9);
     if (n > 0) {
       parts.push(`${n}${unit}`);
@@ -40,7 +51,10 @@ export function formatDuration(minutes: number): string {
 export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const minutes = parseDuration(v);
   if (minutes === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 10m, 2h or a number of minutes ≥ 0, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as 30s, 10m, 2h or a number of minutes ≥ 0, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return minutes;

@@ -8,7 +8,10 @@ export const WEEK = 10080;
 export const DAY = 1440;
 
 /** Local weekday and hour (fractional) at UTC time t in a zone at `utcOffsetHours`. */
-export function localTime(t: Minutes, utcOffsetHours: number): { day: Weekday; dayIndex: number; hour: number } {
+export function localTime(
+  t: Minutes,
+  utcOffsetHours: number,
+): { day: Weekday; dayIndex: number; hour: number } {
   const local = t + utcOffsetHours * 60;
   const dayIndex = ((Math.floor(local / DAY) % 7) + 7) % 7;
   const hour = (((local % DAY) + DAY) % DAY) / 60;
@@ -22,14 +25,22 @@ export interface HourWindow {
 }
 
 /** Whether t falls inside any window (local time). An empty list allows any time. */
-export function inWindows(t: Minutes, windows: readonly HourWindow[], utcOffsetHours: number): boolean {
+export function inWindows(
+  t: Minutes,
+  windows: readonly HourWindow[],
+  utcOffsetHours: number,
+): boolean {
   if (windows.length === 0) return true;
   const { day, hour } = localTime(t, utcOffsetHours);
   return windows.some((w) => w.days.includes(day) && hour >= w.fromHour && hour < w.toHour);
 }
 
 /** The first time ≥ t inside a window, or Infinity if the windows never open. */
-export function nextWindowStart(t: Minutes, windows: readonly HourWindow[], utcOffsetHours: number): Minutes {
+export function nextWindowStart(
+  t: Minutes,
+  windows: readonly HourWindow[],
+  utcOffsetHours: number,
+): Minutes {
   if (inWindows(t, windows, utcOffsetHours)) return t;
   let best = Infinity;
   const offset = utcOffsetHours * 60;

@@ -61,7 +61,11 @@ export function mixtureQuantile(components: readonly LognormalComponent[], q: nu
 }
 
 /** Standard deviation of the sample q-quantile of n draws from the mixture. */
-export function quantileStandardError(components: readonly LognormalComponent[], q: number, n: number): number {
+export function quantileStandardError(
+  components: readonly LognormalComponent[],
+  q: number,
+  n: number,
+): number {
   if (n <= 0) return NaN;
   const x = mixtureQuantile(components, q);
   const f = mixturePdf(components, x);

@@ -16,12 +16,18 @@ export function isRange(v: unknown): v is { min: number; max: number; log?: bool
 }
 
 /** Replaces every range with a draw; keys are visited in sorted order so draws never depend on YAML key order. */
-export function resolveParams(raw: Readonly<Record<string, unknown>>, rng: RandomStream): Record<string, unknown> {
+export function resolveParams(
+  raw: Readonly<Record<string, unknown>>,
+  rng: RandomStream,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw).sort()) {
     const v = raw[key];
     if (isRange(v)) {
-      out[key] = v.log === true ? Math.exp(uniform(rng, Math.log(v.min), Math.log(v.max))) : uniform(rng, v.min, v.max);
+      out[key] =
+        v.log === true
+          ? Math.exp(uniform(rng, Math.log(v.min), Math.log(v.max)))
+          : uniform(rng, v.min, v.max);
     } else {
       out[key] = v;
     }
@@ -30,7 +36,9 @@ export function resolveParams(raw: Readonly<Record<string, unknown>>, rng: Rando
 }
 
 /** The two corner documents (every range at its min, then at its max) for validating ranged params. */
-export function rangeCorners(raw: Readonly<Record<string, unknown>>): [Record<string, unknown>, Record<string, unknown>] {
+export function rangeCorners(
+  raw: Readonly<Record<string, unknown>>,
+): [Record<string, unknown>, Record<string, unknown>] {
   const lo: Record<string, unknown> = {};
   const hi: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {

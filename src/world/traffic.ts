@@ -34,7 +34,10 @@ export class DiurnalCurve implements LoadCurve {
   private readonly a: number;
 
   constructor(
-    private readonly config: Pick<TrafficConfig, 'diurnalAmplitude' | 'peakHourLocal' | 'weekendFactor'>,
+    private readonly config: Pick<
+      TrafficConfig,
+      'diurnalAmplitude' | 'peakHourLocal' | 'weekendFactor'
+    >,
     utcOffsetHours: number,
   ) {
     this.a = config.diurnalAmplitude;
@@ -81,7 +84,10 @@ export class DiurnalCurve implements LoadCurve {
   }
 
   private smoothIntegral(a: Minutes, b: Minutes): number {
-    return (1 - this.a) * (b - a) + (this.a / OMEGA) * (Math.sin(OMEGA * (b + this.phase)) - Math.sin(OMEGA * (a + this.phase)));
+    return (
+      (1 - this.a) * (b - a) +
+      (this.a / OMEGA) * (Math.sin(OMEGA * (b + this.phase)) - Math.sin(OMEGA * (a + this.phase)))
+    );
   }
 }
 
@@ -164,13 +170,19 @@ export class BumpedCurve implements LoadCurve {
  * The time t ≥ from with ∫_from^t share = target, or Infinity if it is not reached before
  * `limit`. The integral is increasing, so bisection on the exact integral converges.
  */
-export function inverseIntegral(curve: LoadCurve, from: Minutes, target: number, limit: Minutes): Minutes {
+export function inverseIntegral(
+  curve: LoadCurve,
+  from: Minutes,
+  target: number,
+  limit: Minutes,
+): Minutes {
   if (target <= 0) return from;
   if (curve.integral(from, limit) < target) return Infinity;
   let lo = from;
   let hi = Math.min(limit, from + target / Math.max(curve.minShare, 1e-12));
   // hi is an upper bound when minShare is a true lower bound; widen if rounding says otherwise.
-  while (curve.integral(from, hi) < target && hi < limit) hi = Math.min(limit, hi + (hi - from) + 1);
+  while (curve.integral(from, hi) < target && hi < limit)
+    hi = Math.min(limit, hi + (hi - from) + 1);
   for (let i = 0; i < 60 && hi - lo > 1e-6; i++) {
     const mid = (lo + hi) / 2;
     if (curve.integral(from, mid) < target) lo = mid;
@@ -183,7 +195,13 @@ export function inverseIntegral(curve: LoadCurve, from: Minutes, target: number,
  * The first time t ≥ from with share(t) ≥ level, or Infinity if none before `limit`.
  * Scans in steps short enough to not step over a daily peak, then bisects the crossing.
  */
-export function firstTimeAtLeast(curve: LoadCurve, from: Minutes, level: number, limit: Minutes, step = 5): Minutes {
+export function firstTimeAtLeast(
+  curve: LoadCurve,
+  from: Minutes,
+  level: number,
+  limit: Minutes,
+  step = 5,
+): Minutes {
   if (curve.share(from) >= level) return from;
   if (curve.maxShare < level) return Infinity;
   let prev = from;

@@ -6,7 +6,14 @@ import { FAULTS } from './faults/index.js';
 import type { FaultInstance, FleetFacts } from './faults/types.js';
 import { atLocal, DAY } from './calendar.js';
 import { resolveParams, isRange } from './params.js';
-import type { FaultSpec, ImpactBar, Minutes, RegionRuntime, ScenarioConfig, TrueEffect } from './types.js';
+import type {
+  FaultSpec,
+  ImpactBar,
+  Minutes,
+  RegionRuntime,
+  ScenarioConfig,
+  TrueEffect,
+} from './types.js';
 import { WEEKDAYS } from './types.js';
 
 /**
@@ -24,8 +31,16 @@ export function drawBuild(scenario: ScenarioConfig, streams: TrialStreams): Draw
   const rng = streams.get('build');
   const isBad = bernoulli(rng, scenario.builds.badShare) && scenario.builds.bad.length > 0;
   // Draw the template index even for good builds so the stream position never depends on the label.
-  const idx = scenario.builds.bad.length > 0 ? weightedIndex(rng, scenario.builds.bad.map((b) => b.weight)) : -1;
-  const benign = scenario.builds.benign.map((spec, i) => createFault(spec, streams, `build:benign:${i}`));
+  const idx =
+    scenario.builds.bad.length > 0
+      ? weightedIndex(
+          rng,
+          scenario.builds.bad.map((b) => b.weight),
+        )
+      : -1;
+  const benign = scenario.builds.benign.map((spec, i) =>
+    createFault(spec, streams, `build:benign:${i}`),
+  );
   if (!isBad || idx < 0) return { bad: false, template: 'good', faults: benign };
   const template = scenario.builds.bad[idx]!;
   const faults = template.faults.map((spec, i) => createFault(spec, streams, `build:${idx}:${i}`));
@@ -34,13 +49,18 @@ export function drawBuild(scenario: ScenarioConfig, streams: TrialStreams): Draw
 
 function createFault(spec: FaultSpec, streams: TrialStreams, purpose: string): FaultInstance {
   const model = FAULTS[spec.kind];
-  if (model === undefined) throw new GatesimError('unknown-fault', `unknown fault kind "${spec.kind}"`);
+  if (model === undefined)
+    throw new GatesimError('unknown-fault', `unknown fault kind "${spec.kind}"`);
   const params = model.params.parse(resolveParams(spec.params, streams.get(purpose)));
   return model.create(params);
 }
 
 /** The start time: a random allowed local day and hour of the schedule's region, in week 1. */
-export function drawStart(scenario: ScenarioConfig, regions: readonly RegionRuntime[], streams: TrialStreams): Minutes {
+export function drawStart(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  streams: TrialStreams,
+): Minutes {
   const rng = streams.get('start');
   const { days, fromHour, toHour, region } = scenario.schedule;
   const offset = regions.find((r) => r.name === region)?.utcOffsetHours ?? 0;
@@ -50,7 +70,12 @@ export function drawStart(scenario: ScenarioConfig, regions: readonly RegionRunt
 }
 
 /** A start pinned to a local day and hour (for the Friday test). */
-export function pinnedStart(scenario: ScenarioConfig, regions: readonly RegionRuntime[], dayIndex: number, hour: number): Minutes {
+export function pinnedStart(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  dayIndex: number,
+  hour: number,
+): Minutes {
   const offset = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
   return atLocal(dayIndex, hour, offset);
 }
@@ -68,7 +93,8 @@ export function drawConfounders(
   const out: ConfounderInstance[] = [];
   scenario.confounders.forEach((spec, i) => {
     const model = CONFOUNDERS[spec.kind];
-    if (model === undefined) throw new GatesimError('unknown-confounder', `unknown confounder kind "${spec.kind}"`);
+    if (model === undefined)
+      throw new GatesimError('unknown-confounder', `unknown confounder kind "${spec.kind}"`);
     const rng = streams.get(`confounders:${i}`);
     const from = startAt - DAY;
     const span = 9 * DAY;
@@ -93,8 +119,18 @@ export function drawConfounders(
  * Ground truth: a build is bad when its true full-fleet effect crosses the impact bar. The
  * label comes from the faults' parameters, never from a detector.
  */
-export function combineEffects(faults: readonly FaultInstance[], fleet: FleetFacts, from: Minutes, until: Minutes): TrueEffect {
-  const total: TrueEffect = { errorRatePp: 0, p99Ratio: 1, conversionDropPct: 0, resourceExhaustion: false };
+export function combineEffects(
+  faults: readonly FaultInstance[],
+  fleet: FleetFacts,
+  from: Minutes,
+  until: Minutes,
+): TrueEffect {
+  const total: TrueEffect = {
+    errorRatePp: 0,
+    p99Ratio: 1,
+    conversionDropPct: 0,
+    resourceExhaustion: false,
+  };
   let keep = 1;
   for (const f of faults) {
     if (f.benign) continue;

@@ -202,9 +202,21 @@ export interface WorldView {
   /** Requests one host receives over [a, b] (the exact integral of perHostRate). */
   perHostRequests(environment: Environment, region: RegionRuntime, a: Minutes, b: Minutes): number;
   /** The time at which one host has received `count` requests since `from` (Infinity if never before `limit`). */
-  timeAfterRequests(environment: Environment, region: RegionRuntime, from: Minutes, count: number, limit: Minutes): Minutes;
+  timeAfterRequests(
+    environment: Environment,
+    region: RegionRuntime,
+    from: Minutes,
+    count: number,
+    limit: Minutes,
+  ): Minutes;
   /** The first time ≥ from at which loadShare ≥ share, or Infinity if not before `limit`. */
-  nextTimeLoadAtLeast(environment: Environment, region: RegionRuntime, from: Minutes, share: number, limit: Minutes): Minutes;
+  nextTimeLoadAtLeast(
+    environment: Environment,
+    region: RegionRuntime,
+    from: Minutes,
+    share: number,
+    limit: Minutes,
+  ): Minutes;
   dataRows(environment: Environment): number;
 }
 

@@ -1,7 +1,19 @@
-import { TrialStreams, poisson, binomial, normal, lognormal, type RandomStream } from '../random/index.js';
+import {
+  TrialStreams,
+  poisson,
+  binomial,
+  normal,
+  lognormal,
+  type RandomStream,
+} from '../random/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import type { FaultInstance, FleetFacts, RollbackEffect } from './faults/types.js';
-import { mixtureCdf, mixtureQuantile, quantileStandardError, type LognormalComponent } from './latency.js';
+import {
+  mixtureCdf,
+  mixtureQuantile,
+  quantileStandardError,
+  type LognormalComponent,
+} from './latency.js';
 import {
   BumpedCurve,
   ConstantCurve,
@@ -80,7 +92,11 @@ export interface WorldOptions {
 }
 
 const WEEK_MINUTES = 10080;
-const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = { latency_p50: 0.5, latency_p90: 0.9, latency_p99: 0.99 };
+const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = {
+  latency_p50: 0.5,
+  latency_p90: 0.9,
+  latency_p99: 0.99,
+};
 /** Longest stretch the impact integral treats with one midpoint evaluation. */
 const IMPACT_STEP = 10;
 
@@ -155,15 +171,21 @@ export class World implements FleetFacts {
     const baseCurves = options.curves ?? this.analytic;
     this.curves = this.regions.map((r, i) => {
       const bumps = options.confounders
-        .filter((c) => c.trafficMultiplier !== undefined && (c.region === undefined || c.region === r.name))
+        .filter(
+          (c) =>
+            c.trafficMultiplier !== undefined && (c.region === undefined || c.region === r.name),
+        )
         .map((c) => ({ start: c.start, end: c.end, multiplier: c.trafficMultiplier! }));
       const base = baseCurves[i]!;
       return bumps.length > 0 ? new BumpedCurve(base, bumps) : base;
     });
-    this.perHostPeak = this.regions.map((r) => (scenario.traffic.peakRequestsPerMin * r.trafficShare) / r.hosts);
+    this.perHostPeak = this.regions.map(
+      (r) => (scenario.traffic.peakRequestsPerMin * r.trafficShare) / r.hosts,
+    );
     this.stagingPerHostRate = scenario.staging.requestsPerMin / Math.max(1, scenario.staging.hosts);
     // Staging load as a share of an average production host's peak: small, so load-gated faults stay hidden.
-    this.stagingShare = this.stagingPerHostRate / (scenario.traffic.peakRequestsPerMin / totalHosts);
+    this.stagingShare =
+      this.stagingPerHostRate / (scenario.traffic.peakRequestsPerMin / totalHosts);
 
     // Each host has a fixed error-rate multiplier (some hosts are simply worse); prefix sums
     // give any contiguous range's mean in O(1).
@@ -178,8 +200,18 @@ export class World implements FleetFacts {
       return prefix;
     });
     this.deployedCount = this.regions.map(() => 0);
-    this.oldCohorts = this.regions.map((r) => this.addCohort('production', r, r.hosts, false, -Infinity, 1, undefined));
-    this.stagingOld = this.addCohort('staging', this.staging, scenario.staging.hosts, false, -Infinity, 1, undefined);
+    this.oldCohorts = this.regions.map((r) =>
+      this.addCohort('production', r, r.hosts, false, -Infinity, 1, undefined),
+    );
+    this.stagingOld = this.addCohort(
+      'staging',
+      this.staging,
+      scenario.staging.hosts,
+      false,
+      -Infinity,
+      1,
+      undefined,
+    );
   }
 
   // ---- WorldView -------------------------------------------------------------------
@@ -201,15 +233,32 @@ export class World implements FleetFacts {
       : this.perHostPeak[region.index]! * this.curves[region.index]!.integral(a, b);
   }
 
-  timeAfterRequests(environment: Environment, region: RegionRuntime, from: Minutes, count: number, limit: Minutes): Minutes {
+  timeAfterRequests(
+    environment: Environment,
+    region: RegionRuntime,
+    from: Minutes,
+    count: number,
+    limit: Minutes,
+  ): Minutes {
     if (environment === 'staging') {
       const t = from + count / this.stagingPerHostRate;
       return t <= limit ? t : Infinity;
     }
-    return inverseIntegral(this.curves[region.index]!, from, count / this.perHostPeak[region.index]!, limit);
+    return inverseIntegral(
+      this.curves[region.index]!,
+      from,
+      count / this.perHostPeak[region.index]!,
+      limit,
+    );
   }
 
-  nextTimeLoadAtLeast(environment: Environment, region: RegionRuntime, from: Minutes, share: number, limit: Minutes): Minutes {
+  nextTimeLoadAtLeast(
+    environment: Environment,
+    region: RegionRuntime,
+    from: Minutes,
+    share: number,
+    limit: Minutes,
+  ): Minutes {
     if (environment === 'staging') return this.stagingShare >= share ? from : Infinity;
     return firstTimeAtLeast(this.curves[region.index]!, from, share, limit);
   }
@@ -244,7 +293,12 @@ export class World implements FleetFacts {
   }
 
   /** Moves `count` old hosts of a region (or staging) onto the new build at t. */
-  deploy(environment: Environment, regionIndex: number, count: number, t: Minutes): Cohort | undefined {
+  deploy(
+    environment: Environment,
+    regionIndex: number,
+    count: number,
+    t: Minutes,
+  ): Cohort | undefined {
     if (count <= 0) return undefined;
     this.advanceImpact(t);
     if (environment === 'staging') {
@@ -276,7 +330,11 @@ export class World implements FleetFacts {
     this.advanceImpact(t);
     let left = count;
     const live = this.cohortsList.filter(
-      (c) => c.isNew && c.hosts > 0 && c.environment === environment && (environment === 'staging' || c.region.index === regionIndex),
+      (c) =>
+        c.isNew &&
+        c.hosts > 0 &&
+        c.environment === environment &&
+        (environment === 'staging' || c.region.index === regionIndex),
     );
     for (let i = live.length - 1; i >= 0 && left > 0; i--) {
       const c = live[i]!;
@@ -304,14 +362,17 @@ export class World implements FleetFacts {
 
   /** Whether, at t, hosts on the new build are hurting customers (their fault has shown). */
   isHurting(t: Minutes): boolean {
-    return this.cohortsList.some((c) => c.isNew && c.hosts > 0 && c.environment === 'production' && c.onsetAt <= t);
+    return this.cohortsList.some(
+      (c) => c.isNew && c.hosts > 0 && c.environment === 'production' && c.onsetAt <= t,
+    );
   }
 
   /** The first time the build's fault showed in production, or Infinity. */
   onsetTime(): Minutes {
     let first = Infinity;
     for (const c of this.cohortsList) {
-      if (c.isNew && c.environment === 'production' && c.onsetAt < c.removedAt && c.onsetAt < first) first = c.onsetAt;
+      if (c.isNew && c.environment === 'production' && c.onsetAt < c.removedAt && c.onsetAt < first)
+        first = c.onsetAt;
     }
     return first;
   }
@@ -338,16 +399,23 @@ export class World implements FleetFacts {
   // ---- effects ---------------------------------------------------------------------
 
   /** The combined effect on a cohort at t: the build's (if the cohort runs it), a migration's, and confounders'. */
-  effectAt(c: Cohort, t: Minutes, withConfounders: boolean, faults: readonly FaultInstance[] = this.faults): EffectAccumulator {
+  effectAt(
+    c: Cohort,
+    t: Minutes,
+    withConfounders: boolean,
+    faults: readonly FaultInstance[] = this.faults,
+  ): EffectAccumulator {
     const acc = identityEffect();
     if (c.isNew) {
       for (const f of faults) f.apply(acc, c, this, t);
     } else if (c.revertedAt !== undefined && this.rollbackEffect !== undefined) {
-      if (t >= c.revertedAt && t < c.revertedAt + this.rollbackEffect.durationMin) acc.errorAdd += this.rollbackEffect.errorAdd;
+      if (t >= c.revertedAt && t < c.revertedAt + this.rollbackEffect.durationMin)
+        acc.errorAdd += this.rollbackEffect.errorAdd;
     }
     if (withConfounders && c.environment === 'production') {
       for (const k of this.applying) {
-        if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name)) k.apply!(acc, c, t);
+        if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name))
+          k.apply!(acc, c, t);
       }
     }
     return acc;
@@ -358,7 +426,12 @@ export class World implements FleetFacts {
     return p < 0 ? 0 : p > 1 ? 1 : p;
   }
 
-  private latencyComponents(acc: EffectAccumulator, weight: number, noise: number, out: LognormalComponent[]): void {
+  private latencyComponents(
+    acc: EffectAccumulator,
+    weight: number,
+    noise: number,
+    out: LognormalComponent[],
+  ): void {
     const { medianMs, sigma } = this.service.latency;
     const mu = Math.log(medianMs * acc.latencyMul * noise);
     const s = acc.slowShare > 0 ? Math.min(1, acc.slowShare) : 0;
@@ -380,7 +453,13 @@ export class World implements FleetFacts {
    * `end`, as seen at `now` (a point still in a metrics delay is missing). Points are
    * memoised by (groupKey, metric, end), so two checks reading the same data agree.
    */
-  observe(metric: MetricName, groupKey: string, group: readonly Cohort[], end: Minutes, now: Minutes): MetricPoint {
+  observe(
+    metric: MetricName,
+    groupKey: string,
+    group: readonly Cohort[],
+    end: Minutes,
+    now: Minutes,
+  ): MetricPoint {
     const key = `${groupKey}|${metric}|${end}`;
     let point = this.memo.get(key);
     if (point === undefined) {
@@ -392,7 +471,12 @@ export class World implements FleetFacts {
   }
 
   /** The old build's point for the same time one week earlier, over the same hosts. */
-  observeLastWeek(metric: MetricName, groupKey: string, group: readonly Cohort[], end: Minutes): MetricPoint {
+  observeLastWeek(
+    metric: MetricName,
+    groupKey: string,
+    group: readonly Cohort[],
+    end: Minutes,
+  ): MetricPoint {
     return this.observeAsOld(metric, `lastweek:${groupKey}`, group, end - WEEK_MINUTES, end);
   }
 
@@ -400,11 +484,29 @@ export class World implements FleetFacts {
    * A point for the same hosts as if they ran the old build, over the interval ending at
    * `at` (before the deploy, or a week earlier), labelled with time `label`.
    */
-  observeAsOld(metric: MetricName, groupKey: string, group: readonly Cohort[], at: Minutes, label: Minutes): MetricPoint {
+  observeAsOld(
+    metric: MetricName,
+    groupKey: string,
+    group: readonly Cohort[],
+    at: Minutes,
+    label: Minutes,
+  ): MetricPoint {
     const key = `old:${groupKey}|${metric}|${at}`;
     let point = this.memo.get(key);
     if (point === undefined) {
-      const asOld = group.map((c) => new Cohort(-1, c.environment, c.region, c.hosts, false, -Infinity, c.errorMult, undefined));
+      const asOld = group.map(
+        (c) =>
+          new Cohort(
+            -1,
+            c.environment,
+            c.region,
+            c.hosts,
+            false,
+            -Infinity,
+            c.errorMult,
+            undefined,
+          ),
+      );
       point = { ...this.drawPoint(metric, asOld, at), t: label };
       this.memo.set(key, point);
     }
@@ -413,13 +515,20 @@ export class World implements FleetFacts {
 
   private delayedAt(end: Minutes, now: Minutes): boolean {
     for (const k of this.confounders) {
-      if (k.metricsDelayMin !== undefined && end >= k.start && end < k.end && now < end + k.metricsDelayMin) return true;
+      if (
+        k.metricsDelayMin !== undefined &&
+        end >= k.start &&
+        end < k.end &&
+        now < end + k.metricsDelayMin
+      )
+        return true;
     }
     return false;
   }
 
   private gapAt(end: Minutes): boolean {
-    for (const k of this.confounders) if (k.metricsGap === true && end >= k.start && end < k.end) return true;
+    for (const k of this.confounders)
+      if (k.metricsGap === true && end >= k.start && end < k.end) return true;
     return false;
   }
 
@@ -451,9 +560,13 @@ export class World implements FleetFacts {
       case 'error_rate': {
         const n = poisson(rng, expected);
         if (n === 0) return missing;
-        const eps = noise.intervalErrorSd > 0 ? lognormal(rng, -(noise.intervalErrorSd ** 2) / 2, noise.intervalErrorSd) : 1;
+        const eps =
+          noise.intervalErrorSd > 0
+            ? lognormal(rng, -(noise.intervalErrorSd ** 2) / 2, noise.intervalErrorSd)
+            : 1;
         let p = 0;
-        for (let i = 0; i < group.length; i++) p += reqs[i]! * this.errorProbability(group[i]!, acc[i]!, eps);
+        for (let i = 0; i < group.length; i++)
+          p += reqs[i]! * this.errorProbability(group[i]!, acc[i]!, eps);
         p = expected > 0 ? p / expected : 0;
         const errors = binomial(rng, n, Math.min(1, p));
         return { t: end, value: errors / n, n, events: errors };
@@ -466,7 +579,8 @@ export class World implements FleetFacts {
         if (n === 0) return missing;
         const eps = noise.intervalLatencySd > 0 ? lognormal(rng, 0, noise.intervalLatencySd) : 1;
         const comps: LognormalComponent[] = [];
-        for (let i = 0; i < group.length; i++) this.latencyComponents(acc[i]!, reqs[i]!, eps, comps);
+        for (let i = 0; i < group.length; i++)
+          this.latencyComponents(acc[i]!, reqs[i]!, eps, comps);
         if (metric === 'slow_rate') {
           const frac = 1 - mixtureCdf(comps, this.service.latency.sloMs);
           const slow = binomial(rng, n, Math.min(1, Math.max(0, frac)));
@@ -479,7 +593,8 @@ export class World implements FleetFacts {
       }
       case 'memory': {
         let mem = 0;
-        for (let i = 0; i < group.length; i++) mem += group[i]!.hosts * (this.service.memory.baseMB + acc[i]!.memoryMB);
+        for (let i = 0; i < group.length; i++)
+          mem += group[i]!.hosts * (this.service.memory.baseMB + acc[i]!.memoryMB);
         const mean = mem / hosts;
         // Per-host memory varies by a few percent; the mean over h hosts by 2%/√h.
         const value = normal(rng, mean, (0.02 * this.service.memory.baseMB) / Math.sqrt(hosts));
@@ -489,8 +604,11 @@ export class World implements FleetFacts {
         let conns = 0;
         for (let i = 0; i < group.length; i++) {
           const c = group[i]!;
-          const inflight = (this.perHostRate(c.environment, c.region, end) / 60) * (this.service.connections.holdMs / 1000);
-          conns += c.hosts * Math.min(this.service.connections.poolSize, inflight + acc[i]!.connections);
+          const inflight =
+            (this.perHostRate(c.environment, c.region, end) / 60) *
+            (this.service.connections.holdMs / 1000);
+          conns +=
+            c.hosts * Math.min(this.service.connections.poolSize, inflight + acc[i]!.connections);
         }
         const mean = conns / hosts;
         const value = normal(rng, mean, Math.sqrt(Math.max(mean, 1) / hosts));
@@ -510,9 +628,13 @@ export class World implements FleetFacts {
       case 'conversion_rate': {
         const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
         if (sessions === 0) return missing;
-        const eps = noise.intervalConversionSd > 0 ? lognormal(rng, -(noise.intervalConversionSd ** 2) / 2, noise.intervalConversionSd) : 1;
+        const eps =
+          noise.intervalConversionSd > 0
+            ? lognormal(rng, -(noise.intervalConversionSd ** 2) / 2, noise.intervalConversionSd)
+            : 1;
         let conv = 0;
-        for (let i = 0; i < group.length; i++) conv += reqs[i]! * this.conversionAt(group[i]!.region, mid) * acc[i]!.conversionMul;
+        for (let i = 0; i < group.length; i++)
+          conv += reqs[i]! * this.conversionAt(group[i]!.region, mid) * acc[i]!.conversionMul;
         conv = expected > 0 ? (conv / expected) * eps : 0;
         const checkouts = binomial(rng, sessions, Math.min(1, Math.max(0, conv)));
         return { t: end, value: checkouts / sessions, n: sessions, events: checkouts };
@@ -542,7 +664,8 @@ export class World implements FleetFacts {
       return;
     }
     const affected = this.cohortsList.filter(
-      (c) => c.hosts > 0 && c.environment === 'production' && (c.isNew || c.revertedAt !== undefined),
+      (c) =>
+        c.hosts > 0 && c.environment === 'production' && (c.isNew || c.revertedAt !== undefined),
     );
     if (affected.length === 0) {
       this.impactAt = t;
@@ -598,7 +721,16 @@ export class World implements FleetFacts {
     errorMult: number,
     revertedAt: Minutes | undefined,
   ): Cohort {
-    const c = new Cohort(this.nextCohortId++, environment, region, hosts, isNew, deployedAt, errorMult, revertedAt);
+    const c = new Cohort(
+      this.nextCohortId++,
+      environment,
+      region,
+      hosts,
+      isNew,
+      deployedAt,
+      errorMult,
+      revertedAt,
+    );
     this.cohortsList.push(c);
     return c;
   }
@@ -619,7 +751,10 @@ export class World implements FleetFacts {
       const r = f.nextRestart(c, this, from, this.endLimit);
       if (r < next) next = r;
     }
-    c.restartHandle = next < this.endLimit && next > from ? this.scheduler.at(next, { kind: 'restart', cohort: c.id }) : undefined;
+    c.restartHandle =
+      next < this.endLimit && next > from
+        ? this.scheduler.at(next, { kind: 'restart', cohort: c.id })
+        : undefined;
   }
 }
 

@@ -1,0 +1,172 @@
+import { availableParallelism } from 'node:os';
+import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { openReportWriter } from '../report/index.js';
+import { parseShard, runStudyChunks, StudyFold } from '../eval/study.js';
+import type { TrialOutcome } from '../pipeline/types.js';
+import { defaultPolicyPaths, defaultScenarioPaths, loadInputs, wholeNumber } from './inputs.js';
+import { handleErrors } from './errors.js';
+
+/** Trials per (scenario, policy) by default: the whole built-in suite in about a minute on two cores. */
+export const DEFAULT_TRIALS = 200;
+
+export interface CompareCliOptions {
+  scenarios?: string[];
+  policies?: string[];
+  trials: number;
+  seed: number;
+  workers: number;
+  out: string;
+  shard?: string;
+  quiet?: boolean;
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('run many seeded trials of every policy on every scenario and write the reports')
+    .option(
+      '--scenarios <paths...>',
+      'scenario files or folders (default: the built-in scenarios/)',
+    )
+    .option('--policies <paths...>', 'policy files or folders (default: the built-in policies/)')
+    .option(
+      '--trials <n>',
+      'trials per scenario and policy',
+      wholeNumber('--trials', 1),
+      DEFAULT_TRIALS,
+    )
+    .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
+    .option(
+      '--workers <n>',
+      'worker threads (results do not depend on it)',
+      wholeNumber('--workers', 1),
+      availableParallelism(),
+    )
+    .option('--out <dir>', 'output folder', 'reports/latest')
+    .option('--shard <i/n>', 'run only slice i of n (merge the slices with `gatesim merge`)')
+    .option('--quiet', 'no progress bar')
+    .action(handleErrors(async (opts: CompareCliOptions) => runCompareCommand(opts)));
+}
+
+export async function runCompareCommand(opts: CompareCliOptions): Promise<void> {
+  const { scenarios, policies } = loadInputs(
+    opts.scenarios ?? defaultScenarioPaths(),
+    opts.policies ?? defaultPolicyPaths(),
+  );
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const meta = {
+    seed: opts.seed,
+    trials: opts.trials,
+    scenarios: scenarios.map((s) => s.name),
+    policies: policies.map((p) => p.name),
+  };
+  const bar = progressBar(opts.quiet === true);
+  const study = runStudyChunks({
+    scenarios,
+    policies,
+    trials: opts.trials,
+    seed: opts.seed,
+    workers: opts.workers,
+    ...(shard !== undefined ? { shard } : {}),
+    onProgress: (done, total) => bar?.update(done, total),
+  });
+  const started = process.hrtime.bigint();
+  try {
+    if (shard !== undefined) {
+      await writeShard(
+        resolve(opts.out),
+        { ...meta, shard: `${shard.index + 1}/${shard.count}` },
+        study,
+      );
+    } else {
+      const writer = await openReportWriter(resolve(opts.out));
+      const fold = new StudyFold(meta);
+      try {
+        for await (const chunk of study) {
+          for (const row of chunk.rows) await writer.writeTrial(row as TrialOutcome);
+          fold.add(chunk);
+        }
+        await writer.commit(fold.summary());
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    }
+  } finally {
+    bar?.stop();
+  }
+  if (opts.quiet !== true) {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const trials = scenarios.length * policies.length * opts.trials;
+    process.stderr.write(`${trials} trials in ${seconds.toFixed(1)} s → ${opts.out}\n`);
+  }
+}
+
+function progressBar(
+  quiet: boolean,
+): { update(done: number, total: number): void; stop(): void } | undefined {
+  if (quiet || process.stderr.isTTY !== true) return undefined;
+  const bar = new SingleBar(
+    {
+      format: 'trials {bar} {value}/{total} | {rate} trials/s | eta {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
+  let startedAt = 0;
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0, { rate: '0' });
+        started = true;
+        startedAt = performance.now();
+      }
+      const rate = done / Math.max(1e-3, (performance.now() - startedAt) / 1000);
+      bar.update(done, { rate: rate.toFixed(0) });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** The files a shard writes: its metadata and its chunks, one JSON line each, for `gatesim merge`. */
+export const SHARD_META = 'shard.json';
+export const SHARD_CHUNKS = 'chunks.jsonl';
+
+async function writeShard(
+  outDir: string,
+  meta: { seed: number; trials: number; scenarios: string[]; policies: string[]; shard: string },
+  chunks: AsyncIterable<{ index: number }>,
+): Promise<void> {
+  await mkdir(dirname(outDir), { recursive: true });
+  const partial = `${outDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  try {
+    const file = await open(resolve(partial, SHARD_CHUNKS), 'w');
+    let count = 0;
+    try {
+      for await (const chunk of chunks) {
+        await file.write(JSON.stringify(chunk) + '\n');
+        count++;
+      }
+    } finally {
+      await file.close();
+    }
+    await writeFile(
+      resolve(partial, SHARD_META),
+      JSON.stringify({ gatesimShard: 1, ...meta, chunks: count }, null, 2) + '\n',
+    );
+    await rm(outDir, { recursive: true, force: true });
+    await rename(partial, outDir);
+  } catch (e) {
+    await rm(partial, { recursive: true, force: true });
+    throw e;
+  }
+}

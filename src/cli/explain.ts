@@ -1,0 +1,159 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadPolicy, loadScenario } from '../config/index.js';
+import { runTrial, type SeenPoint } from '../pipeline/executor.js';
+import type { TrialOutcome } from '../pipeline/types.js';
+import {
+  markerKindFor,
+  renderTimelineSvg,
+  type TimelineMarker,
+  type TimelineSeries,
+} from '../report/index.js';
+import { localTime } from '../world/calendar.js';
+import { handleErrors } from './errors.js';
+import { wholeNumber } from './inputs.js';
+
+interface ExplainOptions {
+  scenario: string;
+  policy: string;
+  trial: number;
+  seed: number;
+  svg?: string;
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description(
+      "print one trial's story and chart its key metrics (canary vs baseline) with decisions marked",
+    )
+    .requiredOption('--scenario <file>', 'scenario file')
+    .requiredOption('--policy <file>', 'policy file')
+    .requiredOption('--trial <k>', 'trial index', wholeNumber('--trial', 0))
+    .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
+    .option(
+      '--svg <file>',
+      'where to write the chart (default reports/explain-<scenario>-<policy>-<trial>.svg)',
+    )
+    .action(handleErrors(async (opts: ExplainOptions) => explainCommand(opts)));
+}
+
+async function explainCommand(opts: ExplainOptions): Promise<void> {
+  const scenario = loadScenario(opts.scenario);
+  const policy = loadPolicy(opts.policy, { scenario });
+  const { outcome, series } = runTrial({
+    scenario,
+    policy,
+    seed: opts.seed,
+    trial: opts.trial,
+    timeline: true,
+    series: true,
+  });
+  process.stdout.write(renderStory(outcome));
+  const svgPath = resolve(
+    opts.svg ?? `reports/explain-${scenario.name}-${policy.name}-${opts.trial}.svg`,
+  );
+  await mkdir(dirname(svgPath), { recursive: true });
+  const tmp = `${svgPath}.tmp-${process.pid}`;
+  await writeFile(tmp, renderChart(outcome, series));
+  await rename(tmp, svgPath);
+  process.stdout.write(`\nchart: ${svgPath}\n`);
+}
+
+function fmt(v: number | undefined): string {
+  return v === undefined ? '—' : `${v.toFixed(1)} min`;
+}
+
+function count(v: number): string {
+  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
+}
+
+/** The trial as a story a person can read: build, stages, checks with their numbers, decisions, outcome, impact. */
+export function renderStory(o: TrialOutcome): string {
+  const lines: string[] = [];
+  const start = localTime(o.startAt, 0);
+  const e = o.build.effect;
+  lines.push(
+    `gatesim explain — scenario ${o.scenario}, policy ${o.policy}, seed ${o.seed}, trial ${o.trial}`,
+  );
+  lines.push(
+    `started ${start.day} ${String(Math.floor(start.hour)).padStart(2, '0')}:${String(Math.round((start.hour % 1) * 60) % 60).padStart(2, '0')} UTC`,
+  );
+  lines.push(
+    `build: ${o.build.bad ? 'BAD' : 'good'} (${o.build.template}${o.build.faultKinds.length > 0 ? `: ${o.build.faultKinds.join(', ')}` : ''}); ` +
+      `true full-fleet effect: errors +${e.errorRatePp.toFixed(2)} pp, p99 ×${e.p99Ratio.toFixed(2)}, conversion −${e.conversionDropPct.toFixed(2)}%` +
+      `${e.resourceExhaustion ? ', exhausts memory or connections' : ''}${o.build.rollbackBreaking ? '; breaks rollback' : ''}`,
+  );
+  lines.push('');
+  for (const t of o.timeline ?? []) {
+    const where = [t.stage, t.check].filter((x) => x !== undefined).join(' / ');
+    const figures =
+      t.figures !== undefined && Object.keys(t.figures).length > 0
+        ? '  [' +
+          Object.entries(t.figures)
+            .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+            .join(' ') +
+          ']'
+        : '';
+    lines.push(
+      `${t.t.toFixed(1).padStart(8)} min  ${t.kind.padEnd(15)} ${where !== '' ? where + ': ' : ''}${t.verdict !== undefined ? t.verdict.toUpperCase() + ' — ' : ''}${t.message}${figures}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `outcome: ${o.final}${o.detectedBy !== undefined ? ` (stopped by ${o.detectedBy})` : ''}; reached ${o.stageReached}`,
+  );
+  lines.push(
+    `fault onset ${fmt(o.onsetAt)}, decision ${fmt(o.decidedAt)}, 100% at ${fmt(o.shippedAt)}, restored ${fmt(o.restoredAt)}`,
+  );
+  lines.push(
+    `impact until the horizon: ${count(o.impact.failedRequests)} failed requests, ${count(o.impact.slowRequests)} slow requests, ` +
+      `${count(o.impact.lostCheckouts)} lost checkouts (${count(o.impact.lostRevenue)} revenue); after 100%: ${count(o.escapeImpact.failedRequests)} failed requests`,
+  );
+  lines.push(
+    `two hours after the start, customers ${o.hurtingAfter2h ? 'WERE' : 'were not'} being hurt by this build`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function renderChart(o: TrialOutcome, seen: readonly SeenPoint[]): string {
+  // Chart the metric of the first check that saw data, canary against baseline.
+  const firstMetric = seen.find((p) => !Number.isNaN(p.value))?.metric;
+  const series: TimelineSeries[] = [];
+  if (firstMetric !== undefined) {
+    for (const role of ['canary', 'baseline'] as const) {
+      const byT = new Map<number, number>();
+      for (const p of seen)
+        if (p.metric === firstMetric && p.role === role && !Number.isNaN(p.value))
+          byT.set(p.t, p.value);
+      const points = [...byT.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([t, v]) => [t - o.startAt, v] as const);
+      if (points.length > 0)
+        series.push({
+          name: `${firstMetric} (${role === 'canary' ? 'new build' : 'old build'})`,
+          points,
+          dashed: role === 'baseline',
+        });
+    }
+  }
+  const markers: TimelineMarker[] = [];
+  for (const t of o.timeline ?? []) {
+    const kind = markerKindFor(t.kind);
+    if (kind !== undefined)
+      markers.push({
+        t: t.t,
+        label: t.stage !== undefined ? `${t.kind} ${t.stage}` : t.kind,
+        kind,
+      });
+  }
+  if (o.onsetAt !== undefined) markers.push({ t: o.onsetAt, label: 'fault onset', kind: 'fault' });
+  return renderTimelineSvg({
+    title: `${o.scenario} × ${o.policy}, trial ${o.trial}: ${o.final}`,
+    series,
+    markers,
+    xLabel: 'minutes since the deploy started',
+    yLabel: firstMetric ?? 'metric',
+  });
+}

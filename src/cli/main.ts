@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerCompare } from './compare.js';
+import { registerExplain } from './explain.js';
+import { registerMerge } from './merge.js';
+import { registerValidate } from './validate.js';
+import { registerImport } from './import.js';
+
+/** The gatesim command line: thin; every command calls the library. */
+const program = new Command();
+program
+  .name('gatesim')
+  .description(
+    'simulate deployment gate policies: how often they ship bad builds, block good ones, and what it costs',
+  )
+  .version('0.1.0')
+  .showHelpAfterError();
+registerCompare(program);
+registerMerge(program);
+registerExplain(program);
+registerValidate(program);
+registerImport(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,352 @@
+import { mcnemar, wilsonInterval } from '../stats/index.js';
+import type { FinalState, TrialOutcome } from '../pipeline/types.js';
+import {
+  addToHistogram,
+  bucketMid as bucketMidOf,
+  histogramQuantile,
+  mergeHistograms,
+  type Histogram,
+} from './histogram.js';
+import type {
+  Comparison,
+  Distribution,
+  FridayTest,
+  PairResult,
+  RateWithInterval,
+} from './types.js';
+
+/**
+ * Partial figures for one (scenario, policy) over a chunk of trials. Every field is a count,
+ * a sum or a histogram, so partials fold in chunk order into exactly the same result
+ * whether the chunks ran in one process, many workers or many shards.
+ */
+export interface PairPartial {
+  trials: number;
+  bad: number;
+  good: number;
+  shippedBad: number;
+  blockedGood: number;
+  ttd: Histogram;
+  ttdSum: number;
+  ttdN: number;
+  rollbackAttempts: number;
+  rollbackSuccesses: number;
+  failedRequests: number;
+  slowRequests: number;
+  lostCheckouts: number;
+  lostRevenue: number;
+  badFailedRequests: number;
+  badLostCheckouts: number;
+  escapeFailedRequests: number;
+  escapeLostCheckouts: number;
+  lead: Histogram;
+  leadSum: number;
+  leadN: number;
+  shipped: number;
+  shippedThenFailed: number;
+  restore: Histogram;
+  restoreSum: number;
+  restoreN: number;
+  outcomes: Record<string, number>;
+  friday: FridayPartial;
+}
+
+export interface FridayPartial {
+  n: number;
+  friday: number;
+  tuesday: number;
+  fridayOnly: number;
+  tuesdayOnly: number;
+}
+
+/** Discordant-pair counts for one pair of policies on one scenario. */
+export interface PairwisePartial {
+  a: string;
+  b: string;
+  shippedBadA: number;
+  shippedBadB: number;
+  shippedBadAOnly: number;
+  shippedBadBOnly: number;
+  bad: number;
+  blockedGoodA: number;
+  blockedGoodB: number;
+  blockedGoodAOnly: number;
+  blockedGoodBOnly: number;
+  good: number;
+}
+
+export function emptyPartial(): PairPartial {
+  return {
+    trials: 0,
+    bad: 0,
+    good: 0,
+    shippedBad: 0,
+    blockedGood: 0,
+    ttd: {},
+    ttdSum: 0,
+    ttdN: 0,
+    rollbackAttempts: 0,
+    rollbackSuccesses: 0,
+    failedRequests: 0,
+    slowRequests: 0,
+    lostCheckouts: 0,
+    lostRevenue: 0,
+    badFailedRequests: 0,
+    badLostCheckouts: 0,
+    escapeFailedRequests: 0,
+    escapeLostCheckouts: 0,
+    lead: {},
+    leadSum: 0,
+    leadN: 0,
+    shipped: 0,
+    shippedThenFailed: 0,
+    restore: {},
+    restoreSum: 0,
+    restoreN: 0,
+    outcomes: {},
+    friday: { n: 0, friday: 0, tuesday: 0, fridayOnly: 0, tuesdayOnly: 0 },
+  };
+}
+
+/** A bad build shipped: it reached 100% and was still serving at the horizon. */
+export function isShippedBad(o: TrialOutcome): boolean {
+  return (
+    o.build.bad &&
+    (o.final === 'shipped' || o.final === 'rollback-failed' || o.final === 'stalled') &&
+    o.shippedAt !== undefined
+  );
+}
+
+/** A good build blocked: stopped before production, rolled back, or never finished. */
+export function isBlockedGood(o: TrialOutcome): boolean {
+  return !o.build.bad && o.final !== 'shipped';
+}
+
+/** Minutes from fault onset (or from the start, when it never showed) to the stop decision. */
+export function timeToDetect(o: TrialOutcome): number | undefined {
+  if (!o.build.bad || o.decidedAt === undefined) return undefined;
+  const from = o.onsetAt !== undefined && o.onsetAt <= o.decidedAt ? o.onsetAt : 0;
+  return Math.max(0, o.decidedAt - from);
+}
+
+export function addOutcome(p: PairPartial, o: TrialOutcome): void {
+  p.trials++;
+  const final: FinalState = o.final;
+  p.outcomes[final] = (p.outcomes[final] ?? 0) + 1;
+  if (o.build.bad) {
+    p.bad++;
+    if (isShippedBad(o)) p.shippedBad++;
+    const ttd = timeToDetect(o);
+    if (ttd !== undefined) {
+      addToHistogram(p.ttd, ttd);
+      p.ttdSum += ttd;
+      p.ttdN++;
+    }
+    p.badFailedRequests += o.impact.failedRequests;
+    p.badLostCheckouts += o.impact.lostCheckouts;
+    p.escapeFailedRequests += o.escapeImpact.failedRequests;
+    p.escapeLostCheckouts += o.escapeImpact.lostCheckouts;
+    if (o.restoredAt !== undefined) {
+      const from = o.onsetAt !== undefined && o.onsetAt <= o.restoredAt ? o.onsetAt : 0;
+      const v = o.restoredAt - from;
+      addToHistogram(p.restore, v);
+      p.restoreSum += v;
+      p.restoreN++;
+    }
+  } else {
+    p.good++;
+    if (isBlockedGood(o)) p.blockedGood++;
+    if (o.shippedAt !== undefined && o.final === 'shipped') {
+      addToHistogram(p.lead, o.shippedAt);
+      p.leadSum += o.shippedAt;
+      p.leadN++;
+    }
+  }
+  if (o.rollbackAttempted) {
+    p.rollbackAttempts++;
+    if (o.rollbackSucceeded) p.rollbackSuccesses++;
+  }
+  p.failedRequests += o.impact.failedRequests;
+  p.slowRequests += o.impact.slowRequests;
+  p.lostCheckouts += o.impact.lostCheckouts;
+  p.lostRevenue += o.impact.lostRevenue;
+  if (o.shippedAt !== undefined) {
+    p.shipped++;
+    if (o.build.bad) p.shippedThenFailed++;
+  }
+}
+
+/** Records the Friday-afternoon and Tuesday-morning replays of one bad build. */
+export function addFriday(p: PairPartial, friday: boolean, tuesday: boolean): void {
+  const f = p.friday;
+  f.n++;
+  if (friday) f.friday++;
+  if (tuesday) f.tuesday++;
+  if (friday && !tuesday) f.fridayOnly++;
+  if (tuesday && !friday) f.tuesdayOnly++;
+}
+
+export function mergePartial(into: PairPartial, from: PairPartial): void {
+  for (const key of Object.keys(from) as (keyof PairPartial)[]) {
+    const v = from[key];
+    if (typeof v === 'number') (into[key] as number) += v;
+  }
+  mergeHistograms(into.ttd, from.ttd);
+  mergeHistograms(into.lead, from.lead);
+  mergeHistograms(into.restore, from.restore);
+  for (const [k, n] of Object.entries(from.outcomes))
+    into.outcomes[k] = (into.outcomes[k] ?? 0) + n;
+  for (const k of Object.keys(from.friday) as (keyof FridayPartial)[])
+    into.friday[k] += from.friday[k];
+}
+
+export function emptyPairwise(a: string, b: string): PairwisePartial {
+  return {
+    a,
+    b,
+    shippedBadA: 0,
+    shippedBadB: 0,
+    shippedBadAOnly: 0,
+    shippedBadBOnly: 0,
+    bad: 0,
+    blockedGoodA: 0,
+    blockedGoodB: 0,
+    blockedGoodAOnly: 0,
+    blockedGoodBOnly: 0,
+    good: 0,
+  };
+}
+
+/** Adds one trial's outcomes under policies a and b (same build, same start: a paired observation). */
+export function addPair(p: PairwisePartial, a: TrialOutcome, b: TrialOutcome): void {
+  if (a.build.bad) {
+    p.bad++;
+    const sa = isShippedBad(a);
+    const sb = isShippedBad(b);
+    if (sa) p.shippedBadA++;
+    if (sb) p.shippedBadB++;
+    if (sa && !sb) p.shippedBadAOnly++;
+    if (sb && !sa) p.shippedBadBOnly++;
+  } else {
+    p.good++;
+    const ba = isBlockedGood(a);
+    const bb = isBlockedGood(b);
+    if (ba) p.blockedGoodA++;
+    if (bb) p.blockedGoodB++;
+    if (ba && !bb) p.blockedGoodAOnly++;
+    if (bb && !ba) p.blockedGoodBOnly++;
+  }
+}
+
+export function mergePairwise(into: PairwisePartial, from: PairwisePartial): void {
+  for (const key of Object.keys(from) as (keyof PairwisePartial)[]) {
+    const v = from[key];
+    if (typeof v === 'number') (into[key] as number) += v;
+  }
+}
+
+function rate(count: number, of: number): RateWithInterval {
+  const { lo, hi } = of > 0 ? wilsonInterval(count, of) : { lo: 0, hi: 1 };
+  return { count, rate: of > 0 ? count / of : 0, lo, hi, of };
+}
+
+function distribution(h: Histogram, sum: number, n: number): Distribution {
+  return {
+    n,
+    mean: n > 0 ? sum / n : NaN,
+    p50: histogramQuantile(h, 0.5),
+    p90: histogramQuantile(h, 0.9),
+  };
+}
+
+/** A compact histogram for charts: fixed edges in minutes. */
+const TTD_EDGES = [5, 10, 15, 30, 60, 120, 240, 480, 1440, Infinity];
+
+function ttdBuckets(h: Histogram): { edges: number[]; counts: number[] } {
+  const counts = TTD_EDGES.map(() => 0);
+  for (const [k, n] of Object.entries(h)) {
+    const mid = bucketMidOf(Number(k));
+    const idx = TTD_EDGES.findIndex((e) => mid <= e);
+    counts[idx === -1 ? counts.length - 1 : idx]! += n;
+  }
+  return { edges: TTD_EDGES.map((e) => (e === Infinity ? -1 : e)), counts };
+}
+
+export function finalizePair(scenario: string, policy: string, p: PairPartial): PairResult {
+  const lead = distribution(p.lead, p.leadSum, p.leadN);
+  const goodShippedShare = p.good > 0 ? (p.good - p.blockedGood) / p.good : 0;
+  const deploysPerDay = p.leadN > 0 && lead.mean > 0 ? 1440 / lead.mean : 0;
+  return {
+    scenario,
+    policy,
+    trials: p.trials,
+    badBuilds: p.bad,
+    goodBuilds: p.good,
+    shippedBad: rate(p.shippedBad, p.bad),
+    blockedGood: rate(p.blockedGood, p.good),
+    timeToDetectMin: distribution(p.ttd, p.ttdSum, p.ttdN),
+    rollback: {
+      attempts: p.rollbackAttempts,
+      successes: p.rollbackSuccesses,
+      successRate: p.rollbackAttempts > 0 ? p.rollbackSuccesses / p.rollbackAttempts : NaN,
+    },
+    impact: {
+      failedRequests: p.failedRequests,
+      slowRequests: p.slowRequests,
+      lostCheckouts: p.lostCheckouts,
+      lostRevenue: p.lostRevenue,
+      failedRequestsPerBadBuild: p.bad > 0 ? p.badFailedRequests / p.bad : 0,
+      lostCheckoutsPerBadBuild: p.bad > 0 ? p.badLostCheckouts / p.bad : 0,
+    },
+    escapeImpact: { failedRequests: p.escapeFailedRequests, lostCheckouts: p.escapeLostCheckouts },
+    leadTimeMin: lead,
+    deploysPerDay,
+    dora: {
+      changeFailureRate: p.shipped > 0 ? p.shippedThenFailed / p.shipped : 0,
+      timeToRestoreMin: distribution(p.restore, p.restoreSum, p.restoreN),
+      deploymentFrequencyPerDay: deploysPerDay * goodShippedShare,
+    },
+    ttdHistogram: ttdBuckets(p.ttd),
+    friday: finalizeFriday(p.friday),
+    outcomes: { ...p.outcomes },
+  };
+}
+
+function finalizeFriday(f: FridayPartial): FridayTest | undefined {
+  if (f.n === 0) return undefined;
+  const { pValue } = mcnemar(f.fridayOnly, f.tuesdayOnly);
+  return {
+    trials: f.n,
+    friday: rate(f.friday, f.n),
+    tuesday: rate(f.tuesday, f.n),
+    passes: f.friday <= f.tuesday || pValue >= 0.05,
+    pValue,
+  };
+}
+
+export function finalizePairwise(scenario: string, p: PairwisePartial): Comparison[] {
+  const sb = mcnemar(p.shippedBadAOnly, p.shippedBadBOnly);
+  const bg = mcnemar(p.blockedGoodAOnly, p.blockedGoodBOnly);
+  return [
+    {
+      scenario,
+      a: p.a,
+      b: p.b,
+      metric: 'shippedBad',
+      diff: p.bad > 0 ? (p.shippedBadA - p.shippedBadB) / p.bad : 0,
+      aOnly: p.shippedBadAOnly,
+      bOnly: p.shippedBadBOnly,
+      pValue: sb.pValue,
+    },
+    {
+      scenario,
+      a: p.a,
+      b: p.b,
+      metric: 'blockedGood',
+      diff: p.good > 0 ? (p.blockedGoodA - p.blockedGoodB) / p.good : 0,
+      aOnly: p.blockedGoodAOnly,
+      bOnly: p.blockedGoodBOnly,
+      pValue: bg.pValue,
+    },
+  ];
+}

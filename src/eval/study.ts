@@ -1,0 +1,205 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { PolicyConfig } from '../policy/types.js';
+import type { ScenarioConfig } from '../world/types.js';
+import { GatesimError } from '../errors.js';
+import {
+  emptyPairwise,
+  emptyPartial,
+  finalizePair,
+  finalizePairwise,
+  mergePairwise,
+  mergePartial,
+  type PairPartial,
+  type PairwisePartial,
+} from './aggregate.js';
+import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
+import type { Summary } from './types.js';
+
+export interface ShardSpec {
+  /** 0-based shard index. */
+  index: number;
+  count: number;
+}
+
+export interface StudyOptions {
+  scenarios: readonly ScenarioConfig[];
+  policies: readonly PolicyConfig[];
+  trials: number;
+  seed: number;
+  /** Worker threads; 1 runs in this thread. Results are identical for any value. */
+  workers: number;
+  shard?: ShardSpec;
+  /** Called after each chunk with trials done and the total for this run (or shard). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A chunk of work: which scenario and which trials. Chunk indices are global across the study. */
+export interface ChunkPlan {
+  index: number;
+  scenario: number;
+  from: number;
+  to: number;
+}
+
+/** Every chunk of a study, in order; a shard takes every count-th chunk from its index. */
+export function planChunks(scenarioCount: number, trials: number, shard?: ShardSpec): ChunkPlan[] {
+  const plans: ChunkPlan[] = [];
+  let index = 0;
+  for (let s = 0; s < scenarioCount; s++) {
+    for (let from = 0; from < trials; from += CHUNK_SIZE) {
+      plans.push({ index, scenario: s, from, to: Math.min(trials, from + CHUNK_SIZE) });
+      index++;
+    }
+  }
+  return shard === undefined ? plans : plans.filter((p) => p.index % shard.count === shard.index);
+}
+
+export function parseShard(text: string): ShardSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (m === null)
+    throw new GatesimError(
+      'bad-shard',
+      `--shard: expected I/N with 1 ≤ I ≤ N (e.g. 2/8), got "${text}"`,
+    );
+  const i = Number(m[1]);
+  const n = Number(m[2]);
+  if (n < 1 || i < 1 || i > n)
+    throw new GatesimError(
+      'bad-shard',
+      `--shard: expected I/N with 1 ≤ I ≤ N (e.g. 2/8), got "${text}"`,
+    );
+  return { index: i - 1, count: n };
+}
+
+function workerPath(): string {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  // Under the test runner this module is TypeScript source; the built worker lives in dist/.
+  const built = here.replace(/([\\/])src([\\/])eval([\\/])worker\.js$/, '$1dist$2eval$3worker.js');
+  if (existsSync(built)) return built;
+  throw new GatesimError(
+    'no-build',
+    `worker script not found at ${here} or ${built}: run \`npm run build\``,
+  );
+}
+
+/**
+ * Runs the chunks of a study and yields their results in chunk order, whatever order the
+ * workers finish in; at most a few chunks per worker are held in memory.
+ */
+export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<ChunkResult> {
+  const plans = planChunks(options.scenarios.length, options.trials, options.shard);
+  const total = plans.reduce((s, p) => s + (p.to - p.from), 0);
+  let done = 0;
+  const task = (p: ChunkPlan): ChunkTask => ({
+    index: p.index,
+    scenario: options.scenarios[p.scenario]!,
+    policies: [...options.policies],
+    seed: options.seed,
+    from: p.from,
+    to: p.to,
+  });
+  if (options.workers <= 1) {
+    for (const p of plans) {
+      const r = runChunk(task(p));
+      done += p.to - p.from;
+      options.onProgress?.(done, total);
+      yield r;
+    }
+    return;
+  }
+  const pool = new Piscina<ChunkTask, ChunkResult>({
+    filename: workerPath(),
+    minThreads: options.workers,
+    maxThreads: options.workers,
+  });
+  try {
+    const window = options.workers * 3;
+    const inflight = new Map<number, Promise<ChunkResult>>();
+    let next = 0;
+    const submit = (): void => {
+      while (next < plans.length && inflight.size < window) {
+        const p = plans[next]!;
+        inflight.set(next, pool.run(task(p)));
+        next++;
+      }
+    };
+    submit();
+    for (let k = 0; k < plans.length; k++) {
+      const r = await inflight.get(k)!;
+      inflight.delete(k);
+      submit();
+      done += plans[k]!.to - plans[k]!.from;
+      options.onProgress?.(done, total);
+      yield r;
+    }
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Folds chunk results, in chunk order, into the study's summary. */
+export class StudyFold {
+  private readonly partials = new Map<string, PairPartial[]>();
+  private readonly pairwise = new Map<string, PairwisePartial[]>();
+  private lastIndex = -1;
+
+  constructor(
+    private readonly meta: {
+      seed: number;
+      trials: number;
+      scenarios: string[];
+      policies: string[];
+      shard?: string;
+    },
+  ) {
+    for (const s of meta.scenarios) {
+      this.partials.set(
+        s,
+        meta.policies.map(() => emptyPartial()),
+      );
+      const pw: PairwisePartial[] = [];
+      for (let i = 0; i < meta.policies.length; i++) {
+        for (let j = i + 1; j < meta.policies.length; j++)
+          pw.push(emptyPairwise(meta.policies[i]!, meta.policies[j]!));
+      }
+      this.pairwise.set(s, pw);
+    }
+  }
+
+  add(chunk: Pick<ChunkResult, 'index' | 'scenario' | 'partials' | 'pairwise'>): void {
+    if (chunk.index <= this.lastIndex)
+      throw new Error(`chunks folded out of order: ${chunk.index} after ${this.lastIndex}`);
+    this.lastIndex = chunk.index;
+    const ps = this.partials.get(chunk.scenario);
+    const pw = this.pairwise.get(chunk.scenario);
+    if (ps === undefined || pw === undefined)
+      throw new GatesimError(
+        'merge-mismatch',
+        `chunk ${chunk.index} is for unknown scenario ${chunk.scenario}`,
+      );
+    chunk.partials.forEach((p, i) => mergePartial(ps[i]!, p));
+    chunk.pairwise.forEach((p, i) => mergePairwise(pw[i]!, p));
+  }
+
+  summary(): Summary {
+    const results = this.meta.scenarios.flatMap((s) =>
+      this.meta.policies.map((p, i) => finalizePair(s, p, this.partials.get(s)![i]!)),
+    );
+    const comparisons = this.meta.scenarios.flatMap((s) =>
+      this.pairwise.get(s)!.flatMap((p) => finalizePairwise(s, p)),
+    );
+    const summary: Summary = {
+      seed: this.meta.seed,
+      trialsPerPair: this.meta.trials,
+      scenarios: [...this.meta.scenarios],
+      policies: [...this.meta.policies],
+      results,
+      comparisons,
+    };
+    if (this.meta.shard !== undefined) summary.shard = this.meta.shard;
+    return summary;
+  }
+}
