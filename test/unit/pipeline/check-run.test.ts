@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../../../src/judges/types.js';
+import { CheckRunCounter } from '../../../src/pipeline/check-run.js';
+
+const argo = {
+  failureLimit: 0,
+  inconclusiveLimit: 0,
+  consecutiveErrorLimit: 4,
+  consecutiveSuccessLimit: 0,
+  count: undefined as number | undefined,
+  failedChecksThreshold: undefined as number | undefined,
+};
+
+function phases(check: Partial<typeof argo>, verdicts: Verdict[]): string[] {
+  const c = new CheckRunCounter({ ...argo, ...check });
+  return verdicts.map((v) => c.record(v));
+}
+
+describe('CheckRunCounter with Argo Rollouts semantics', () => {
+  it('failureLimit 2 fails on the third failed measurement, not before', () => {
+    expect(phases({ failureLimit: 2 }, ['fail', 'pass', 'fail', 'fail'])).toEqual([
+      'running',
+      'running',
+      'running',
+      'failed',
+    ]);
+  });
+
+  it('failureLimit 0 fails on the first failure; −1 never fails', () => {
+    expect(phases({}, ['fail'])).toEqual(['failed']);
+    expect(phases({ failureLimit: -1, count: 3 }, ['fail', 'fail', 'fail'])).toEqual([
+      'running',
+      'running',
+      'successful',
+    ]);
+  });
+
+  it('count ends the run; errors do not count toward it', () => {
+    expect(phases({ count: 2 }, ['pass', 'error', 'pass'])).toEqual([
+      'running',
+      'running',
+      'successful',
+    ]);
+  });
+
+  it('more consecutive errors than consecutiveErrorLimit (4) is an Error', () => {
+    expect(phases({}, ['error', 'error', 'error', 'error', 'error'])).toEqual([
+      'running',
+      'running',
+      'running',
+      'running',
+      'error',
+    ]);
+    expect(phases({}, ['error', 'error', 'error', 'error', 'pass', 'error'])).toEqual(
+      Array(6).fill('running'),
+    );
+  });
+
+  it('an inconclusive measurement beyond inconclusiveLimit makes the run inconclusive', () => {
+    expect(phases({ inconclusiveLimit: 1 }, ['inconclusive', 'inconclusive'])).toEqual([
+      'running',
+      'inconclusive',
+    ]);
+  });
+
+  it('consecutiveSuccessLimit ends the run early as successful', () => {
+    expect(phases({ consecutiveSuccessLimit: 2 }, ['pass', 'fail', 'pass', 'pass'])).toEqual([
+      'running',
+      'running',
+      'running',
+      'successful',
+    ]);
+  });
+
+  it('a run stopped from outside is judged on what it saw', () => {
+    const c = new CheckRunCounter({ ...argo, failureLimit: 1 });
+    c.record('fail');
+    expect(c.finish()).toBe('successful');
+  });
+});
+
+describe('CheckRunCounter with Flagger semantics', () => {
+  it('failures accumulate toward the threshold and passes never reset them', () => {
+    expect(
+      phases({ failedChecksThreshold: 3 }, ['fail', 'pass', 'fail', 'pass', 'pass', 'fail']),
+    ).toEqual(['running', 'running', 'running', 'running', 'running', 'failed']);
+  });
+
+  it('a failed check holds the traffic weight for an interval', () => {
+    const c = new CheckRunCounter({ ...argo, failedChecksThreshold: 5 });
+    c.record('fail');
+    expect(c.holdsPromotion()).toBe(true);
+    c.record('pass');
+    expect(c.holdsPromotion()).toBe(false);
+  });
+});
