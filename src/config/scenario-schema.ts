@@ -1,0 +1,376 @@
+/**
+ * The scenario format: what a YAML scenario may say, every default, and the checks that span
+ * fields (traffic shares, region names). The output is a ScenarioConfig without `name` and
+ * `baseDir`, which come from the file.
+ */
+import { z } from 'zod';
+import type {
+  BadBuildTemplate,
+  ConfounderSpec,
+  FaultSpec,
+  ParamRange,
+  ScenarioConfig,
+} from '../world/types.js';
+import {
+  bool,
+  checkUnique,
+  duration,
+  hour,
+  list,
+  name,
+  nonNegative,
+  num,
+  positive,
+  probability,
+  share,
+  strictObject,
+  text,
+  weekdays,
+  whole,
+} from './fields.js';
+import type { RawIssue } from './issues.js';
+import { expectMessage, flattenIssues, PARSE_OPTIONS } from './issues.js';
+import { addIssues, pluginSpecField } from './plugin-field.js';
+import { isPlainObject, parsePluginSpec, parseRange } from './plugin-spec.js';
+import type { Registries } from './registries.js';
+import { didYouMean, listNames } from './suggest.js';
+
+/** Tolerance on the sum of traffic shares. */
+export const SHARE_SUM_TOLERANCE = 1e-6;
+
+/** The values a scenario gets for everything it leaves out (documented in docs/formats.md). */
+export const SCENARIO_DEFAULTS = {
+  traffic: {
+    peakRequestsPerMin: 60000,
+    diurnalAmplitude: 0.35,
+    peakHourLocal: 14,
+    weekendFactor: 0.7,
+  },
+  service: {
+    errorRate: 0.002,
+    latency: { medianMs: 80, sigma: 0.5, sloMs: 500 },
+    memory: { baseMB: 600, limitMB: 2048 },
+    connections: { poolSize: 100, holdMs: 50 },
+    business: {
+      requestsPerSession: 12,
+      conversionRate: 0.03,
+      conversionAmplitude: 0.1,
+      checkoutValue: 60,
+    },
+    crashesPerHostHour: 0.001,
+  },
+  noise: {
+    hostErrorSd: 0.1,
+    intervalErrorSd: 0.1,
+    intervalLatencySd: 0.05,
+    intervalConversionSd: 0.03,
+  },
+  staging: { hosts: 2, requestsPerMin: 200, dataRows: 100_000 },
+  dataRows: 50_000_000,
+  deploy: { minutesPerBatch: 3 },
+  schedule: { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, fromHour: 9, toHour: 17 },
+  impactBar: { errorRatePp: 0.5, p99Ratio: 1.2, conversionDropPct: 1, resourceExhaustion: true },
+  horizon: 1440,
+  metricInterval: 1,
+} as const;
+
+const D = SCENARIO_DEFAULTS;
+
+/** A duration, or a range of durations drawn per trial (`{ min: 0, max: 1h }`). */
+function durationOrRange() {
+  const single = duration();
+  return z.unknown().transform((v, ctx): ParamRange => {
+    if (isPlainObject(v)) {
+      const issues: RawIssue[] = [];
+      const range = parseRange(v, [], issues);
+      addIssues(ctx, issues);
+      return range ?? z.NEVER;
+    }
+    const r = single.safeParse(v, PARSE_OPTIONS);
+    if (!r.success) {
+      addIssues(ctx, flattenIssues(r.error.issues));
+      return z.NEVER;
+    }
+    return r.data;
+  });
+}
+
+function faultSpec(regs: Registries) {
+  return pluginSpecField(() => ({
+    family: 'fault',
+    registry: regs.faults,
+    ranges: true,
+    tryCreate: true,
+  })).transform((r): FaultSpec => ({ kind: r.kind, params: r.raw }));
+}
+
+/** Keys of a confounder entry that belong to the spec, not to the confounder's params. */
+const CONFOUNDER_SPEC_KEYS = ['ratePerDay', 'pinned'];
+
+function confounderSpec(regs: Registries) {
+  const head = z.object({
+    ratePerDay: nonNegative().default(0),
+    pinned: strictObject({
+      probability: probability().default(1),
+      at: durationOrRange(),
+    }).optional(),
+  });
+  return z.unknown().transform((v, ctx): ConfounderSpec => {
+    const issues: RawIssue[] = [];
+    const rest: Record<string, unknown> = {};
+    const own: Record<string, unknown> = {};
+    if (isPlainObject(v)) {
+      for (const [k, x] of Object.entries(v))
+        (CONFOUNDER_SPEC_KEYS.includes(k) ? own : rest)[k] = x;
+    }
+    const h = head.safeParse(own, PARSE_OPTIONS);
+    if (!h.success) issues.push(...flattenIssues(h.error.issues));
+    const spec = parsePluginSpec(
+      isPlainObject(v) ? rest : v,
+      // Confounder factories need a world (rng, regions), so only their schema is checked here.
+      { family: 'confounder', registry: regs.confounders, ranges: true, tryCreate: false },
+      issues,
+    );
+    addIssues(ctx, issues);
+    if (!h.success || spec === undefined) return z.NEVER;
+    const pinned = h.data.pinned;
+    return {
+      kind: spec.kind,
+      ratePerDay: h.data.ratePerDay,
+      pinned: pinned === undefined ? undefined : { probability: pinned.probability, at: pinned.at },
+      params: spec.raw,
+    };
+  });
+}
+
+function scenarioShape(regs: Registries) {
+  const region = strictObject({
+    name: name(),
+    trafficShare: share(),
+    hosts: whole(1),
+    utcOffsetHours: num({ min: -12, max: 14 }).default(0),
+  });
+  const badTemplate = strictObject({
+    name: name(),
+    weight: positive().default(1),
+    faults: list(faultSpec(regs), 'faults').min(1, { error: 'expected at least one fault' }),
+  });
+  return strictObject({
+    description: text().default(''),
+    fleet: strictObject({
+      regions: list(region, 'regions').min(1, { error: 'expected at least one region' }),
+    }),
+    traffic: strictObject({
+      peakRequestsPerMin: positive().default(D.traffic.peakRequestsPerMin),
+      diurnalAmplitude: num({ min: 0, max: 0.5 }).default(D.traffic.diurnalAmplitude),
+      peakHourLocal: hour().default(D.traffic.peakHourLocal),
+      weekendFactor: positive().default(D.traffic.weekendFactor),
+      trace: strictObject({
+        file: z.string({ error: (iss) => expectMessage('a file path', iss.input) }).min(1, {
+          error: 'expected a file path',
+        }),
+        stepMinutes: duration({ positive: true }).optional(),
+      }).optional(),
+    }).prefault({}),
+    service: strictObject({
+      errorRate: num({ min: 0, lt: 1 }).default(D.service.errorRate),
+      latency: strictObject({
+        medianMs: positive().default(D.service.latency.medianMs),
+        sigma: positive().default(D.service.latency.sigma),
+        sloMs: positive().default(D.service.latency.sloMs),
+      }).prefault({}),
+      memory: strictObject({
+        baseMB: positive().default(D.service.memory.baseMB),
+        limitMB: positive().default(D.service.memory.limitMB),
+      }).prefault({}),
+      connections: strictObject({
+        poolSize: whole(1).default(D.service.connections.poolSize),
+        holdMs: positive().default(D.service.connections.holdMs),
+      }).prefault({}),
+      business: strictObject({
+        requestsPerSession: num({ min: 1 }).default(D.service.business.requestsPerSession),
+        conversionRate: num({ gt: 0, lt: 1 }).default(D.service.business.conversionRate),
+        conversionAmplitude: num({ min: 0, lt: 1 }).default(D.service.business.conversionAmplitude),
+        checkoutValue: nonNegative().default(D.service.business.checkoutValue),
+      }).prefault({}),
+      crashesPerHostHour: nonNegative().default(D.service.crashesPerHostHour),
+    }).prefault({}),
+    noise: strictObject({
+      hostErrorSd: nonNegative().default(D.noise.hostErrorSd),
+      intervalErrorSd: nonNegative().default(D.noise.intervalErrorSd),
+      intervalLatencySd: nonNegative().default(D.noise.intervalLatencySd),
+      intervalConversionSd: nonNegative().default(D.noise.intervalConversionSd),
+    }).prefault({}),
+    staging: strictObject({
+      hosts: whole(1).default(D.staging.hosts),
+      requestsPerMin: positive().default(D.staging.requestsPerMin),
+      dataRows: nonNegative().default(D.staging.dataRows),
+    }).prefault({}),
+    dataRows: nonNegative().default(D.dataRows),
+    deploy: strictObject({
+      minutesPerBatch: duration({ positive: true }).default(D.deploy.minutesPerBatch),
+    }).prefault({}),
+    schedule: strictObject({
+      days: weekdays().default([...D.schedule.days]),
+      fromHour: hour().default(D.schedule.fromHour),
+      toHour: hour().default(D.schedule.toHour),
+      region: name().optional(),
+    }).prefault({}),
+    builds: strictObject({
+      badShare: probability().default(0),
+      bad: list(badTemplate, 'bad build templates').default([]),
+      benign: list(faultSpec(regs), 'benign effects').default([]),
+    }).prefault({}),
+    confounders: list(confounderSpec(regs), 'confounders').default([]),
+    impactBar: strictObject({
+      errorRatePp: positive().default(D.impactBar.errorRatePp),
+      p99Ratio: num({ gt: 1 }).default(D.impactBar.p99Ratio),
+      conversionDropPct: positive().default(D.impactBar.conversionDropPct),
+      resourceExhaustion: bool().default(D.impactBar.resourceExhaustion),
+    }).prefault({}),
+    horizon: duration({ positive: true }).default(D.horizon),
+    metricInterval: duration({ positive: true }).default(D.metricInterval),
+  });
+}
+
+type ParsedScenario = z.output<ReturnType<typeof scenarioShape>>;
+
+/** Region names a fault or confounder param refers to (`region: x` or `regions: [x, y]`). */
+function regionRefs(params: Record<string, unknown>): { path: PropertyKey[]; name: string }[] {
+  const out: { path: PropertyKey[]; name: string }[] = [];
+  if (typeof params.region === 'string') out.push({ path: ['region'], name: params.region });
+  if (Array.isArray(params.regions)) {
+    params.regions.forEach((r, i) => {
+      if (typeof r === 'string') out.push({ path: ['regions', i], name: r });
+    });
+  }
+  return out;
+}
+
+/** Checks that span fields; run only once every field is valid on its own. */
+function crossCheck(s: ParsedScenario, ctx: z.RefinementCtx): void {
+  const regions = s.fleet.regions;
+  const names = regions.map((r) => r.name);
+  checkUnique(regions, ctx, (i) => ['fleet', 'regions', i, 'name'], 'region name');
+  const sum = regions.reduce((a, r) => a + r.trafficShare, 0);
+  if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fleet', 'regions'],
+      message: `expected trafficShare values that sum to 1, got ${Number(sum.toFixed(9))} (${regions
+        .map((r) => `${r.name} ${r.trafficShare}`)
+        .join(' + ')})`,
+    });
+  }
+  const region = (path: PropertyKey[], n: string): void => {
+    if (!names.includes(n)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown region ${JSON.stringify(n)}${didYouMean(n, names)} (fleet regions: ${listNames(names)})`,
+      });
+    }
+  };
+  if (s.schedule.region !== undefined) region(['schedule', 'region'], s.schedule.region);
+  if (s.schedule.fromHour >= s.schedule.toHour) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['schedule', 'toHour'],
+      message: `expected toHour > fromHour (${s.schedule.fromHour}), got ${s.schedule.toHour}`,
+    });
+  }
+  if (s.service.memory.baseMB >= s.service.memory.limitMB) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['service', 'memory', 'limitMB'],
+      message: `expected limitMB > baseMB (${s.service.memory.baseMB}), got ${s.service.memory.limitMB}`,
+    });
+  }
+  if (s.builds.badShare > 0 && s.builds.bad.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['builds', 'bad'],
+      message: `badShare is ${s.builds.badShare} but no bad build templates are listed`,
+    });
+  }
+  checkUnique(s.builds.bad, ctx, (i) => ['builds', 'bad', i, 'name'], 'template name');
+  s.builds.bad.forEach((t, i) => {
+    // `good` labels good builds in trial outcomes.
+    if (t.name === 'good') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['builds', 'bad', i, 'name'],
+        message: '`good` is reserved for good builds; pick another template name',
+      });
+    }
+    t.faults.forEach((f, j) => {
+      for (const ref of regionRefs(f.params))
+        region(['builds', 'bad', i, 'faults', j, ...ref.path], ref.name);
+    });
+  });
+  s.builds.benign.forEach((f, j) => {
+    for (const ref of regionRefs(f.params)) region(['builds', 'benign', j, ...ref.path], ref.name);
+  });
+  s.confounders.forEach((c, i) => {
+    if (c.ratePerDay === 0 && c.pinned === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confounders', i],
+        message: 'this confounder never happens: give it a ratePerDay > 0 or a pinned occurrence',
+      });
+    }
+    for (const ref of regionRefs(c.params)) region(['confounders', i, ...ref.path], ref.name);
+  });
+}
+
+/** The scenario without the two fields the file supplies. */
+export type ScenarioBody = Omit<ScenarioConfig, 'name' | 'baseDir'>;
+
+function toBody(s: ParsedScenario): ScenarioBody {
+  const trace = s.traffic.trace;
+  const { trace: _trace, ...traffic } = s.traffic;
+  return {
+    description: s.description,
+    fleet: { regions: s.fleet.regions.map((r) => ({ ...r })) },
+    traffic:
+      trace === undefined
+        ? traffic
+        : {
+            ...traffic,
+            trace:
+              trace.stepMinutes === undefined
+                ? { file: trace.file }
+                : { file: trace.file, stepMinutes: trace.stepMinutes },
+          },
+    service: s.service,
+    noise: s.noise,
+    staging: s.staging,
+    dataRows: s.dataRows,
+    deploy: s.deploy,
+    schedule: {
+      days: s.schedule.days,
+      fromHour: s.schedule.fromHour,
+      toHour: s.schedule.toHour,
+      // The first region is where builds start unless the scenario says otherwise.
+      region: s.schedule.region ?? s.fleet.regions[0]!.name,
+    },
+    builds: {
+      badShare: s.builds.badShare,
+      bad: s.builds.bad.map((t): BadBuildTemplate => ({
+        name: t.name,
+        weight: t.weight,
+        faults: t.faults,
+      })),
+      benign: s.builds.benign,
+    },
+    confounders: s.confounders,
+    impactBar: s.impactBar,
+    horizon: s.horizon,
+    metricInterval: s.metricInterval,
+  };
+}
+
+/** The scenario schema, reading plugin registries when it parses. */
+export function scenarioSchema(regs: Registries) {
+  return scenarioShape(regs).superRefine(crossCheck).transform(toBody);
+}
