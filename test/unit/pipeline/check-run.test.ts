@@ -64,12 +64,9 @@ describe('CheckRunCounter with Argo Rollouts semantics', () => {
   });
 
   it('consecutiveSuccessLimit ends the run early as successful', () => {
-    expect(phases({ consecutiveSuccessLimit: 2 }, ['pass', 'fail', 'pass', 'pass'])).toEqual([
-      'running',
-      'running',
-      'running',
-      'successful',
-    ]);
+    expect(
+      phases({ consecutiveSuccessLimit: 2, failureLimit: 1 }, ['pass', 'fail', 'pass', 'pass']),
+    ).toEqual(['running', 'running', 'running', 'successful']);
   });
 
   it('a run stopped from outside is judged on what it saw', () => {
