@@ -76,9 +76,29 @@ export function checkPolicyAgainstScenario(
         if (!hostsOf.has(r)) unknown([...at, 'regions', j], r);
       });
     }
-    for (const [region, share] of targetShares(t, scenario)) {
+    const touched = targetShares(t, scenario);
+    for (const [region, share] of touched) {
       covered.set(region, Math.max(covered.get(region) ?? 0, share));
     }
+    // Checks start once the stage is deployed: a baseline needs old hosts left at that point.
+    const whole = (n: string): boolean => (covered.get(n) ?? 0) >= 1 - 1e-9;
+    stage.checks.forEach((c, j) => {
+      if (c.compare !== 'baseline') return;
+      if (names.every(whole)) {
+        issues.push({
+          path: formatPath(['stages', i, 'checks', j, 'compare']),
+          message: `after this stage every host of scenario \`${scenario.name}\` runs the new build, so no baseline is left; use compare: absolute`,
+        });
+      } else if (c.baselineScope === 'region') {
+        const gone = [...touched.keys()].filter((n) => hostsOf.has(n) && whole(n));
+        if (gone.length > 0) {
+          issues.push({
+            path: formatPath(['stages', i, 'checks', j, 'baselineScope']),
+            message: `after this stage every host in ${listNames(gone)} runs the new build, so no region baseline is left; use baselineScope: fleet`,
+          });
+        }
+      }
+    });
   });
 
   const missing = names.filter((n) => (covered.get(n) ?? 0) < 1 - 1e-9);

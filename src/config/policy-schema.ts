@@ -389,6 +389,34 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
       fleetShare = Math.max(fleetShare, s.target.share);
     }
   });
+  p.stages.forEach((s, i) => {
+    s.checks.forEach((c, j) => {
+      if (c.compare !== 'baseline') return;
+      // Checks start once the stage's hosts are deployed, so a stage that takes whole
+      // regions (or the whole fleet) leaves no old hosts there to compare with.
+      const t = s.target;
+      const path = ['stages', i, 'checks', j, 'baselineScope'];
+      if (t.kind === 'fleet' && t.share >= 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'checks', j, 'compare'],
+          message:
+            'this stage puts every host on the new build, so no baseline is left; use compare: absolute',
+        });
+      } else if (
+        c.baselineScope === 'region' &&
+        (t.kind === 'regions' || (t.kind === 'region' && t.share >= 1))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message:
+            'this stage deploys whole regions, so no old hosts are left in them; use baselineScope: fleet',
+        });
+      }
+    });
+  });
+
   const last = p.stages.length - 1;
   if (!seenProduction) {
     ctx.addIssue({
