@@ -1,0 +1,190 @@
+/** A labelled scatter of policies with interval crosshairs and the Pareto front drawn. */
+import { axisBottom, axisLeft, frame } from './frame.js';
+import { el, fmt, fragment, type Markup } from './markup.js';
+import { linearScale, niceDomain } from './scale.js';
+import { THEME, truncate } from './theme.js';
+
+/** One point; the optional intervals draw light crosshairs. */
+export interface ScatterPoint {
+  label: string;
+  x: number;
+  y: number;
+  xLo?: number;
+  xHi?: number;
+  yLo?: number;
+  yHi?: number;
+  color: string;
+  tooltip?: string;
+}
+
+/** Options of a scatter chart. */
+export interface ScatterOptions {
+  title: string;
+  points: readonly ScatterPoint[];
+  xLabel: string;
+  yLabel: string;
+  formatX: (v: number) => string;
+  formatY: (v: number) => string;
+  /** Draw the Pareto front for minimising both x and y. */
+  pareto?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Indices of the points no other point beats on both axes (smaller is better on both),
+ * ordered by x. Points with a non-finite coordinate take no part.
+ * @example paretoFront([{x: 0, y: 1}, {x: 1, y: 0}, {x: 1, y: 1}]) // [0, 1]
+ */
+export function paretoFront(points: ReadonlyArray<{ x: number; y: number }>): number[] {
+  const idx = points
+    .map((p, i) => ({ ...p, i }))
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const front = idx.filter(
+    (p) => !idx.some((q) => q.x <= p.x && q.y <= p.y && (q.x < p.x || q.y < p.y)),
+  );
+  front.sort((a, b) => a.x - b.x || a.y - b.y || a.i - b.i);
+  return front.map((p) => p.i);
+}
+
+const finiteOr = (v: number | undefined, fallback: number): number =>
+  v !== undefined && Number.isFinite(v) ? v : fallback;
+
+/** Renders the scatter. Points with a non-finite coordinate are listed as "not plotted". */
+export function renderScatter(o: ScatterOptions): Markup {
+  const width = o.width ?? 460;
+  const height = o.height ?? 340;
+  const margin = { top: 44, right: 24, bottom: 60, left: 62 };
+  const plotted = o.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const skipped = o.points.filter((p) => !(Number.isFinite(p.x) && Number.isFinite(p.y)));
+  const maxX = Math.max(0, ...plotted.map((p) => finiteOr(p.xHi, p.x)));
+  const maxY = Math.max(0, ...plotted.map((p) => finiteOr(p.yHi, p.y)));
+  const x = linearScale(niceDomain(0, maxX > 0 ? maxX : 0.01, 4), [
+    margin.left,
+    width - margin.right,
+  ]);
+  const y = linearScale(niceDomain(0, maxY > 0 ? maxY : 0.01, 4), [
+    height - margin.bottom,
+    margin.top,
+  ]);
+
+  let front: Markup | undefined;
+  if (o.pareto === true) {
+    const order = paretoFront(o.points);
+    const pts = order.map((i) => o.points[i]!);
+    if (pts.length > 0) {
+      // The staircase bounding the region the front dominates: right along y, then down.
+      let d = `M${fmt(x(pts[0]!.x))},${fmt(y(pts[0]!.y))}`;
+      for (let k = 1; k < pts.length; k++) d += ` H${fmt(x(pts[k]!.x))} V${fmt(y(pts[k]!.y))}`;
+      front = el(
+        'g',
+        { class: 'pareto-front' },
+        el('path', {
+          d,
+          fill: 'none',
+          stroke: THEME.muted,
+          'stroke-width': 1.5,
+          'stroke-dasharray': '6 4',
+        }),
+        pts.map((p) =>
+          el('circle', {
+            cx: x(p.x),
+            cy: y(p.y),
+            r: 9,
+            fill: 'none',
+            stroke: THEME.muted,
+            'stroke-width': 1.2,
+          }),
+        ),
+      );
+    }
+  }
+
+  const marks = plotted.map((p) => {
+    const cx = x(p.x);
+    const cy = y(p.y);
+    const anchorEnd = cx > (margin.left + width - margin.right) / 2;
+    return el(
+      'g',
+      { class: 'point' },
+      el('title', {}, p.tooltip ?? `${p.label}: (${o.formatX(p.x)}, ${o.formatY(p.y)})`),
+      p.xLo !== undefined && p.xHi !== undefined && Number.isFinite(p.xLo) && Number.isFinite(p.xHi)
+        ? el('line', {
+            x1: x(p.xLo),
+            x2: x(p.xHi),
+            y1: cy,
+            y2: cy,
+            stroke: p.color,
+            'stroke-opacity': 0.45,
+          })
+        : undefined,
+      p.yLo !== undefined && p.yHi !== undefined && Number.isFinite(p.yLo) && Number.isFinite(p.yHi)
+        ? el('line', {
+            x1: cx,
+            x2: cx,
+            y1: y(p.yLo),
+            y2: y(p.yHi),
+            stroke: p.color,
+            'stroke-opacity': 0.45,
+          })
+        : undefined,
+      el('circle', { cx, cy, r: 5, fill: p.color, stroke: '#ffffff', 'stroke-width': 1 }),
+      el(
+        'text',
+        {
+          x: anchorEnd ? cx - 9 : cx + 9,
+          y: cy - 7,
+          'text-anchor': anchorEnd ? 'end' : 'start',
+          class: 'point-label',
+        },
+        truncate(p.label, 150),
+      ),
+    );
+  });
+
+  return frame(
+    { width, height, title: o.title, className: 'scatter' },
+    axisBottom({
+      scale: x,
+      at: height - margin.bottom,
+      gridTo: margin.top,
+      format: o.formatX,
+      label: o.xLabel,
+    }),
+    axisLeft({
+      scale: y,
+      at: margin.left,
+      gridTo: width - margin.right,
+      format: o.formatY,
+      label: o.yLabel,
+    }),
+    front,
+    ...marks,
+    fragment(
+      o.pareto === true
+        ? el(
+            'text',
+            { x: margin.left, y: height - 8, fill: THEME.muted, 'font-size': 11 },
+            'Dashed: Pareto front (nothing lower on both). Lines: 95% intervals.',
+          )
+        : undefined,
+      skipped.length > 0
+        ? el(
+            'text',
+            {
+              x: width - margin.right,
+              y: margin.top + 12,
+              'text-anchor': 'end',
+              fill: THEME.muted,
+              'font-size': 11,
+            },
+            truncate(
+              `not plotted (no data): ${skipped.map((p) => p.label).join(', ')}`,
+              width - margin.left - margin.right,
+              11,
+            ),
+          )
+        : undefined,
+    ),
+  );
+}
