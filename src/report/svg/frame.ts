@@ -1,7 +1,7 @@
 /** The outer <svg> of a chart and its axes. */
 import { el, fragment, type Child, type Markup } from './markup.js';
 import type { LinearScale } from './scale.js';
-import { THEME } from './theme.js';
+import { THEME, truncate } from './theme.js';
 
 /** Space around the plot area, in pixels. */
 export interface Margins {
@@ -44,7 +44,12 @@ export function frame(o: FrameOptions, ...body: Child[]): Markup {
     el('title', {}, o.title),
     o.description === undefined ? undefined : el('desc', {}, o.description),
     el('rect', { x: 0, y: 0, width: o.width, height: o.height, fill: '#ffffff' }),
-    el('text', { x: 8, y: 18, 'font-size': THEME.titleSize, 'font-weight': 600 }, o.title),
+    // The full title stays in <title> (tooltips, screen readers); the drawn one must fit.
+    el(
+      'text',
+      { x: 8, y: 18, 'font-size': THEME.titleSize, 'font-weight': 600 },
+      truncate(o.title, o.width - 16, THEME.titleSize),
+    ),
     ...body,
   );
 }
@@ -64,7 +69,7 @@ export interface AxisOptions {
 /** A horizontal value axis with ticks, tick labels, optional grid and a label. */
 export function axisBottom(o: AxisOptions): Markup {
   const [r0, r1] = o.scale.range;
-  const ticks = o.ticks ?? o.scale.ticks(Math.max(2, Math.round(Math.abs(r1 - r0) / 80)));
+  const ticks = o.ticks ?? o.scale.ticks(Math.max(2, Math.round(Math.abs(r1 - r0) / 60)));
   return el(
     'g',
     { class: 'axis axis-x' },
