@@ -1,0 +1,158 @@
+/**
+ * State one import run shares across its parts: the `--map` rules, the list of source fields
+ * that could not be modelled, the metric mappings made, and the finishing step that writes
+ * them into the policy's header comment.
+ */
+import { ValidationError } from '../errors.js';
+import type { MetricName } from '../world/types.js';
+import type { DraftJudge, DraftPolicy } from './draft.js';
+import { writePolicy } from './draft.js';
+import type { MapRule, MetricSource, Unit, ValueRange } from './metric-map.js';
+import {
+  convertRange,
+  decideMetric,
+  describeBounds,
+  parseMapRules,
+  unitTransform,
+} from './metric-map.js';
+import type { SourceNode } from './source.js';
+import { joinPath, show } from './source.js';
+import type { CommonImportOptions, Gap, GapKind, ImportResult, MappingNote } from './types.js';
+import { METRIC_NAMES } from '../world/types.js';
+
+/** Why a source field is not read: a reason (ignored), or a gap kind and reason. */
+export type KnownField = string | { kind: GapKind; why: string };
+
+/** Where something is: a source node, or a file and path. */
+export type Where = SourceNode | { file: string; path: string };
+
+/** A source metric mapped onto a gatesim metric, with its threshold judge. */
+export interface MappedMetric {
+  metric: MetricName;
+  unit: Unit;
+  judge: DraftJudge;
+  /** The comment for the check's `metric` field. */
+  metricNote: string;
+  /** The comment for the check's `judge` field (source bounds → gatesim bounds). */
+  judgeNote: string;
+}
+
+export class ImportContext {
+  readonly gaps: Gap[] = [];
+  readonly mappings: MappingNote[] = [];
+  readonly warnings: string[] = [];
+  readonly rules: MapRule[];
+  private readonly used = new Set<MapRule>();
+
+  constructor(options: CommonImportOptions) {
+    this.rules = parseMapRules(options.map ?? []);
+  }
+
+  /** Records a source field that could not be modelled exactly. */
+  gap(at: Where, kind: GapKind, message: string): void {
+    this.gaps.push({ file: at.file, path: at.path, kind, message });
+  }
+
+  /**
+   * Records every key of `node` the importer does not read: keys listed in `known` with their
+   * reason (a plain string means `ignored`: no bearing on gating), any other as not modelled.
+   */
+  unread(
+    node: SourceNode,
+    read: readonly string[],
+    known: Readonly<Record<string, KnownField>> = {},
+  ): void {
+    for (const key of node.keys()) {
+      if (read.includes(key)) continue;
+      const at = { file: node.file, path: joinPath(node.path, key) };
+      const k = known[key];
+      if (k === undefined) this.gap(at, 'not-modelled', 'not read by the importer');
+      else if (typeof k === 'string') this.gap(at, 'ignored', k);
+      else this.gap(at, k.kind, k.why);
+    }
+  }
+
+  /**
+   * Maps a source metric with a passing range (source units) to a gatesim metric and a
+   * threshold judge; returns undefined when `--map NAME=none` drops it. Throws a
+   * ValidationError at `at` when neither --map nor the heuristic can place it.
+   */
+  mapMetric(
+    src: MetricSource,
+    at: SourceNode,
+    label: string,
+    rangeText: string,
+  ): MappedMetric | undefined {
+    const d = decideMetric(src, this.rules);
+    const name = src.names[0] ?? label;
+    if (d === undefined) {
+      throw new ValidationError(at.file, [
+        {
+          path: at.path,
+          message: `cannot tell which gatesim metric ${JSON.stringify(name)} measures${src.text === '' ? '' : ` from ${show(src.text)}`}; pass --map '${name}=error_rate' (metrics: ${METRIC_NAMES.join(', ')}; or none to drop it)`,
+        },
+      ]);
+    }
+    if (d.rule !== undefined) this.used.add(d.rule);
+    if (d.kind === 'dropped') {
+      this.mappings.push({ source: label, metric: 'none', how: d.how });
+      this.gap(at, 'not-modelled', `dropped by ${d.how}`);
+      return undefined;
+    }
+    this.mappings.push({ source: label, metric: d.metric, how: d.how });
+    for (const w of d.warnings) this.warnings.push(`${label}: ${w}`);
+    const bounds = convertRange(src.range, d.unit);
+    const t = unitTransform(d.unit);
+    const judge: DraftJudge = { kind: 'threshold', ...bounds };
+    const judgeNote = `${rangeText} → ${describeBounds(d.metric, bounds)}${t.text === '' ? '' : ` (${d.metric} = ${t.text})`}`;
+    return { metric: d.metric, unit: d.unit, judge, metricNote: d.how, judgeNote };
+  }
+
+  /** Marks any `--map` rule that matched nothing, so a typo does not pass silently. */
+  private unusedRules(): void {
+    for (const r of this.rules) {
+      if (!this.used.has(r)) this.warnings.push(`--map ${r.spec} matched no metric`);
+    }
+  }
+
+  /** Writes the header sections (mappings, gaps, warnings) and the YAML text. */
+  finish(draft: DraftPolicy): ImportResult {
+    this.unusedRules();
+    const header = [...draft.header];
+    if (this.mappings.length > 0) {
+      header.push('', 'Metric mappings (queries cannot run in a simulation):');
+      for (const m of this.mappings) header.push(`  ${m.source} → ${m.metric} (${m.how})`);
+    }
+    if (this.gaps.length > 0) {
+      header.push('', 'Source fields not modelled exactly (also printed to stderr):');
+      for (const g of this.gaps) header.push(`  ${formatGap(g)}`);
+    }
+    if (this.warnings.length > 0) {
+      header.push('', 'Warnings:');
+      for (const w of this.warnings) header.push(`  ${w}`);
+    }
+    const full: DraftPolicy = { ...draft, header };
+    return {
+      text: writePolicy(full),
+      draft: full,
+      gaps: this.gaps,
+      mappings: this.mappings,
+      warnings: this.warnings,
+    };
+  }
+}
+
+/** `[approximated] rollout.yaml: spec.x: message` */
+export function formatGap(g: Gap): string {
+  return `[${g.kind}] ${g.file}: ${g.path === '' ? '(root)' : g.path}: ${g.message}`;
+}
+
+/** A passing range as a comment: `≥ 0.95`, `≤ 500`, `[1, 2]`. */
+export function rangeText(r: ValueRange): string {
+  const lo = Number.isFinite(r.lo);
+  const hi = Number.isFinite(r.hi);
+  if (lo && hi) return `[${r.lo}, ${r.hi}]`;
+  if (lo) return `≥ ${r.lo}`;
+  if (hi) return `≤ ${r.hi}`;
+  return 'any value';
+}
