@@ -164,6 +164,8 @@ export function parsePluginSpec(
   const accepted = schemaKeys(model.params);
   const raw: Record<string, unknown> = {};
   const rangedKeys = new Set<string>();
+  // Keys already reported as broken ranges: the corner checks would only add "required".
+  const brokenKeys = new Set<string>();
   for (const [key, v] of Object.entries(value)) {
     if (key === 'kind') continue;
     if (accepted !== undefined && !accepted.includes(key)) {
@@ -175,7 +177,7 @@ export function parsePluginSpec(
       if (range !== undefined) {
         raw[key] = range;
         rangedKeys.add(key);
-      }
+      } else brokenKeys.add(key);
       continue;
     }
     raw[key] = v;
@@ -188,6 +190,7 @@ export function parsePluginSpec(
     if (!result.success) {
       for (const iss of flattenIssues(result.error.issues)) {
         const head = iss.path[0];
+        if (typeof head === 'string' && brokenKeys.has(head)) continue;
         // An issue on a ranged value itself belongs to the corner that produced it.
         if (iss.path.length === 1 && typeof head === 'string' && rangedKeys.has(head)) {
           iss.path = [head, cornerIndex === 0 ? 'min' : 'max'];

@@ -50,8 +50,10 @@ export function closest(input: string, candidates: readonly string[]): string | 
     }
   }
   if (best !== undefined) {
-    const limit = Math.max(1, Math.floor(Math.max(folded.length, fold(best).length) / 3));
-    if (bestDistance <= limit) return best;
+    const other = fold(best);
+    const limit = Math.max(1, Math.floor(Math.max(folded.length, other.length) / 3));
+    // Replacing every character of a short name is no resemblance (`b` is not close to `a`).
+    if (bestDistance <= limit && bestDistance < Math.min(folded.length, other.length)) return best;
   }
   for (const c of candidates) {
     const fc = fold(c);
