@@ -48,12 +48,16 @@ export type ConnectionPoolLeakParams = z.output<typeof schema>;
 const SCAN_STEP = 5;
 /** With no limit and too little traffic to ever fill the pool by leaks alone, stop looking after four weeks. */
 const MAX_SCAN = 4 * 7 * 1440;
-const BISECTIONS = 60;
+/** Bisection stops at this width (minutes): far below any metric interval. */
+const CROSSING_TOLERANCE = 1e-9;
 
 class ConnectionPoolLeakFault implements FaultInstance {
   readonly kind = 'connection-pool-leak';
   readonly ciKind = 'connection-pool-leak';
   readonly benign = false;
+
+  /** Exhaustion times by world, then (environment, region, process start, limit): the restart chain and the ground-truth integration ask for the same ones. */
+  private readonly memo = new WeakMap<WorldView, Map<string, Minutes>>();
 
   constructor(readonly params: ConnectionPoolLeakParams) {}
 
@@ -96,8 +100,9 @@ class ConnectionPoolLeakFault implements FaultInstance {
       const c = fleet.wholeRegionCohort(i, deployAt);
       return this.exhaustion(fleet, c.environment, c.region, deployAt, until) < until;
     });
-    // Exhaustion and the end of a restart window are jumps: let the integration step end there.
+    // Exhaustion and the end of a restart window are jumps: steps end there, so no fine grid is needed.
     return singleFaultTrueEffect(this, fleet, deployAt, until, exhausted, {
+      fineWindowMinutes: 0,
       breakpoints: (cohort, end) => {
         const start = processStart(cohort, this.params.restartMinutes);
         return [
@@ -140,8 +145,9 @@ class ConnectionPoolLeakFault implements FaultInstance {
       if (deficit(next) >= 0 || next === full) {
         let lo = prev;
         let hi = next;
-        for (let i = 0; i < BISECTIONS; i++) {
+        while (hi - lo > CROSSING_TOLERANCE) {
           const mid = (lo + hi) / 2;
+          if (!(mid > lo && mid < hi)) break;
           if (deficit(mid) >= 0) hi = mid;
           else lo = mid;
         }

@@ -16,7 +16,6 @@ import type {
   EffectAccumulator,
   Environment,
   Minutes,
-  ServiceConfig,
   TrueEffect,
   WorldView,
 } from '../types.js';
@@ -54,6 +53,9 @@ class DataScaleFault implements FaultInstance {
   readonly ciKind = 'data-scale';
   readonly benign = false;
 
+  /** The effect depends only on the world's service and row counts: computed once per world and environment. */
+  private readonly cache = new WeakMap<object, Partial<Record<Environment, DataScaleEffect>>>();
+
   constructor(readonly params: DataScaleParams) {}
 
   apply(acc: EffectAccumulator, cohort: CohortView, world: WorldView, t: Minutes): void {
@@ -88,10 +90,16 @@ class DataScaleFault implements FaultInstance {
   }
 
   /** Slowdown factor of affected requests and the error probability their timeouts add. */
-  effect(
-    world: { service: ServiceConfig; dataRows(env: Environment): number },
-    env: Environment,
-  ): DataScaleEffect {
+  effect(world: WorldView, env: Environment): DataScaleEffect {
+    let byEnv = this.cache.get(world);
+    if (byEnv === undefined) {
+      byEnv = {};
+      this.cache.set(world, byEnv);
+    }
+    return (byEnv[env] ??= this.compute(world, env));
+  }
+
+  private compute(world: WorldView, env: Environment): DataScaleEffect {
     const p = this.params;
     const { medianMs, sigma } = world.service.latency;
     const extraMs = (p.latencyMsPerMillionRows * world.dataRows(env)) / 1e6;

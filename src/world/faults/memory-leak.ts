@@ -105,8 +105,9 @@ class MemoryLeakFault implements FaultInstance {
       const c = fleet.wholeRegionCohort(i, deployAt);
       return fleet.timeAfterRequests(c.environment, c.region, deployAt, count, until) < until;
     });
-    // The end of a restart window is a jump: let the integration step end there.
+    // The end of a restart window is a jump: steps end there, so no fine grid is needed.
     return singleFaultTrueEffect(this, fleet, deployAt, until, oom, {
+      fineWindowMinutes: 0,
       breakpoints: (cohort) => [processStart(cohort, this.params.restartMinutes)],
     });
   }

@@ -1,4 +1,4 @@
-import { normalCdf, normalQuantile, normalSf } from '../../../stats/special.js';
+import { normalCdf, normalPdf, normalQuantile, normalSf } from '../../../stats/special.js';
 import type { EffectAccumulator } from '../../types.js';
 
 /**
@@ -14,14 +14,14 @@ export interface ShiftComponent {
   shift: number;
 }
 
-/** Bisection stops when the bracket on log latency is this narrow (≈1e-12 relative latency). */
+/** The root finder stops when the log-latency step or bracket is this small (≈1e-12 relative latency). */
 const LOG_TOLERANCE = 1e-12;
 const MAX_ITERATIONS = 200;
 
 /**
  * The q-quantile of Σ wᵢ·LN(μ + shiftᵢ, σ) divided by the q-quantile of LN(μ, σ).
- * Solves Σ wᵢ Φ((x − shiftᵢ)/σ) = q·Σwᵢ by bisection: the root lies between the smallest
- * and largest component quantile, where the mixture CDF is below and above q.
+ * Solves Σ wᵢ Φ((x − shiftᵢ)/σ) = q·Σwᵢ for x on the log scale: the root lies between the
+ * smallest and largest component quantile, where the mixture CDF is below and above q.
  *
  * @example mixtureQuantileRatio([{ weight: 1, shift: Math.log(1.5) }], 0.5, 0.99) // 1.5
  */
@@ -46,15 +46,30 @@ export function mixtureQuantileRatio(
   let a = lo + sigma * z;
   let b = hi + sigma * z;
   const target = q * total;
+  // Safeguarded Newton: the mixture CDF is smooth and increasing, so Newton from inside the
+  // bracket converges in a few steps; a step that leaves the bracket falls back to bisection.
+  let x = (a + b) / 2;
   for (let i = 0; i < MAX_ITERATIONS && b - a > LOG_TOLERANCE; i++) {
-    const mid = (a + b) / 2;
     let cdf = 0;
-    for (const c of components)
-      if (c.weight > 0) cdf += c.weight * normalCdf((mid - c.shift) / sigma);
-    if (cdf < target) a = mid;
-    else b = mid;
+    let pdf = 0;
+    for (const c of components) {
+      if (!(c.weight > 0)) continue;
+      const u = (x - c.shift) / sigma;
+      cdf += c.weight * normalCdf(u);
+      pdf += (c.weight * normalPdf(u)) / sigma;
+    }
+    const f = cdf - target;
+    if (f < 0) a = x;
+    else b = x;
+    const newton = pdf > 0 ? x - f / pdf : NaN;
+    const next = newton > a && newton < b ? newton : (a + b) / 2;
+    if (Math.abs(next - x) <= LOG_TOLERANCE) {
+      x = next;
+      break;
+    }
+    x = next;
   }
-  return Math.exp((a + b) / 2 - sigma * z);
+  return Math.exp(x - sigma * z);
 }
 
 /** With σ = 0 every component is a point mass: the quantile is the first shift whose cumulative weight reaches q. */
