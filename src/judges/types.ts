@@ -45,7 +45,11 @@ export interface JudgeModel<P = unknown> {
   /** The metrics the judge reads, given its parameters (most read only the check's metric). */
   metrics(params: P, checkMetric: MetricName): MetricName[];
   /** Which comparison data it needs. */
-  readonly needs: { baseline: 'required' | 'optional' | 'none'; seasonal: boolean; before: boolean };
+  readonly needs: {
+    baseline: 'required' | 'optional' | 'none';
+    seasonal: boolean;
+    before: boolean;
+  };
   /** The window it expects when a check does not set one. */
   readonly defaultWindow: 'interval' | 'cumulative';
   create(params: P): Judge;

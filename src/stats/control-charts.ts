@@ -78,6 +78,18 @@ export function ewmaLimit(t: number, lambda: number, L: number): number {
 }
 
 /**
+ * The exact limit when the target itself was estimated from a reference sample: the EWMA of
+ * (x − μ̂) carries the estimation error (μ − μ̂)·[1 − (1 − λ)^t] at every step, so its variance
+ * is σ²·(λ/(2 − λ)·[1 − (1 − λ)^{2t}] + [1 − (1 − λ)^t]²·w), where w = Var(μ̂)/σ² (1/m for a
+ * mean of m points). Without it a chart against an hour of history alarms far more often than
+ * its nominal rate (Jones, Champ & Rigdon, Technometrics 2001).
+ */
+export function ewmaLimitEstimated(t: number, lambda: number, L: number, w: number): number {
+  const c = 1 - Math.pow(1 - lambda, t);
+  return L * Math.sqrt((lambda / (2 - lambda)) * (1 - Math.pow(1 - lambda, 2 * t)) + c * c * w);
+}
+
+/**
  * Whether the EWMA lies outside its limits on the given side(s): the exact time-varying
  * limits by default (they catch a shift present from the start sooner: zero-state ARL at 1σ
  * ≈ 8.2 rather than 10.3, for an in-control ARL of ≈ 486 rather than 500 at λ 0.1, L 2.814),

@@ -45,6 +45,7 @@ export {
   ewmaStart,
   ewmaStep,
   ewmaLimit,
+  ewmaLimitEstimated,
   ewmaAlarm,
   type CusumState,
   type EwmaState,

@@ -1,0 +1,187 @@
+/**
+ * Business-metric anomaly: the new hosts' checkouts against what the same hosts did at the
+ * same time last week, the check teams add because a conversion drop has no technical signal
+ * (a broken button fails no request). The seasonal expectation comes from last week's points
+ * at the same times (`last-week`), or from a daily profile fitted to them (`daily-profile`:
+ * rate(t) = b₀ + b₁cos(2πt/1 d) + b₂sin(2πt/1 d) by weighted least squares, which smooths
+ * the per-interval noise of last week's data). The test is the exact conditional binomial test
+ * for two Poisson rates (Przyborowski & Wilenski 1940): given the total checkouts, the canary's
+ * share is Binomial(total, π) when its rate is (1 − minDropPct/100) × the seasonal one; the
+ * measurement fails when P(X ≤ observed) ≤ alpha. Because the reference is itself a sample,
+ * its noise is accounted for. alpha is per measurement: looking every interval at a
+ * cumulative window repeats the test (use `sequential` for an always-valid rate test).
+ */
+import { z } from 'zod';
+import { binomCdf, binomQuantile, rateDropPValue } from '../stats/binomial.js';
+import type { MetricPoint } from '../world/types.js';
+import { isRateMetric, isValidPoint, metricData, verdict } from './points.js';
+import { formatNumber } from './threshold.js';
+import type { JudgeModel, JudgeResult } from './types.js';
+
+export const businessAnomalyParams = z.object({
+  /** Where the expectation comes from. */
+  reference: z.enum(['last-week', 'daily-profile']).default('last-week'),
+  /** Per-measurement false-alarm rate. */
+  alpha: z.number().gt(0).lt(1).default(0.01),
+  /** Drop (percent of the expected rate) tolerated before failing: H₀ is a drop of this size. */
+  minDropPct: z.number().min(0).lt(100).default(0),
+});
+
+export type BusinessAnomalyParams = z.output<typeof businessAnomalyParams>;
+
+const DAY = 1440;
+/** Below this span of seasonal data a daily harmonic is not identifiable: use the pooled rate. */
+const MIN_PROFILE_SPAN = 180;
+
+/** A fitted daily profile: the expected rate at a time. */
+export type RateProfile = (t: number) => number;
+
+/**
+ * Fits rate(t) = b₀ + b₁cos(2πt/1440) + b₂sin(2πt/1440) to rate points by least squares
+ * weighted by n; pure. Falls back to the pooled rate when the points span under 3 h or the
+ * fit is singular. Rates are floored at a tenth of the pooled rate, as a profile can dip
+ * below zero where it is extrapolated.
+ */
+export function fitDailyProfile(points: readonly MetricPoint[]): RateProfile {
+  let sw = 0;
+  let se = 0;
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const p of points) {
+    sw += p.n;
+    se += p.events;
+    tMin = Math.min(tMin, p.t);
+    tMax = Math.max(tMax, p.t);
+  }
+  const pooled = sw > 0 ? se / sw : 0;
+  const flat: RateProfile = () => pooled;
+  if (points.length < 6 || tMax - tMin < MIN_PROFILE_SPAN) return flat;
+  // Normal equations XᵀWX b = XᵀWy for the three harmonic regressors.
+  const a = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const rhs = [0, 0, 0];
+  for (const p of points) {
+    const w = p.n;
+    const y = p.events / p.n;
+    const x = [1, Math.cos((2 * Math.PI * p.t) / DAY), Math.sin((2 * Math.PI * p.t) / DAY)];
+    for (let i = 0; i < 3; i++) {
+      rhs[i]! += w * x[i]! * y;
+      for (let j = 0; j < 3; j++) a[3 * i + j]! += w * x[i]! * x[j]!;
+    }
+  }
+  const b = solve3(a, rhs);
+  if (b === undefined) return flat;
+  const floor = pooled / 10;
+  return (t) => {
+    const v =
+      b[0]! + b[1]! * Math.cos((2 * Math.PI * t) / DAY) + b[2]! * Math.sin((2 * Math.PI * t) / DAY);
+    return v > floor ? v : floor;
+  };
+}
+
+// Gaussian elimination with partial pivoting on a 3×3 system; undefined when near-singular.
+function solve3(a: number[], rhs: number[]): number[] | undefined {
+  const m = [0, 1, 2].map((i) => [a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!, rhs[i]!]);
+  const scale = Math.max(...a.map(Math.abs));
+  for (let c = 0; c < 3; c++) {
+    let piv = c;
+    for (let r = c + 1; r < 3; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    if (Math.abs(m[piv]![c]!) <= 1e-10 * scale) return undefined;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    for (let r = 0; r < 3; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k < 4; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return [0, 1, 2].map((i) => m[i]![3]! / m[i]![i]!);
+}
+
+/** The figures behind a business-anomaly verdict. */
+export interface BusinessAnomalyTest {
+  pValue: number;
+  /** Checkouts the canary would have had at last week's (or the profile's) rate. */
+  expected: number;
+  observed: number;
+  /** Observed/expected − 1, in percent. */
+  changePct: number;
+  /** The count at or below which a measurement fails if the expectation were exact. */
+  lowerBound: number;
+}
+
+/**
+ * Tests the canary's events against the seasonal expectation; pure. Returns undefined when
+ * either side has no sample.
+ */
+export function testBusinessAnomaly(
+  canary: readonly MetricPoint[],
+  seasonal: readonly MetricPoint[],
+  params: BusinessAnomalyParams,
+): BusinessAnomalyTest | undefined {
+  let ec = 0;
+  let nc = 0;
+  let es = 0;
+  let ns = 0;
+  for (const p of seasonal) {
+    es += p.events;
+    ns += p.n;
+  }
+  if (!(ns > 0)) return undefined;
+  const pooled = es / ns;
+  const profile = params.reference === 'daily-profile' ? fitDailyProfile(seasonal) : () => pooled;
+  let expected = 0;
+  for (const p of canary) {
+    ec += p.events;
+    nc += p.n;
+    expected += p.n * profile(p.t);
+  }
+  if (!(nc > 0)) return undefined;
+  // The canary's exposure in units of the reference rate: equal to nc for last-week.
+  const exposure = pooled > 0 ? expected / pooled : nc;
+  const ratio = 1 - params.minDropPct / 100;
+  const pValue = rateDropPValue(ec, exposure, es, ns, ratio);
+  const lowerRate = Math.min(1, (expected / nc) * ratio);
+  // The largest count k with P(X ≤ k) ≤ alpha at the tolerated rate (−1 when none).
+  const n = Math.round(nc);
+  const q = binomQuantile(params.alpha, n, lowerRate);
+  const lowerBound = binomCdf(q, n, lowerRate) <= params.alpha ? q : q - 1;
+  return {
+    pValue,
+    expected,
+    observed: ec,
+    changePct: expected > 0 ? (ec / expected - 1) * 100 : NaN,
+    lowerBound,
+  };
+}
+
+export const businessAnomalyJudge: JudgeModel<BusinessAnomalyParams> = {
+  kind: 'business-anomaly',
+  summary: "Fails when the new hosts' checkouts fall below last week's rate by a binomial test.",
+  params: businessAnomalyParams,
+  metrics: (_params, checkMetric) => [checkMetric],
+  needs: { baseline: 'none', seasonal: true, before: false },
+  defaultWindow: 'cumulative',
+  create(params) {
+    return {
+      evaluate(input): JudgeResult {
+        if (!isRateMetric(input.metric)) {
+          return verdict(
+            'error',
+            `business-anomaly needs a rate metric such as conversion_rate, got ${input.metric}`,
+          );
+        }
+        const data = metricData(input);
+        const canary = (data?.canary ?? []).filter((p) => isValidPoint(input.metric, p));
+        const seasonal = (data?.seasonal ?? []).filter((p) => isValidPoint(input.metric, p));
+        const r = testBusinessAnomaly(canary, seasonal, params);
+        if (r === undefined) {
+          return verdict(
+            'inconclusive',
+            `no ${seasonal.length === 0 ? 'seasonal' : 'canary'} ${input.metric} data`,
+          );
+        }
+        const line = `${formatNumber(r.observed)} events vs ${formatNumber(r.expected)} expected (${formatNumber(r.changePct)}%), p ${formatNumber(r.pValue)} (alpha ${params.alpha})`;
+        return verdict(r.pValue <= params.alpha ? 'fail' : 'pass', line, { ...r });
+      },
+    };
+  },
+};

@@ -1,0 +1,144 @@
+/**
+ * What every judge does with metric points: aggregate a window the way the metric means it,
+ * drop missing values, and (for judges that keep state) pick out the points not seen yet.
+ */
+import type { MetricName, MetricPoint } from '../world/types.js';
+import type { JudgeInput, JudgeResult, MetricData, Verdict } from './types.js';
+
+/** Metrics whose points carry events out of n (errors of requests, checkouts of sessions). */
+const RATE_METRICS: ReadonlySet<MetricName> = new Set([
+  'error_rate',
+  'slow_rate',
+  'conversion_rate',
+]);
+/** Metrics whose points are counts that add up over a window. */
+const SUM_METRICS: ReadonlySet<MetricName> = new Set(['crash_count', 'requests']);
+
+/** Whether a metric is a rate of events over a sample (error_rate, slow_rate, conversion_rate). */
+export function isRateMetric(metric: MetricName): boolean {
+  return RATE_METRICS.has(metric);
+}
+
+/** A point with data: a number for the value and, for rates, a positive sample. */
+export function isValidPoint(metric: MetricName, p: MetricPoint): boolean {
+  if (Number.isNaN(p.value)) return false;
+  return !RATE_METRICS.has(metric) || p.n > 0;
+}
+
+/** A window's aggregate: the value the threshold applies to, with its sample. */
+export interface Aggregate {
+  /** NaN when no point has data. */
+  value: number;
+  /** Σn of the points with data. */
+  n: number;
+  /** Σevents of the points with data. */
+  events: number;
+  /** Points with data. */
+  points: number;
+}
+
+/**
+ * Aggregates points over a window, skipping NaN points: rates are Σevents/Σn; crash_count and
+ * requests are sums; everything else is the n-weighted mean of the values (a plain mean when
+ * no point has a positive n).
+ */
+export function aggregate(metric: MetricName, points: readonly MetricPoint[]): Aggregate {
+  let n = 0;
+  let events = 0;
+  let sum = 0;
+  let weighted = 0;
+  let count = 0;
+  for (const p of points) {
+    if (!isValidPoint(metric, p)) continue;
+    count++;
+    sum += p.value;
+    if (p.n > 0) {
+      n += p.n;
+      events += p.events;
+      weighted += p.n * p.value;
+    }
+  }
+  let value: number;
+  if (count === 0) value = NaN;
+  else if (RATE_METRICS.has(metric)) value = events / n;
+  else if (SUM_METRICS.has(metric)) value = sum;
+  else value = n > 0 ? weighted / n : sum / count;
+  return { value, n, events, points: count };
+}
+
+/** The values of points, NaN either removed or replaced by 0 (Kayenta's nanStrategy). */
+export function pointValues(
+  points: readonly MetricPoint[],
+  nanStrategy: 'remove' | 'replace',
+): number[] {
+  const out: number[] = [];
+  for (const p of points) {
+    if (!Number.isNaN(p.value)) out.push(p.value);
+    else if (nanStrategy === 'replace') out.push(0);
+  }
+  return out;
+}
+
+/** The check's data for a metric, or undefined when the caller sent none. */
+export function metricData(
+  input: JudgeInput,
+  metric: MetricName = input.metric,
+): MetricData | undefined {
+  return input.data[metric];
+}
+
+/** Builds a result; figures that are not finite numbers are dropped so reports stay clean. */
+export function verdict(
+  v: Verdict,
+  reason: string,
+  figures: Record<string, number> = {},
+): JudgeResult {
+  const clean: Record<string, number> = {};
+  for (const [k, x] of Object.entries(figures)) if (Number.isFinite(x)) clean[k] = x;
+  return { verdict: v, reason, figures: clean };
+}
+
+/**
+ * Remembers which interval ends a stateful judge has consumed, so that it folds each point in
+ * once whatever window the check uses (interval, cumulative or a lookback), and picks up a
+ * point that arrives late (metrics delay) the first time it has data. Assumes one point per
+ * interval end in a series, which is how the pipeline sends them.
+ */
+export class FreshPoints {
+  private readonly seen = new Set<number>();
+
+  /** The valid points whose time has not been consumed, in time order; marks them consumed. */
+  take(metric: MetricName, points: readonly MetricPoint[]): MetricPoint[] {
+    const out: MetricPoint[] = [];
+    for (const p of points) {
+      if (this.seen.has(p.t) || !isValidPoint(metric, p)) continue;
+      out.push(p);
+    }
+    out.sort((a, b) => a.t - b.t);
+    for (const p of out) this.seen.add(p.t);
+    return out;
+  }
+
+  /**
+   * Pairs of canary and baseline points at the same time, both valid and not yet consumed,
+   * in time order; marks their times consumed. A canary point whose baseline has not arrived
+   * waits for it.
+   */
+  takePairs(
+    metric: MetricName,
+    canary: readonly MetricPoint[],
+    baseline: readonly MetricPoint[],
+  ): [MetricPoint, MetricPoint][] {
+    const byTime = new Map<number, MetricPoint>();
+    for (const b of baseline) if (isValidPoint(metric, b)) byTime.set(b.t, b);
+    const out: [MetricPoint, MetricPoint][] = [];
+    for (const c of canary) {
+      if (this.seen.has(c.t) || !isValidPoint(metric, c)) continue;
+      const b = byTime.get(c.t);
+      if (b !== undefined) out.push([c, b]);
+    }
+    out.sort((a, b) => a[0].t - b[0].t);
+    for (const [c] of out) this.seen.add(c.t);
+    return out;
+  }
+}
