@@ -1,0 +1,107 @@
+/**
+ * What happens around a judge at every measurement, shared by the executor (simulated data)
+ * and the backtester (recorded data) so both decide alike: which span of data a measurement
+ * sees, when a baseline is read, how far back the `before` reference reaches, and how missing
+ * data and small samples are settled before the judge is asked. Pure: no world, no clock.
+ */
+import type { Judge, JudgeModel, JudgeResult, MetricData, Verdict } from '../judges/types.js';
+import type { CheckConfig } from '../policy/types.js';
+import type { MetricName, MetricPoint, Minutes } from '../world/types.js';
+
+/**
+ * Start (exclusive) of the data a measurement taken at `now` sees: since the previous
+ * measurement (`interval`), since the run's first data (`cumulative`: its start plus
+ * initialDelay), or a fixed lookback.
+ */
+export function measurementWindowStart(
+  check: Pick<CheckConfig, 'window' | 'initialDelay'>,
+  run: { startedAt: Minutes; lastAt: Minutes },
+  now: Minutes,
+): Minutes {
+  const w = check.window;
+  if (w === 'interval') return run.lastAt;
+  if (w === 'cumulative') return run.startedAt + check.initialDelay;
+  return now - w;
+}
+
+/**
+ * The ends of metric intervals (multiples of `step`) in (start, now]; when none falls inside
+ * (a window shorter than one interval), the latest end at or before now, so a measurement
+ * always reads something.
+ */
+export function intervalEnds(start: Minutes, now: Minutes, step: Minutes): Minutes[] {
+  const ends: Minutes[] = [];
+  const firstK = Math.floor(start / step + 1e-9) + 1;
+  for (let k = firstK; k * step <= now + 1e-9; k++) ends.push(k * step);
+  if (ends.length === 0) ends.push(Math.floor(now / step + 1e-9) * step);
+  return ends;
+}
+
+/** Whether a check reads the old build's hosts: it compares against a baseline, or its judge needs one. */
+export function readsBaseline(
+  check: Pick<CheckConfig, 'compare'>,
+  model: Pick<JudgeModel, 'needs'>,
+): boolean {
+  return check.compare === 'baseline' || model.needs.baseline === 'required';
+}
+
+/** How far before the deploy the `before` reference reaches: the window's length, at least an hour. */
+export function beforeSpan(windowMinutes: Minutes): Minutes {
+  return Math.max(60, windowMinutes);
+}
+
+/** Points that carry data: a value and a positive sample. */
+export function pointsWithData(points: readonly MetricPoint[] | undefined): MetricPoint[] {
+  return (points ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
+}
+
+/** The verdict a check's onMissingData gives a measurement without data. */
+export function missingVerdict(policy: CheckConfig['onMissingData']): Verdict {
+  return policy;
+}
+
+/**
+ * Settles a measurement before its judge is asked: no data from the new hosts (or from a
+ * required baseline) gives the check's onMissingData verdict; a sample below minSample is
+ * inconclusive. Undefined when the judge should decide.
+ */
+export function screenMeasurement(
+  check: Pick<CheckConfig, 'onMissingData' | 'minSample'>,
+  main: MetricData | undefined,
+  baselineRequired: boolean,
+): JudgeResult | undefined {
+  const canary = pointsWithData(main?.canary);
+  const baselineMissing = baselineRequired && pointsWithData(main?.baseline).length === 0;
+  if (canary.length === 0 || baselineMissing) {
+    return {
+      verdict: missingVerdict(check.onMissingData),
+      reason: `no data for ${canary.length === 0 ? 'the new hosts' : 'the baseline'} (onMissingData: ${check.onMissingData})`,
+      figures: {},
+    };
+  }
+  const sample = canary.reduce((s, p) => s + p.n, 0);
+  if (sample < check.minSample) {
+    return {
+      verdict: 'inconclusive',
+      reason: `sample ${sample} below minSample ${check.minSample}`,
+      figures: { sample },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * One measurement: screens the data (`screenMeasurement`) and, if it passes, asks the judge.
+ * `data` holds every metric the judge reads; the check's own metric decides missing data.
+ */
+export function takeMeasurement(
+  judge: Judge,
+  check: Pick<CheckConfig, 'metric' | 'onMissingData' | 'minSample'>,
+  data: Partial<Record<MetricName, MetricData>>,
+  mainMetric: MetricName,
+  baselineRequired: boolean,
+): JudgeResult {
+  const screened = screenMeasurement(check, data[mainMetric], baselineRequired);
+  if (screened !== undefined) return screened;
+  return judge.evaluate({ metric: check.metric, data });
+}
