@@ -98,13 +98,10 @@ export function phaseOne(metric: MetricName, before: readonly MetricPoint[]): Ph
   }
   const values = pts.map((p) => p.value);
   const mu = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
-  return {
-    mu,
-    sigma: pts.length >= 3 ? movingRangeSigma(values) : NaN,
-    phi: 1,
-    points: pts.length,
-    n: 0,
-  };
+  // A perfectly flat history still needs a finite scale: any later change then signals.
+  const sigma =
+    pts.length >= 3 ? Math.max(movingRangeSigma(values), 1e-9 * Math.max(1, Math.abs(mu))) : NaN;
+  return { mu, sigma, phi: 1, points: pts.length, n: 0 };
 }
 
 function beyond(value: number, limit: number, direction: TrendParams['direction']): boolean {
