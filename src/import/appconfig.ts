@@ -100,6 +100,18 @@ export function importAppConfig(
     approval: noted({ kind: 'automatic' }, 'AppConfig moves to the next step on its own'),
     checks: [],
   }));
+  if (
+    alarms.length > 0 &&
+    s.finalBake === 0 &&
+    stages.every((st) => st.bake.value === 0) &&
+    options.alarms !== undefined
+  ) {
+    ctx.gap(
+      { file: options.alarms.name, path: '' },
+      'approximated',
+      'the service watches its alarms while it deploys; gatesim starts checks once a stage is deployed, and no stage here waits, so the alarms are never measured',
+    );
+  }
   if (alarms.length > 0) {
     stages[0]!.checks = alarmChecks(
       alarms,
@@ -122,8 +134,8 @@ export function importAppConfig(
       'from the strategy',
     ),
     rollback: noted(
-      { minutesPerBatch: 0, maxBatchShare: 1 },
-      'AppConfig rolls the configuration back on every target at once',
+      { minutesPerBatch: 1, maxBatchShare: 1 },
+      'AppConfig rolls the configuration back on every target at once; targets pick it up at their next poll (AppConfig Agent: every 45 s by default)',
     ),
     onInconclusive: noted('continue', 'an alarm in INSUFFICIENT_DATA does not stop a deployment'),
     stages,

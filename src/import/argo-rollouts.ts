@@ -16,7 +16,7 @@ import type { Minutes } from '../world/types.js';
 import type { ConditionAnalysis, ConditionSource, MeasurementPhase } from './conditions.js';
 import { analyseConditions, describeSegment } from './conditions.js';
 import type { KnownField } from './context.js';
-import { ImportContext, rangeText } from './context.js';
+import { ImportContext, ordinal, rangeText } from './context.js';
 import type {
   DraftApproval,
   DraftCheck,
@@ -31,7 +31,7 @@ import { promRange } from './metric-map.js';
 import type { SourceDoc } from './source.js';
 import { kindOf, parseSource, SourceNode } from './source.js';
 import type { CommonImportOptions, ImportResult, SourceText } from './types.js';
-import { DEFAULT_APPROVAL_DELAY } from './types.js';
+import { DEFAULT_APPROVAL_DELAY, TRAFFIC_SWITCH_MINUTES } from './types.js';
 
 export interface ArgoImportOptions extends CommonImportOptions {
   /** Which Rollout to import when the files hold several. */
@@ -195,8 +195,8 @@ export function importArgoRollouts(
   };
   if (trafficRouting !== undefined) {
     draft.rollback = noted(
-      { minutesPerBatch: 0, maxBatchShare: 1 },
-      `${trafficRouting.path}: an abort moves all traffic back to the stable pods at once`,
+      { minutesPerBatch: TRAFFIC_SWITCH_MINUTES, maxBatchShare: 1 },
+      `${trafficRouting.path}: an abort moves all traffic back to the stable pods at once (about 10 s: a routing change, not a redeploy)`,
     );
   }
   return ctx.finish(draft);
@@ -456,12 +456,6 @@ function limitNote(
   return v === undefined
     ? `${field} not set: Argo's default ${dflt} (${meaning(dflt)})`
     : `${field}: ${v} (${meaning(v)})`;
-}
-
-function ordinal(n: number): string {
-  const s = ['th', 'st', 'nd', 'rd'];
-  const v = n % 100;
-  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
 }
 
 class StageBuilder {

@@ -8,6 +8,7 @@
  */
 import type { Minutes } from '../world/types.js';
 import type { ImportContext, MappedMetric } from './context.js';
+import { ordinal } from './context.js';
 import type { DraftCheck } from './draft.js';
 import { durationText, noted } from './draft.js';
 import type { Unit, ValueRange } from './metric-map.js';
@@ -200,7 +201,7 @@ function readAlarm(a: SourceNode, ctx: ImportContext): AlarmPlan | undefined {
     ctx.gap(
       mNode ?? nNode ?? a,
       'approximated',
-      `CloudWatch alarms when ${m} of the last ${n} datapoints breach; gatesim fails the check on the ${m}th breaching datapoint of the deployment (failureLimit ${m - 1})`,
+      `CloudWatch alarms when ${m} of the last ${n} datapoints breach; gatesim fails the check on the ${ordinal(m)} breaching datapoint of the deployment (failureLimit ${m - 1})`,
     );
   }
   return {
@@ -248,7 +249,7 @@ export function alarmChecks(
         p.datapointsToAlarm - 1,
         p.datapointsToAlarm === 1
           ? `DatapointsToAlarm 1 of EvaluationPeriods ${p.evaluationPeriods}: the first breaching datapoint sets ALARM`
-          : `DatapointsToAlarm ${p.datapointsToAlarm} of EvaluationPeriods ${p.evaluationPeriods}: ALARM on the ${p.datapointsToAlarm}th breaching datapoint (approximated)`,
+          : `DatapointsToAlarm ${p.datapointsToAlarm} of EvaluationPeriods ${p.evaluationPeriods}: ALARM on the ${ordinal(p.datapointsToAlarm)} breaching datapoint (approximated)`,
       ),
       minSample: noted(0, 'an alarm evaluates any datapoint'),
       onMissingData: noted(

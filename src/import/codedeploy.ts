@@ -17,6 +17,7 @@ import { lookupName } from './names.js';
 import type { SourceNode } from './source.js';
 import { parseSource } from './source.js';
 import type { CommonImportOptions, ImportResult, SourceText } from './types.js';
+import { TRAFFIC_SWITCH_MINUTES } from './types.js';
 
 export interface CodeDeployImportOptions extends CommonImportOptions {
   /** CloudWatch alarms on the deployment group (a JSON list, or describe-alarms output). */
@@ -192,6 +193,17 @@ export function importCodeDeploy(
     summary = 'in place';
   }
 
+  if (
+    alarms.length > 0 &&
+    stages.every((st) => st.bake.value === 0) &&
+    options.alarms !== undefined
+  ) {
+    ctx.gap(
+      { file: options.alarms.name, path: '' },
+      'approximated',
+      'the service watches its alarms while it deploys; gatesim starts checks once a stage is deployed, and no stage here waits, so the alarms are never measured',
+    );
+  }
   if (alarms.length > 0) {
     stages[0]!.checks = alarmChecks(
       alarms,
@@ -217,8 +229,8 @@ export function importCodeDeploy(
     draft.maxBatchShare = batch;
   } else {
     draft.rollback = noted(
-      { minutesPerBatch: 0, maxBatchShare: 1 },
-      `${config.platform}: a rollback shifts traffic back to the original ${config.platform === 'ECS' ? 'task set' : 'version'} at once`,
+      { minutesPerBatch: TRAFFIC_SWITCH_MINUTES, maxBatchShare: 1 },
+      `${config.platform}: a rollback shifts traffic back to the original ${config.platform === 'ECS' ? 'task set' : 'version'} at once (about 10 s: a routing change, not a redeploy)`,
     );
   }
   draft.onInconclusive = noted(

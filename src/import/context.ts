@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { MetricName } from '../world/types.js';
-import type { DraftJudge, DraftPolicy } from './draft.js';
+import type { DraftCheck, DraftJudge, DraftPolicy } from './draft.js';
 import { writePolicy } from './draft.js';
 import type { MapRule, MetricSource, Unit, ValueRange } from './metric-map.js';
 import {
@@ -99,9 +99,18 @@ export class ImportContext {
       this.gap(at, 'not-modelled', `dropped by ${d.how}`);
       return undefined;
     }
+    const bounds = convertRange(src.range, d.unit);
+    if (bounds.min === undefined && bounds.max === undefined) {
+      this.mappings.push({ source: label, metric: 'none', how: `${d.how}; no bound to hold` });
+      this.gap(
+        at,
+        'not-modelled',
+        `${rangeText} sets no bound on the value, and a threshold needs one; the metric is dropped`,
+      );
+      return undefined;
+    }
     this.mappings.push({ source: label, metric: d.metric, how: d.how });
     for (const w of d.warnings) this.warnings.push(`${label}: ${w}`);
-    const bounds = convertRange(src.range, d.unit);
     const t = unitTransform(d.unit);
     const judge: DraftJudge = { kind: 'threshold', ...bounds };
     const judgeNote = `${rangeText} → ${describeBounds(d.metric, bounds)}${t.text === '' ? '' : ` (${d.metric} = ${t.text})`}`;
@@ -118,6 +127,8 @@ export class ImportContext {
   /** Writes the header sections (mappings, gaps, warnings) and the YAML text. */
   finish(draft: DraftPolicy): ImportResult {
     this.unusedRules();
+    for (const s of draft.stages) uniqueCheckNames(s.checks);
+    if (draft.watch !== undefined) uniqueCheckNames(draft.watch.checks);
     const header = [...draft.header];
     if (this.mappings.length > 0) {
       header.push('', 'Metric mappings (queries cannot run in a simulation):');
@@ -142,6 +153,22 @@ export class ImportContext {
   }
 }
 
+/** Check names must be unique within a stage: a template used twice gets `-2`, `-3`. */
+function uniqueCheckNames(checks: readonly DraftCheck[]): void {
+  const seen = new Set<string>();
+  for (const c of checks) {
+    const base = c.name.value;
+    let name = base;
+    for (let k = 2; seen.has(name); k++) name = `${base}-${k}`;
+    if (name !== base)
+      c.name = {
+        value: name,
+        note: `${c.name.note} (renamed: ${base} is already a check on this stage)`,
+      };
+    seen.add(name);
+  }
+}
+
 /** `[approximated] rollout.yaml: spec.x: message` */
 export function formatGap(g: Gap): string {
   return `[${g.kind}] ${g.file}: ${g.path === '' ? '(root)' : g.path}: ${g.message}`;
@@ -155,4 +182,12 @@ export function rangeText(r: ValueRange): string {
   if (lo) return `≥ ${r.lo}`;
   if (hi) return `≤ ${r.hi}`;
   return 'any value';
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st. */
+export function ordinal(n: number): string {
+  const v = n % 100;
+  if (v >= 11 && v <= 13) return `${n}th`;
+  const last = n % 10;
+  return `${n}${last === 1 ? 'st' : last === 2 ? 'nd' : last === 3 ? 'rd' : 'th'}`;
 }

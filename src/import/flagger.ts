@@ -30,7 +30,7 @@ import { promRange } from './metric-map.js';
 import type { SourceDoc, SourceNode } from './source.js';
 import { kindOf, parseSource } from './source.js';
 import type { CommonImportOptions, ImportResult, SourceText } from './types.js';
-import { DEFAULT_APPROVAL_DELAY } from './types.js';
+import { DEFAULT_APPROVAL_DELAY, TRAFFIC_SWITCH_MINUTES } from './types.js';
 
 export interface FlaggerImportOptions extends CommonImportOptions {
   /** Share of users an A/B test's `match` sends to the canary (Flagger cannot know it; default 0.1). */
@@ -406,8 +406,8 @@ export function importFlagger(
       'from metadata.name and spec.analysis',
     ),
     rollback: noted(
-      { minutesPerBatch: 0, maxBatchShare: 1 },
-      'Flagger rolls back by routing all traffic to the primary at once and scaling the canary to zero',
+      { minutesPerBatch: TRAFFIC_SWITCH_MINUTES, maxBatchShare: 1 },
+      'Flagger rolls back by routing all traffic to the primary at once (about 10 s: a routing change, not a redeploy)',
     ),
     onInconclusive: noted(
       'abort',

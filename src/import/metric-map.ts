@@ -222,7 +222,7 @@ function inferUnit(
     return { unit, note: `${why}${percent ? ', in percent' : ''}`, warnings };
   }
   if (LATENCY_METRICS.includes(metric)) {
-    if (/millisecond|_ms\b|\bms\b/.test(text))
+    if (/millisecond|_ms(?![a-z])|\bms\b/.test(text))
       return { unit: 'ms', note: 'milliseconds in the query', warnings };
     if (/seconds|_bucket\b/.test(text)) {
       return {

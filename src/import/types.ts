@@ -53,3 +53,9 @@ export interface CommonImportOptions {
 export const DEFAULT_APPROVAL_DELAY: FileDelay = { kind: 'lognormal', median: 30, sigma: 0.8 };
 
 export type { SourceText };
+
+/**
+ * How long a rollback by routing takes (Argo trafficRouting, Flagger, CodeDeploy ECS/Lambda):
+ * seconds, not a redeploy. gatesim needs a positive time per rollback batch; 10 s stands for it.
+ */
+export const TRAFFIC_SWITCH_MINUTES = 1 / 6;

@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { GatesimError } from '../../../src/errors.js';
+import { importFlagger } from '../../../src/import/index.js';
+import { expectLoads, fixture, plain, source } from './helpers.js';
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GatesimError) return e.message;
+    throw e;
+  }
+  throw new Error('no error');
+}
+
+const istio = () =>
+  importFlagger([fixture('flagger/canary-istio.yaml'), fixture('flagger/metric-templates.yaml')]);
+
+describe('importFlagger: progressive canary', () => {
+  it('writes a policy the loader accepts', async () => {
+    await expectLoads(istio(), 'podinfo.yaml');
+  });
+
+  it('walks stepWeight up to and past maxWeight as Flagger does (20, 40, 60 for max 50), one interval each', () => {
+    const p = plain(istio());
+    expect(p.stages.map((s) => [s.name, s.target.share, s.bake])).toEqual([
+      ['weight-20', 0.2, '30s'],
+      ['weight-40', 0.4, '30s'],
+      ['weight-60', 0.6, '30s'],
+      ['promoted', 1, '0m'],
+    ]);
+  });
+
+  it('threshold becomes failedChecksThreshold and "no values" is a failed check', () => {
+    for (const stage of plain(istio()).stages.slice(0, 3)) {
+      for (const c of stage.checks) {
+        expect(c.failedChecksThreshold).toBe(5);
+        expect(c.onMissingData).toBe('fail');
+        expect(c.interval).toBe('30s');
+        expect(c.count).toBeUndefined();
+        expect(c.background).toBe(false);
+      }
+    }
+  });
+
+  it('maps the built-ins and a templated metric', () => {
+    const [sr, dur, err] = plain(istio()).stages[0]!.checks;
+    // request-success-rate is a percentage: min 99 → error_rate ≤ 1 − 99/100.
+    expect(sr).toMatchObject({
+      metric: 'error_rate',
+      judge: { kind: 'threshold', max: 0.01 },
+      window: '1m',
+    });
+    expect(dur).toMatchObject({
+      metric: 'latency_p99',
+      judge: { kind: 'threshold', max: 500 },
+      window: '30s',
+    });
+    // The template queries [{{ interval }}]: the metric's interval is its window; "* 100" and max 1 mean percent.
+    expect(err).toMatchObject({
+      name: 'error-rate',
+      metric: 'error_rate',
+      judge: { kind: 'threshold', max: 0.01 },
+      window: '1m',
+    });
+  });
+
+  it('confirm-promotion is a manual approval before promotion; other webhooks are listed', () => {
+    const r = istio();
+    const p = plain(r);
+    expect(p.stages[2]!.approval).toMatchObject({ kind: 'manual' });
+    expect(p.stages.filter((s) => s.approval !== 'automatic')).toHaveLength(1);
+    expect(
+      r.gaps.filter((g) => g.path.includes('webhooks')).map((g) => `${g.kind} ${g.path}`),
+    ).toEqual([
+      'not-modelled spec.analysis.webhooks[0]',
+      'not-modelled spec.analysis.webhooks[1]',
+      'not-modelled spec.analysis.webhooks[3]',
+    ]);
+    expect(r.gaps.find((g) => g.path === 'spec.analysis.webhooks[3]')?.message).toContain(
+      'manual rollback trigger',
+    );
+  });
+
+  it('defaults: interval 1m, threshold 1; stepWeights list; template in the same file', async () => {
+    const r = importFlagger([fixture('flagger/step-weights.yaml')]);
+    await expectLoads(r);
+    const p = plain(r);
+    expect(p.stages.map((s) => [s.name, s.target.share, s.bake])).toEqual([
+      ['weight-1', 0.01, '1m'],
+      ['weight-5', 0.05, '1m'],
+      ['weight-10', 0.1, '1m'],
+      ['weight-50', 0.5, '1m'],
+      ['promoted', 1, '0m'],
+    ]);
+    expect(p.stages[0]!.checks[0]).toMatchObject({
+      metric: 'latency_p99',
+      // histogram_quantile(0.99 …_seconds_bucket): thresholdRange [0, 0.3] s → [0, 300] ms.
+      judge: { kind: 'threshold', min: 0, max: 300 },
+      failedChecksThreshold: 1,
+      interval: '1m',
+    });
+  });
+});
+
+describe('importFlagger: iterations', () => {
+  it('A/B testing: one stage with count = iterations on the matched share, then promotion', async () => {
+    const r = importFlagger([fixture('flagger/ab-testing.yaml')], { abShare: 0.05 });
+    await expectLoads(r);
+    const p = plain(r);
+    expect(p.stages.map((s) => [s.name, s.target, s.bake])).toEqual([
+      ['ab-test', { kind: 'fleet', share: 0.05 }, '10m'],
+      ['promoted', { kind: 'fleet', share: 1 }, '0m'],
+    ]);
+    expect(p.stages[0]!.checks[0]).toMatchObject({ count: 10, failedChecksThreshold: 10 });
+    expect(p.stages[0]!.approval).toMatchObject({ kind: 'manual' });
+  });
+
+  it('blue/green on the kubernetes provider: test traffic only (staging), one more check before promotion', async () => {
+    const r = importFlagger([fixture('flagger/blue-green-kubernetes.yaml')]);
+    await expectLoads(r);
+    const p = plain(r);
+    expect(p.stages.map((s) => [s.name, s.target, s.bake])).toEqual([
+      ['blue-green-test', { kind: 'staging' }, '5m30s'],
+      ['promoted', { kind: 'fleet', share: 1 }, '0m'],
+    ]);
+    const [sr, dur, legacy] = p.stages[0]!.checks;
+    // Deprecated threshold: a minimum for request-success-rate, a maximum for the rest.
+    expect(sr).toMatchObject({ judge: { max: 0.01 }, count: 11, failedChecksThreshold: 2 });
+    expect(dur).toMatchObject({ judge: { max: 500 } });
+    expect(legacy).toMatchObject({ metric: 'error_rate', judge: { max: 0.01 }, window: '1m' });
+  });
+
+  it('blue/green with a mesh: the canary takes all traffic for one interval before promotion', async () => {
+    const r = importFlagger([fixture('flagger/blue-green-mesh.yaml')]);
+    await expectLoads(r);
+    const p = plain(r);
+    expect(p.stages.map((s) => [s.name, s.target, s.bake, s.checks[0]?.count])).toEqual([
+      ['blue-green-test', { kind: 'staging' }, '5m', 5],
+      ['all-traffic', { kind: 'fleet', share: 1 }, '1m', 1],
+    ]);
+    expect(r.gaps.map((g) => g.path)).toContain('spec.analysis.mirror');
+  });
+
+  it('the kubernetes provider without iterations gets Flagger’s 10', () => {
+    const r = importFlagger([
+      source(
+        'k.yaml',
+        'kind: Canary\nmetadata: { name: k }\nspec:\n  provider: kubernetes\n  analysis:\n    interval: 1m\n    stepWeight: 10\n',
+      ),
+    ]);
+    expect(plain(r).stages[0]!.bake).toBe('11m');
+  });
+});
+
+describe('importFlagger: edge cases', () => {
+  it('skipAnalysis promotes at once', async () => {
+    const r = importFlagger([
+      source(
+        's.yaml',
+        'kind: Canary\nmetadata: { name: s }\nspec:\n  skipAnalysis: true\n  analysis: { stepWeight: 10 }\n',
+      ),
+    ]);
+    await expectLoads(r);
+    expect(plain(r).stages.map((s) => s.name)).toEqual(['promoted']);
+  });
+
+  it('an interval under 10 s is raised to 10 s, as Flagger does', () => {
+    const r = importFlagger([
+      source(
+        'f.yaml',
+        'kind: Canary\nmetadata: { name: f }\nspec:\n  analysis: { interval: 5s, stepWeight: 50 }\n',
+      ),
+    ]);
+    // stepWeight 50 with maxWeight 100: 50%, then 100% (the last weight already covers the fleet).
+    expect(plain(r).stages.map((s) => [s.target.share, s.bake])).toEqual([
+      [0.5, '10s'],
+      [1, '10s'],
+    ]);
+  });
+
+  it('thresholdRange with neither bound is dropped and listed', () => {
+    const r = importFlagger([
+      source(
+        'f.yaml',
+        'kind: Canary\nmetadata: { name: f }\nspec:\n  analysis:\n    stepWeight: 50\n    metrics:\n      - { name: request-duration, thresholdRange: {} }\n',
+      ),
+    ]);
+    expect(plain(r).stages[0]!.checks).toEqual([]);
+    expect(r.gaps.map((g) => g.message)).toContain(
+      'thresholdRange with neither min nor max never fails; the metric is dropped',
+    );
+  });
+
+  it('errors name the file and path', () => {
+    expect(
+      message(() => importFlagger([fixture('flagger/invalid-no-step.yaml')])),
+    ).toMatchInlineSnapshot(
+      `"flagger/invalid-no-step.yaml: spec.analysis: a canary analysis needs stepWeight (or stepWeights), or iterations for blue/green; without them Flagger never advances"`,
+    );
+    expect(
+      message(() => importFlagger([fixture('flagger/invalid-interval.yaml')])),
+    ).toMatchInlineSnapshot(
+      `"flagger/invalid-interval.yaml: spec.analysis.interval: expected a duration such as 30s, 5m or 1h30m (Go syntax: ns, us, ms, s, m, h), got "1 minute""`,
+    );
+    expect(
+      message(() => importFlagger([fixture('flagger/invalid-template.yaml')])),
+    ).toMatchInlineSnapshot(
+      `"flagger/invalid-template.yaml: spec.analysis.metrics[0].templateRef: no MetricTemplate named "error-rate" in namespace monitoring in the given files; pass its file after the Canary"`,
+    );
+    expect(
+      message(() =>
+        importFlagger([
+          source(
+            'w.yaml',
+            'kind: Canary\nmetadata: { name: w }\nspec:\n  analysis:\n    stepWeights: [10, 5]\n',
+          ),
+        ]),
+      ),
+    ).toMatchInlineSnapshot(
+      `"w.yaml: spec.analysis.stepWeights[1]: expected weights that increase, got 5 after 10"`,
+    );
+    expect(
+      message(() => importFlagger([fixture('flagger/metric-templates.yaml')])),
+    ).toMatchInlineSnapshot(`"no document with kind: Canary in flagger/metric-templates.yaml"`);
+  });
+});
