@@ -4,7 +4,6 @@ import { registerCompare } from './compare.js';
 import { registerExplain } from './explain.js';
 import { registerMerge } from './merge.js';
 import { registerValidate } from './validate.js';
-import { registerImport } from './import.js';
 
 /** The gatesim command line: thin; every command calls the library. */
 const program = new Command();
@@ -19,5 +18,4 @@ registerCompare(program);
 registerMerge(program);
 registerExplain(program);
 registerValidate(program);
-registerImport(program);
 await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { runTrial } from '../pipeline/executor.js';
+import { runTrial, TrialCache } from '../pipeline/executor.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import type { PolicyConfig } from '../policy/types.js';
 import { pinnedStart } from '../world/trial-setup.js';
@@ -57,7 +57,10 @@ export function runChunk(task: ChunkTask): ChunkResult {
   const fridayAt = pinnedStart(scenario, regions, 4, 16);
   const tuesdayAt = pinnedStart(scenario, regions, 1, 10);
   for (let trial = task.from; trial < task.to; trial++) {
-    const outcomes = policies.map((policy) => runTrial({ scenario, policy, seed, trial }).outcome);
+    const cache = new TrialCache();
+    const outcomes = policies.map(
+      (policy) => runTrial({ scenario, policy, seed, trial, cache }).outcome,
+    );
     outcomes.forEach((o, i) => {
       addOutcome(partials[i]!, o);
       const { timeline: _timeline, ...row } = o;
@@ -70,8 +73,8 @@ export function runChunk(task: ChunkTask): ChunkResult {
     }
     if (trial % FRIDAY_EVERY === 0 && outcomes[0]?.build.bad === true) {
       policies.forEach((policy, i) => {
-        const fri = runTrial({ scenario, policy, seed, trial, startAt: fridayAt }).outcome;
-        const tue = runTrial({ scenario, policy, seed, trial, startAt: tuesdayAt }).outcome;
+        const fri = runTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome;
+        const tue = runTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome;
         if (fri.build.bad) addFriday(partials[i]!, fri.hurtingAfter2h, tue.hurtingAfter2h);
       });
     }

@@ -11,8 +11,16 @@ import {
   drawBuild,
   drawConfounders,
   drawStart,
+  type DrawnBuild,
 } from '../world/trial-setup.js';
-import type { MetricName, MetricPoint, Minutes, ScenarioConfig } from '../world/types.js';
+import type { ConfounderInstance } from '../world/confounders/types.js';
+import type {
+  MetricName,
+  MetricPoint,
+  Minutes,
+  ScenarioConfig,
+  TrueEffect,
+} from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
 import { GatesimError } from '../errors.js';
 import { CheckRunCounter } from './check-run.js';
@@ -43,6 +51,19 @@ export interface TrialOptions {
   series?: boolean;
   /** Start at this time instead of the drawn one (the Friday test). */
   startAt?: Minutes;
+  /**
+   * Shares what a trial draws before any policy acts (build, confounders, ground truth)
+   * between runs of the same trial under different policies. Results are the same with or
+   * without it; it only saves recomputing them.
+   */
+  cache?: TrialCache;
+}
+
+/** Per-trial memo for runs of the same (scenario, seed, trial); create one per trial. */
+export class TrialCache {
+  build: DrawnBuild | undefined = undefined;
+  readonly confounders = new Map<Minutes, ConfounderInstance[]>();
+  readonly effects = new Map<Minutes, TrueEffect>();
 }
 
 /** A metric point a check saw, for charts. */
@@ -70,8 +91,46 @@ interface CheckRun {
   counter: CheckRunCounter;
   startedAt: Minutes;
   lastAt: Minutes;
+  /** End of the last metric interval observed. */
+  lastEnd: Minutes;
+  /** Every point the run has seen, per metric, oldest first. */
+  history: Map<MetricName, RunHistory>;
   handle: ScheduledEvent<PipelineEvent> | undefined;
   active: boolean;
+}
+
+interface RunHistory {
+  canary: MetricPoint[];
+  baseline: MetricPoint[];
+  seasonal: MetricPoint[];
+  before: MetricPoint[] | undefined;
+}
+
+function validPoints(ps: readonly MetricPoint[] | undefined): MetricPoint[] {
+  return (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
+}
+
+/** The points after `from` (the array itself when all of them are). */
+function tail(points: MetricPoint[], from: Minutes): MetricPoint[] {
+  if (points.length === 0 || points[0]!.t > from) return points;
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t > from) hi = mid;
+    else lo = mid + 1;
+  }
+  return points.slice(lo);
+}
+
+function refetchMissing(
+  points: MetricPoint[],
+  after: Minutes,
+  fetch: (end: Minutes) => MetricPoint,
+): void {
+  for (let i = points.length - 1; i >= 0 && points[i]!.t > after; i--) {
+    if (Number.isNaN(points[i]!.value)) points[i] = fetch(points[i]!.t);
+  }
 }
 
 /** Longest a trial may run before it is called stalled (a rollout paused for good). */
@@ -114,7 +173,9 @@ class TrialRun {
     this.scenario = options.scenario;
     this.policy = options.policy;
     this.streams = new TrialStreams(options.seed, options.trial);
-    const build = drawBuild(this.scenario, this.streams);
+    const cache = options.cache ?? new TrialCache();
+    const build = cache.build ?? drawBuild(this.scenario, this.streams);
+    cache.build = build;
     this.timeline = options.timeline === true ? [] : undefined;
     this.recordSeries = options.series === true;
 
@@ -126,7 +187,10 @@ class TrialRun {
     }));
     this.startAt = options.startAt ?? drawStart(this.scenario, regions, this.streams);
     this.endLimit = this.startAt + MAX_TRIAL + this.scenario.horizon + 1;
-    const confounders = drawConfounders(this.scenario, regions, this.streams, this.startAt);
+    const confounders =
+      cache.confounders.get(this.startAt) ??
+      drawConfounders(this.scenario, regions, this.streams, this.startAt);
+    cache.confounders.set(this.startAt, confounders);
     this.sim = new Simulator<PipelineEvent>(this.startAt);
     const sim = this.sim;
     this.world = new World({
@@ -411,6 +475,7 @@ class TrialRun {
         return true;
       case 'pause': {
         if (stage < 0) return false;
+        if (this.stagePaused[stage] === true) return true;
         const delay = drawDelay(this.policy.manualResume, this.streams.get(`resume:${stage}`));
         this.stagePaused[stage] = true;
         this.note(
@@ -480,6 +545,12 @@ class TrialRun {
       counter: new CheckRunCounter(check),
       startedAt: now,
       lastAt: now + check.initialDelay,
+      // A lookback window may reach back before the run began.
+      lastEnd:
+        now +
+        check.initialDelay -
+        (typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0),
+      history: new Map(),
       handle: undefined,
       active: true,
     };
@@ -553,63 +624,103 @@ class TrialRun {
     }
   }
 
-  /** Gathers the data a check's judge needs and asks it; missing data and small samples are handled here. */
+  /**
+   * Gathers the data a check's judge needs and asks it; missing data and small samples are
+   * handled here. Each run keeps the points it has seen and adds only the new ones, so a
+   * cumulative window costs O(1) observations per measurement; points that were missing
+   * only because they arrived late are fetched again until the delay has passed.
+   */
   private evaluate(r: CheckRun, now: Minutes): JudgeResult {
     const check = r.check;
     const step = this.scenario.metricInterval;
-    const windowStart =
-      check.window === 'interval'
-        ? r.lastAt
-        : check.window === 'cumulative'
-          ? r.startedAt + check.initialDelay
-          : now - check.window;
-    const ends: Minutes[] = [];
-    const firstK = Math.floor(windowStart / step + 1e-9) + 1;
-    for (let k = firstK; k * step <= now + 1e-9; k++) ends.push(k * step);
-    if (ends.length === 0) ends.push(Math.floor(now / step + 1e-9) * step);
-
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
     const canary = this.canaryGroup(check, r.stage, staging);
     const wantsBaseline = check.compare === 'baseline' || r.model.needs.baseline === 'required';
     const baseline = wantsBaseline ? this.baselineGroup(check, canary, staging) : undefined;
     const canaryKey = groupKey('c', canary);
     const baselineKey = baseline === undefined ? '' : groupKey('b', baseline);
+
+    const ends: Minutes[] = [];
+    for (let k = Math.floor(r.lastEnd / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
+      ends.push(k * step);
+    if (ends.length === 0 && r.lastEnd === -Infinity)
+      ends.push(Math.floor(now / step + 1e-9) * step);
+    const refetchAfter = now - this.world.maxMetricsDelay;
+    const windowStart =
+      check.window === 'interval'
+        ? r.lastAt
+        : check.window === 'cumulative'
+          ? -Infinity
+          : now - check.window;
     const data: Partial<Record<MetricName, MetricData>> = {};
     for (const metric of r.metrics) {
-      const c = ends.map((e) => this.world.observe(metric, canaryKey, canary, e, now));
-      const d: MetricData = { canary: c };
-      if (baseline !== undefined)
-        d.baseline = ends.map((e) => this.world.observe(metric, baselineKey, baseline, e, now));
-      if (r.model.needs.seasonal)
-        d.seasonal = ends.map((e) => this.world.observeLastWeek(metric, canaryKey, canary, e));
-      if (r.model.needs.before) {
-        const span = Math.max(60, ends.length * step);
-        const before: MetricPoint[] = [];
-        for (
-          let e = Math.floor((this.startAt - span) / step) * step + step;
-          e <= this.startAt;
-          e += step
-        ) {
-          before.push(this.world.observeAsOld(metric, canaryKey, canary, e, e));
+      let h = r.history.get(metric);
+      if (h === undefined) {
+        h = { canary: [], baseline: [], seasonal: [], before: undefined };
+        r.history.set(metric, h);
+      }
+      // Late points: ask again for those still missing inside the longest metrics delay.
+      if (this.world.maxMetricsDelay > 0) {
+        refetchMissing(h.canary, refetchAfter, (e) =>
+          this.world.observe(metric, canaryKey, canary, e, now),
+        );
+        if (baseline !== undefined)
+          refetchMissing(h.baseline, refetchAfter, (e) =>
+            this.world.observe(metric, baselineKey, baseline, e, now),
+          );
+      }
+      for (const e of ends) {
+        const c = this.world.observe(metric, canaryKey, canary, e, now);
+        h.canary.push(c);
+        if (baseline !== undefined)
+          h.baseline.push(this.world.observe(metric, baselineKey, baseline, e, now));
+        if (r.model.needs.seasonal)
+          h.seasonal.push(this.world.observeLastWeek(metric, canaryKey, canary, e));
+        if (this.recordSeries) {
+          this.series.push({ check: check.name, metric, role: 'canary', t: c.t, value: c.value });
+          const b = h.baseline[h.baseline.length - 1];
+          if (baseline !== undefined && b !== undefined)
+            this.series.push({
+              check: check.name,
+              metric,
+              role: 'baseline',
+              t: b.t,
+              value: b.value,
+            });
         }
-        d.before = before;
+      }
+      const d: MetricData = { canary: tail(h.canary, windowStart) };
+      if (baseline !== undefined) d.baseline = tail(h.baseline, windowStart);
+      if (r.model.needs.seasonal) d.seasonal = tail(h.seasonal, windowStart);
+      if (r.model.needs.before) {
+        if (h.before === undefined) {
+          // The same hosts on the old build before the deploy began: an hour, or as long as the window.
+          const span = Math.max(
+            60,
+            typeof check.window === 'number' ? check.window : check.interval,
+          );
+          const before: MetricPoint[] = [];
+          for (
+            let e = Math.floor((this.startAt - span) / step) * step + step;
+            e <= this.startAt;
+            e += step
+          ) {
+            before.push(this.world.observeAsOld(metric, canaryKey, canary, e, e));
+          }
+          h.before = before;
+        }
+        d.before = h.before;
       }
       data[metric] = d;
-      if (this.recordSeries) {
-        for (const p of c)
-          this.series.push({ check: check.name, metric, role: 'canary', t: p.t, value: p.value });
-        for (const p of d.baseline ?? [])
-          this.series.push({ check: check.name, metric, role: 'baseline', t: p.t, value: p.value });
-      }
     }
+    if (ends.length > 0) r.lastEnd = ends[ends.length - 1]!;
+
     const main = data[check.metric] ?? data[r.metrics[0]!];
-    const valid = (ps: readonly MetricPoint[] | undefined): MetricPoint[] =>
-      (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
-    const canaryValid = valid(main?.canary);
-    const baselineMissing = wantsBaseline && valid(main?.baseline).length === 0;
+    const canaryValid = validPoints(main?.canary);
+    const baselineMissing = wantsBaseline && validPoints(main?.baseline).length === 0;
     if (canaryValid.length === 0 || baselineMissing) {
       return {
-        verdict: missingVerdict(check.onMissingData),
+        verdict: check.onMissingData,
         reason: `no data for ${canaryValid.length === 0 ? 'the new hosts' : 'the baseline'} (onMissingData: ${check.onMissingData})`,
         figures: {},
       };
@@ -765,10 +876,6 @@ export function splitBatches(counts: readonly number[], share: number): number[]
 
 function groupKey(prefix: string, group: readonly Cohort[]): string {
   return prefix + ':' + group.map((c) => `${c.id}x${c.hosts}`).join(',');
-}
-
-function missingVerdict(policy: CheckConfig['onMissingData']): Verdict {
-  return policy;
 }
 
 export function drawDelay(d: DelayDistribution, rng: RandomStream): Minutes {

@@ -178,17 +178,23 @@ export function inverseIntegral(
 ): Minutes {
   if (target <= 0) return from;
   if (curve.integral(from, limit) < target) return Infinity;
+  // Safeguarded Newton: the derivative of the integral is share(t) > 0; fall back to
+  // bisection whenever a step leaves the bracket. Converges in a handful of steps.
   let lo = from;
-  let hi = Math.min(limit, from + target / Math.max(curve.minShare, 1e-12));
-  // hi is an upper bound when minShare is a true lower bound; widen if rounding says otherwise.
-  while (curve.integral(from, hi) < target && hi < limit)
-    hi = Math.min(limit, hi + (hi - from) + 1);
-  for (let i = 0; i < 60 && hi - lo > 1e-6; i++) {
-    const mid = (lo + hi) / 2;
-    if (curve.integral(from, mid) < target) lo = mid;
-    else hi = mid;
+  let hi = limit;
+  let t = Math.min(limit, from + target / Math.max((curve.minShare + curve.maxShare) / 2, 1e-12));
+  for (let i = 0; i < 100; i++) {
+    const f = curve.integral(from, t) - target;
+    if (Math.abs(f) <= 1e-9 * Math.max(1, target)) return t;
+    if (f < 0) lo = t;
+    else hi = t;
+    const d = curve.share(t);
+    let next = d > 0 ? t - f / d : (lo + hi) / 2;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (hi - lo < 1e-7) return hi;
+    t = next;
   }
-  return hi;
+  return t;
 }
 
 /**

@@ -1,4 +1,11 @@
-import { bernoulli, poisson, uniform, weightedIndex, type TrialStreams } from '../random/index.js';
+import {
+  bernoulli,
+  poisson,
+  uniform,
+  weightedIndex,
+  type RandomStream,
+  type TrialStreams,
+} from '../random/index.js';
 import { GatesimError } from '../errors.js';
 import { CONFOUNDERS } from './confounders/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
@@ -51,8 +58,25 @@ function createFault(spec: FaultSpec, streams: TrialStreams, purpose: string): F
   const model = FAULTS[spec.kind];
   if (model === undefined)
     throw new GatesimError('unknown-fault', `unknown fault kind "${spec.kind}"`);
-  const params = model.params.parse(resolveParams(spec.params, streams.get(purpose)));
-  return model.create(params);
+  return model.create(parsedParams(model.params, spec.params, streams.get(purpose)));
+}
+
+/** Parsed parameters of specs without ranges: the same for every trial, so parse once. */
+const FIXED_PARAMS = new WeakMap<Readonly<Record<string, unknown>>, unknown>();
+
+/** Resolves ranges with `rng` and fills defaults; specs without ranges are parsed only once. */
+function parsedParams(
+  schema: { parse(v: unknown): unknown },
+  raw: Readonly<Record<string, unknown>>,
+  rng: RandomStream,
+): unknown {
+  if (Object.values(raw).some(isRange)) return schema.parse(resolveParams(raw, rng));
+  let parsed = FIXED_PARAMS.get(raw);
+  if (parsed === undefined) {
+    parsed = schema.parse(raw);
+    FIXED_PARAMS.set(raw, parsed);
+  }
+  return parsed;
 }
 
 /** The start time: a random allowed local day and hour of the schedule's region, in week 1. */
@@ -108,8 +132,7 @@ export function drawConfounders(
       if (hit) times.push(startAt + offset);
     }
     for (const start of times) {
-      const params = model.params.parse(resolveParams(spec.params, rng));
-      out.push(model.create(params, { rng, start, regions }));
+      out.push(model.create(parsedParams(model.params, spec.params, rng), { rng, start, regions }));
     }
   });
   return out;

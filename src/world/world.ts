@@ -92,6 +92,9 @@ export interface WorldOptions {
 }
 
 const WEEK_MINUTES = 10080;
+/** The effect of nothing at all; shared, so never mutated. */
+const IDENTITY: Readonly<EffectAccumulator> = Object.freeze(identityEffect());
+const NO_CONFOUNDERS: readonly ConfounderInstance[] = [];
 const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = {
   latency_p50: 0.5,
   latency_p90: 0.9,
@@ -112,6 +115,8 @@ export class World implements FleetFacts {
   readonly service: ScenarioConfig['service'];
   readonly impact: Impact = zeroImpact();
   readonly escapeImpact: Impact = zeroImpact();
+  /** The longest metrics delay any confounder causes (0 when none does). */
+  readonly maxMetricsDelay: Minutes;
   /** Impact counts into escapeImpact from this time (when the build reached 100%). */
   escapeFrom: Minutes = Infinity;
 
@@ -130,7 +135,9 @@ export class World implements FleetFacts {
   private readonly harmful: readonly FaultInstance[];
   private readonly rollbackEffect: RollbackEffect | undefined;
   private readonly confounders: readonly ConfounderInstance[];
-  private readonly applying: readonly ConfounderInstance[];
+  private readonly applying: ConfounderIndex;
+  private readonly gaps: ConfounderIndex;
+  private readonly delays: ConfounderIndex;
   private readonly scheduler: WorldScheduler;
   private readonly endLimit: Minutes;
   private readonly observeRng: RandomStream;
@@ -146,7 +153,15 @@ export class World implements FleetFacts {
     this.harmful = options.faults.filter((f) => !f.benign);
     this.rollbackEffect = options.faults.find((f) => f.rollback !== undefined)?.rollback;
     this.confounders = options.confounders;
-    this.applying = options.confounders.filter((c) => c.apply !== undefined);
+    this.applying = new ConfounderIndex(options.confounders.filter((c) => c.apply !== undefined));
+    this.gaps = new ConfounderIndex(options.confounders.filter((c) => c.metricsGap === true));
+    this.delays = new ConfounderIndex(
+      options.confounders.filter((c) => c.metricsDelayMin !== undefined),
+    );
+    this.maxMetricsDelay = options.confounders.reduce(
+      (m, c) => Math.max(m, c.metricsDelayMin ?? 0),
+      0,
+    );
     this.scheduler = options.scheduler;
     this.endLimit = options.endLimit;
     this.observeRng = options.streams.get('observe');
@@ -404,30 +419,33 @@ export class World implements FleetFacts {
     t: Minutes,
     withConfounders: boolean,
     faults: readonly FaultInstance[] = this.faults,
-  ): EffectAccumulator {
+  ): Readonly<EffectAccumulator> {
+    const reverted = c.revertedAt !== undefined && this.rollbackEffect !== undefined;
+    const active =
+      withConfounders && c.environment === 'production' ? this.applying.at(t) : NO_CONFOUNDERS;
+    // Most cohorts on most points are old hosts with nothing going on: share one identity.
+    if (!(c.isNew && faults.length > 0) && !reverted && active.length === 0) return IDENTITY;
     const acc = identityEffect();
     if (c.isNew) {
       for (const f of faults) f.apply(acc, c, this, t);
-    } else if (c.revertedAt !== undefined && this.rollbackEffect !== undefined) {
-      if (t >= c.revertedAt && t < c.revertedAt + this.rollbackEffect.durationMin)
-        acc.errorAdd += this.rollbackEffect.errorAdd;
+    } else if (reverted) {
+      if (t >= c.revertedAt! && t < c.revertedAt! + this.rollbackEffect!.durationMin)
+        acc.errorAdd += this.rollbackEffect!.errorAdd;
     }
-    if (withConfounders && c.environment === 'production') {
-      for (const k of this.applying) {
-        if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name))
-          k.apply!(acc, c, t);
-      }
+    for (const k of active) {
+      if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name))
+        k.apply!(acc, c, t);
     }
     return acc;
   }
 
-  private errorProbability(c: Cohort, acc: EffectAccumulator, noise: number): number {
+  private errorProbability(c: Cohort, acc: Readonly<EffectAccumulator>, noise: number): number {
     const p = this.service.errorRate * c.errorMult * noise * acc.errorMul + acc.errorAdd;
     return p < 0 ? 0 : p > 1 ? 1 : p;
   }
 
   private latencyComponents(
-    acc: EffectAccumulator,
+    acc: Readonly<EffectAccumulator>,
     weight: number,
     noise: number,
     out: LognormalComponent[],
@@ -514,21 +532,14 @@ export class World implements FleetFacts {
   }
 
   private delayedAt(end: Minutes, now: Minutes): boolean {
-    for (const k of this.confounders) {
-      if (
-        k.metricsDelayMin !== undefined &&
-        end >= k.start &&
-        end < k.end &&
-        now < end + k.metricsDelayMin
-      )
-        return true;
+    for (const k of this.delays.at(end)) {
+      if (end >= k.start && end < k.end && now < end + k.metricsDelayMin!) return true;
     }
     return false;
   }
 
   private gapAt(end: Minutes): boolean {
-    for (const k of this.confounders)
-      if (k.metricsGap === true && end >= k.start && end < k.end) return true;
+    for (const k of this.gaps.at(end)) if (end >= k.start && end < k.end) return true;
     return false;
   }
 
@@ -542,11 +553,17 @@ export class World implements FleetFacts {
     const noise = this.scenario.noise;
     let hosts = 0;
     let expected = 0;
-    const acc: EffectAccumulator[] = [];
+    const acc: Readonly<EffectAccumulator>[] = [];
     const reqs: number[] = [];
+    // Cohorts of one region share the per-host load: integrate it once per region.
+    const perHost = new Map<number, number>();
     for (const c of group) {
       const a = this.effectAt(c, mid, withConfounders);
-      const r = c.hosts * this.perHostRequests(c.environment, c.region, start, end);
+      const key = c.environment === 'staging' ? -1 : c.region.index;
+      let h = perHost.get(key);
+      if (h === undefined)
+        perHost.set(key, (h = this.perHostRequests(c.environment, c.region, start, end)));
+      const r = c.hosts * h;
       acc.push(a);
       reqs.push(r);
       expected += r;
@@ -755,6 +772,33 @@ export class World implements FleetFacts {
       next < this.endLimit && next > from
         ? this.scheduler.at(next, { kind: 'restart', cohort: c.id })
         : undefined;
+  }
+}
+
+/**
+ * Confounders bucketed by the hours they cover, so finding the ones active at t costs a
+ * lookup, not a scan over every occurrence of a nine-day span.
+ */
+class ConfounderIndex {
+  private static readonly BUCKET = 60;
+  private readonly buckets = new Map<number, ConfounderInstance[]>();
+  private static readonly NONE: readonly ConfounderInstance[] = [];
+
+  constructor(items: readonly ConfounderInstance[]) {
+    for (const c of items) {
+      const first = Math.floor(c.start / ConfounderIndex.BUCKET);
+      const last = Math.floor(c.end / ConfounderIndex.BUCKET);
+      for (let b = first; b <= last; b++) {
+        let list = this.buckets.get(b);
+        if (list === undefined) this.buckets.set(b, (list = []));
+        list.push(c);
+      }
+    }
+  }
+
+  /** Candidates whose span may contain t (callers still check start ≤ t < end). */
+  at(t: Minutes): readonly ConfounderInstance[] {
+    return this.buckets.get(Math.floor(t / ConfounderIndex.BUCKET)) ?? ConfounderIndex.NONE;
   }
 }
 
