@@ -856,6 +856,17 @@ function buildCheck(
   };
   const failureLimit = limit('failureLimit', -1);
   const inconclusiveLimit = limit('inconclusiveLimit', 0);
+  // Argo's ValidateMetrics: a count below a limit could never reach it.
+  for (const [key, l] of [
+    ['failureLimit', failureLimit],
+    ['inconclusiveLimit', inconclusiveLimit],
+  ] as const) {
+    if (count !== undefined && count > 0 && l.value !== undefined && l.value > count) {
+      l.node!.fail(
+        `${key} ${l.value} is above count ${count} (Argo rejects the template: count must be ≥ ${key})`,
+      );
+    }
+  }
   const errorLimit = limit('consecutiveErrorLimit', 0);
   const successLimit = limit('consecutiveSuccessLimit', 0);
 
