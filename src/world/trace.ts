@@ -26,7 +26,7 @@ export interface Trace {
   readonly step: Minutes;
   /** One pass through the trace: last row time + step. */
   readonly period: Minutes;
-  /** The value that becomes share 1: the 95th percentile of the values. */
+  /** The value that becomes share 1: the 95th percentile of the values (a load curve needs it > 0). */
   readonly peak: number;
   /** Epoch seconds of the first row; undefined when rows are placed by `stepMinutes`. */
   readonly startEpochSeconds: number | undefined;
@@ -175,12 +175,6 @@ export function parseTrace(
   for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
   const rowStep = step ?? quantile(gaps, 0.5);
   const peak = quantile(values, TRACE_PEAK_QUANTILE);
-  if (!(peak > 0)) {
-    throw new GatesimError(
-      'invalid-trace',
-      `${file}: the trace carries no load (its ${TRACE_PEAK_QUANTILE * 100}th percentile is ${peak})`,
-    );
-  }
   let mondayOffset: Minutes | undefined;
   if (firstSeconds !== undefined) {
     // Epoch day 4 (1970-01-05) was a Monday.
@@ -231,6 +225,12 @@ class TraceCurve implements LoadCurve {
   ) {
     if (!Number.isFinite(offset))
       throw new RangeError(`traceCurve: offsetMinutes must be finite, got ${offset}`);
+    if (!(trace.peak > 0)) {
+      throw new GatesimError(
+        'invalid-trace',
+        `${trace.file}: the trace carries no load (its ${TRACE_PEAK_QUANTILE * 100}th percentile is ${trace.peak})`,
+      );
+    }
     const m = trace.times.length;
     this.x = new Float64Array(m + 1);
     this.s = new Float64Array(m + 1);

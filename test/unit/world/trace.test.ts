@@ -92,7 +92,9 @@ describe('parseTrace', () => {
     expect(errorOf(() => parseTrace('time,val\n1,2\n', 't.csv'))).toMatchInlineSnapshot(
       `"t.csv:1:1: expected a header with columns timestamp and value (and optionally label), got "time,val""`,
     );
-    expect(errorOf(() => parseTrace('timestamp,value\n1,0\n2,0\n', 't.csv'))).toMatchInlineSnapshot(
+    expect(
+      errorOf(() => traceCurve(parseTrace('timestamp,value\n1,0\n2,0\n', 't.csv'), 0)),
+    ).toMatchInlineSnapshot(
       `"t.csv: the trace carries no load (its 95th percentile is 0)"`,
     );
   });
