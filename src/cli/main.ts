@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { GatesimError } from '../errors.js';
 import { registerCompare } from './compare.js';
 import { registerExplain } from './explain.js';
+import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
 import { registerValidate } from './validate.js';
 
@@ -18,4 +20,13 @@ registerCompare(program);
 registerMerge(program);
 registerExplain(program);
 registerValidate(program);
-await program.parseAsync(process.argv);
+registerImport(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Expected failures print their message and exit 2; anything else is a bug and keeps its stack.
+  if (!(e instanceof GatesimError)) throw e;
+  process.stderr.write(`gatesim: ${e.message}\n`);
+  process.exitCode = 2;
+}

@@ -102,6 +102,9 @@ const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = {
 };
 /** Longest stretch the impact integral treats with one midpoint evaluation. */
 const IMPACT_STEP = 10;
+/** Step and span of the fine grid after a process starts. */
+const IMPACT_FINE_STEP = 0.5;
+const IMPACT_FINE_WINDOW = 10;
 
 /**
  * The system under deployment for one trial: regions, cohorts of hosts on the old or new
@@ -680,23 +683,27 @@ export class World implements FleetFacts {
       this.impactAt = t;
       return;
     }
-    const affected = this.cohortsList.filter(
-      (c) =>
-        c.hosts > 0 && c.environment === 'production' && (c.isNew || c.revertedAt !== undefined),
-    );
-    if (affected.length === 0) {
-      this.impactAt = t;
-      return;
-    }
-    let a = this.impactAt;
-    while (a < t) {
-      let b = Math.min(t, a + IMPACT_STEP);
-      if (a < this.escapeFrom && b > this.escapeFrom) b = this.escapeFrom;
-      const seg = zeroImpact();
-      for (const c of affected) this.addExcess(seg, c, a, b);
-      addImpact(this.impact, seg);
-      if (a >= this.escapeFrom) addImpact(this.escapeImpact, seg);
-      a = b;
+    for (const c of this.cohortsList) {
+      if (
+        c.hosts === 0 ||
+        c.environment !== 'production' ||
+        !(c.isNew || c.revertedAt !== undefined)
+      )
+        continue;
+      // Effects change fastest right after a process starts (restart windows, warm-up): use a
+      // fine step there, and a coarse one elsewhere; never step across the 100% mark.
+      const fineUntil = Math.max(c.lastRestartAt, c.revertedAt ?? -Infinity) + IMPACT_FINE_WINDOW;
+      let a = this.impactAt;
+      while (a < t) {
+        let b = Math.min(t, a + (a < fineUntil ? IMPACT_FINE_STEP : IMPACT_STEP));
+        if (a < fineUntil && b > fineUntil) b = fineUntil;
+        if (a < this.escapeFrom && b > this.escapeFrom) b = this.escapeFrom;
+        const seg = zeroImpact();
+        this.addExcess(seg, c, a, b);
+        addImpact(this.impact, seg);
+        if (a >= this.escapeFrom) addImpact(this.escapeImpact, seg);
+        a = b;
+      }
     }
     this.impactAt = t;
   }
