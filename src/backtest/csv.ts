@@ -9,6 +9,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { GatesimError } from '../errors.js';
 
+/** Text or bytes arriving in chunks: a file stream, a generator, or (for tests) an array of strings. */
+export type ByteSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
 /** One CSV record with where it came from. */
 export interface CsvRecord {
   /** 1-based line on which the record starts. */
@@ -232,10 +235,7 @@ export class CsvTokenizer {
  * Reads CSV records from a stream of text or bytes (UTF-8), yielding each record as soon as
  * its line is complete. Backpressure is the consumer's: the source is read one chunk ahead.
  */
-export async function* csvRecords(
-  source: AsyncIterable<string | Uint8Array>,
-  file: string,
-): AsyncGenerator<CsvRecord> {
+export async function* csvRecords(source: ByteSource, file: string): AsyncGenerator<CsvRecord> {
   const tokenizer = new CsvTokenizer(file);
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of source) {
@@ -285,7 +285,7 @@ export interface TableRow {
  * fields as the header.
  */
 export async function* tableRows(
-  source: AsyncIterable<string | Uint8Array>,
+  source: ByteSource,
   file: string,
   spec: readonly ColumnSpec[],
   options: { strict: boolean; suggest?: (name: string, known: readonly string[]) => string },

@@ -39,6 +39,7 @@ export {
   csvRecords,
   tableRows,
   openCsvFile,
+  type ByteSource,
   type CsvRecord,
   type ColumnSpec,
   type TableRow,

@@ -7,7 +7,7 @@
 import { GatesimError } from '../errors.js';
 import { didYouMean } from '../config/suggest.js';
 import { METRIC_NAMES, type MetricName, type Minutes } from '../world/types.js';
-import { tableRows, type ColumnSpec, type TableRow } from './csv.js';
+import { tableRows, type ByteSource, type ColumnSpec, type TableRow } from './csv.js';
 import { toMinutes } from './time.js';
 
 /** How METRICS.csv tells new from old hosts: a `role` column or a `version` column. */
@@ -98,7 +98,7 @@ function textCell(row: TableRow, column: string, what: string): string {
  * deploy). Rows may come in any order; each series is sorted by time afterwards.
  */
 export async function readMetrics(
-  source: AsyncIterable<string | Uint8Array>,
+  source: ByteSource,
   file: string,
   keep: (metric: MetricName, t: Minutes) => boolean = () => true,
 ): Promise<RecordedMetrics> {
@@ -232,10 +232,7 @@ export const DEPLOYS_COLUMNS: readonly ColumnSpec[] = [
  * Reads DEPLOYS.csv: one row per deploy, or one row per group of a deploy (the deploy's start
  * and version may then be left empty after its first row). Deploys come back in start order.
  */
-export async function readDeploys(
-  source: AsyncIterable<string | Uint8Array>,
-  file: string,
-): Promise<RecordedDeploy[]> {
+export async function readDeploys(source: ByteSource, file: string): Promise<RecordedDeploy[]> {
   const byId = new Map<string, RecordedDeploy>();
   for await (const row of tableRows(source, file, DEPLOYS_COLUMNS, { strict: true, suggest })) {
     const id = textCell(row, 'deploy', 'a deploy id');
@@ -289,7 +286,7 @@ export const INCIDENTS_COLUMNS: readonly ColumnSpec[] = [
  * description, severity, ...) are allowed and ignored, so an incident tracker's export works.
  */
 export async function readIncidents(
-  source: AsyncIterable<string | Uint8Array>,
+  source: ByteSource,
   file: string,
   deployIds: ReadonlySet<string>,
 ): Promise<Set<string>> {

@@ -12,7 +12,7 @@ import type { CheckConfig, PolicyConfig } from '../policy/types.js';
 import { quantile } from '../stats/quantiles.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import type { MetricName, Minutes } from '../world/types.js';
-import { openCsvFile } from './csv.js';
+import { openCsvFile, type ByteSource } from './csv.js';
 import {
   readDeploys,
   readIncidents,
@@ -30,7 +30,7 @@ import {
 import { recordingStep } from './series.js';
 
 /** Where the inputs come from: file paths, or (for tests) ready-made streams named as files. */
-export type Source = string | { name: string; open: () => AsyncIterable<string | Uint8Array> };
+export type Source = string | { name: string; open: () => ByteSource };
 
 /** Options of `runBacktest`. */
 export interface BacktestOptions {
@@ -83,7 +83,7 @@ function sourceName(s: Source): string {
   return typeof s === 'string' ? s : s.name;
 }
 
-async function open(s: Source): Promise<AsyncIterable<string | Uint8Array>> {
+async function open(s: Source): Promise<ByteSource> {
   return typeof s === 'string' ? openCsvFile(s) : s.open();
 }
 
