@@ -93,6 +93,27 @@ describe('readMetrics', () => {
     );
   });
 
+  it('streams: keeps only what the predicate asks for, however many rows go past', async () => {
+    // 600,000 rows (about 40 MB) from a generator; only the first hour is near a deploy.
+    const first = toMinutes('2024-01-02T00:00:00Z')!;
+    let produced = 0;
+    function* source(): Generator<string> {
+      yield `${H}\n`;
+      for (let block = 0; block < 2000; block++) {
+        let text = '';
+        for (let i = 0; i < 300; i++) {
+          const minute = block * 300 + i;
+          text += `${1704153600 + minute * 60},eu,h1,canary,error_rate,0.01,100,1\n`;
+        }
+        produced++;
+        yield text;
+      }
+    }
+    const m = await readMetrics(source(), 'big.csv', (_metric, t) => t < first + 60);
+    expect(produced).toBe(2000);
+    expect([m.rows, m.kept, m.series[0]!.t.length]).toEqual([600_000, 60, 60]);
+  });
+
   it('rejects two rows for one series at one time', async () => {
     const row = '2024-01-02T10:01:00Z,eu,h1,canary,error_rate,0.01,100,1';
     expect(

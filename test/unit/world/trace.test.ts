@@ -94,9 +94,7 @@ describe('parseTrace', () => {
     );
     expect(
       errorOf(() => traceCurve(parseTrace('timestamp,value\n1,0\n2,0\n', 't.csv'), 0)),
-    ).toMatchInlineSnapshot(
-      `"t.csv: the trace carries no load (its 95th percentile is 0)"`,
-    );
+    ).toMatchInlineSnapshot(`"t.csv: the trace carries no load (its 95th percentile is 0)"`);
   });
 });
 
