@@ -48,7 +48,7 @@ export const SCENARIO_DEFAULTS = {
   },
   service: {
     errorRate: 0.002,
-    latency: { medianMs: 80, sigma: 0.5, sloMs: 500 },
+    latency: { medianMs: 80, sigma: 0.5, sloMs: 500, loadSensitivity: 0.3 },
     memory: { baseMB: 600, limitMB: 2048 },
     connections: { poolSize: 100, holdMs: 50 },
     business: {
@@ -178,6 +178,7 @@ function scenarioShape(regs: Registries) {
         medianMs: positive().default(D.service.latency.medianMs),
         sigma: positive().default(D.service.latency.sigma),
         sloMs: positive().default(D.service.latency.sloMs),
+        loadSensitivity: num({ min: 0, max: 1 }).default(D.service.latency.loadSensitivity),
       }).prefault({}),
       memory: strictObject({
         baseMB: positive().default(D.service.memory.baseMB),

@@ -56,8 +56,12 @@ export interface TraceConfig {
 export interface ServiceConfig {
   /** Probability a request fails on the old version. */
   errorRate: number;
-  /** Request latency on the old version: lognormal with this median and log-sd. */
-  latency: { medianMs: number; sigma: number; sloMs: number };
+  /**
+   * Request latency on the old version: lognormal with this median (at the daily peak) and
+   * log-sd. Busy hours are slower (queueing): the median scales by 1 + s·(load − 1), s the
+   * load sensitivity, so a before/after comparison across a morning ramp sees a change.
+   */
+  latency: { medianMs: number; sigma: number; sloMs: number; loadSensitivity: number };
   memory: { baseMB: number; limitMB: number };
   /** In-flight connections per host follow Little's law: requests/s × holdMs/1000. */
   connections: { poolSize: number; holdMs: number };

@@ -447,6 +447,13 @@ export class World implements FleetFacts {
     return p < 0 ? 0 : p > 1 ? 1 : p;
   }
 
+  /** Busy hours are slower: the median scales by 1 + s·(load − 1) (s the load sensitivity). */
+  private loadLatencyFactor(c: Cohort, t: Minutes): number {
+    const s = this.service.latency.loadSensitivity;
+    if (s === 0) return 1;
+    return Math.max(0.2, 1 + s * (this.loadShare(c.environment, c.region, t) - 1));
+  }
+
   private latencyComponents(
     acc: Readonly<EffectAccumulator>,
     weight: number,
@@ -600,7 +607,12 @@ export class World implements FleetFacts {
         const eps = noise.intervalLatencySd > 0 ? lognormal(rng, 0, noise.intervalLatencySd) : 1;
         const comps: LognormalComponent[] = [];
         for (let i = 0; i < group.length; i++)
-          this.latencyComponents(acc[i]!, reqs[i]!, eps, comps);
+          this.latencyComponents(
+            acc[i]!,
+            reqs[i]!,
+            eps * this.loadLatencyFactor(group[i]!, mid),
+            comps,
+          );
         if (metric === 'slow_rate') {
           const frac = 1 - mixtureCdf(comps, this.service.latency.sloMs);
           const slow = binomial(rng, n, Math.min(1, Math.max(0, frac)));
@@ -721,8 +733,9 @@ export class World implements FleetFacts {
       const slo = this.service.latency.sloMs;
       const compsWith: LognormalComponent[] = [];
       const compsWithout: LognormalComponent[] = [];
-      this.latencyComponents(withFault, 1, 1, compsWith);
-      this.latencyComponents(base, 1, 1, compsWithout);
+      const load = this.loadLatencyFactor(c, mid);
+      this.latencyComponents(withFault, 1, load, compsWith);
+      this.latencyComponents(base, 1, load, compsWithout);
       const extra = mixtureCdf(compsWithout, slo) - mixtureCdf(compsWith, slo);
       out.slowRequests += requests * Math.max(0, extra);
     }

@@ -36,7 +36,7 @@ export const DAY_MINUTES = 1440;
 
 export const DEFAULT_SERVICE: ServiceConfig = {
   errorRate: 0.002,
-  latency: { medianMs: 80, sigma: 0.5, sloMs: 500 },
+  latency: { medianMs: 80, sigma: 0.5, sloMs: 500, loadSensitivity: 0.3 },
   memory: { baseMB: 600, limitMB: 2048 },
   connections: { poolSize: 100, holdMs: 50 },
   business: {
