@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { GatesimError } from '../errors.js';
+import { registerBacktest } from './backtest.js';
 import { registerCompare } from './compare.js';
+import { registerConvert } from './convert.js';
 import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
@@ -21,6 +23,8 @@ registerMerge(program);
 registerExplain(program);
 registerValidate(program);
 registerImport(program);
+registerBacktest(program);
+registerConvert(program);
 
 try {
   await program.parseAsync(process.argv);
