@@ -24,6 +24,7 @@ import type {
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
 import { GatesimError } from '../errors.js';
 import { CheckRunCounter } from './check-run.js';
+import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
 import { cumulativeTargets, windowRegion } from './targets.js';
 import type { FinalState, Impact, TimelineEntry, TrialOutcome } from './types.js';
 
@@ -104,10 +105,6 @@ interface RunHistory {
   baseline: MetricPoint[];
   seasonal: MetricPoint[];
   before: MetricPoint[] | undefined;
-}
-
-function validPoints(ps: readonly MetricPoint[] | undefined): MetricPoint[] {
-  return (ps ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
 }
 
 /** The points after `from` (the array itself when all of them are). */
@@ -635,7 +632,7 @@ class TrialRun {
     const step = this.scenario.metricInterval;
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
     const canary = this.canaryGroup(check, r.stage, staging);
-    const wantsBaseline = check.compare === 'baseline' || r.model.needs.baseline === 'required';
+    const wantsBaseline = readsBaseline(check, r.model);
     const baseline = wantsBaseline ? this.baselineGroup(check, canary, staging) : undefined;
     const canaryKey = groupKey('c', canary);
     const baselineKey = baseline === undefined ? '' : groupKey('b', baseline);
@@ -646,12 +643,7 @@ class TrialRun {
     if (ends.length === 0 && r.lastEnd === -Infinity)
       ends.push(Math.floor(now / step + 1e-9) * step);
     const refetchAfter = now - this.world.maxMetricsDelay;
-    const windowStart =
-      check.window === 'interval'
-        ? r.lastAt
-        : check.window === 'cumulative'
-          ? -Infinity
-          : now - check.window;
+    const windowStart = measurementWindowStart(check, r, now);
     const data: Partial<Record<MetricName, MetricData>> = {};
     for (const metric of r.metrics) {
       let h = r.history.get(metric);
@@ -715,25 +707,8 @@ class TrialRun {
     }
     if (ends.length > 0) r.lastEnd = ends[ends.length - 1]!;
 
-    const main = data[check.metric] ?? data[r.metrics[0]!];
-    const canaryValid = validPoints(main?.canary);
-    const baselineMissing = wantsBaseline && validPoints(main?.baseline).length === 0;
-    if (canaryValid.length === 0 || baselineMissing) {
-      return {
-        verdict: check.onMissingData,
-        reason: `no data for ${canaryValid.length === 0 ? 'the new hosts' : 'the baseline'} (onMissingData: ${check.onMissingData})`,
-        figures: {},
-      };
-    }
-    const sample = canaryValid.reduce((s, p) => s + p.n, 0);
-    if (sample < check.minSample) {
-      return {
-        verdict: 'inconclusive',
-        reason: `sample ${sample} below minSample ${check.minSample}`,
-        figures: { sample },
-      };
-    }
-    return r.judge.evaluate({ metric: check.metric, data });
+    const main = data[check.metric] !== undefined ? check.metric : r.metrics[0]!;
+    return takeMeasurement(r.judge, check, data, main, wantsBaseline);
   }
 
   private canaryGroup(check: CheckConfig, stage: number, staging: boolean): Cohort[] {
