@@ -18,10 +18,14 @@ import type {
   MetricName,
   MetricPoint,
   Minutes,
+  RegionRuntime,
   ScenarioConfig,
   TrueEffect,
 } from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
+import { loadTrace, traceCurve } from '../world/trace.js';
+import type { LoadCurve } from '../world/traffic.js';
+import { resolve } from 'node:path';
 import { GatesimError } from '../errors.js';
 import { CheckRunCounter } from './check-run.js';
 import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
@@ -190,12 +194,14 @@ class TrialRun {
     cache.confounders.set(this.startAt, confounders);
     this.sim = new Simulator<PipelineEvent>(this.startAt);
     const sim = this.sim;
+    const curves = traceCurves(this.scenario, regions, this.streams);
     this.world = new World({
       scenario: this.scenario,
       streams: this.streams,
       faults: build.faults,
       confounders,
       endLimit: this.endLimit,
+      ...(curves !== undefined ? { curves } : {}),
       scheduler: {
         at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'world', event }),
         cancel: (h) => sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
@@ -835,6 +841,34 @@ class TrialRun {
 }
 
 type TrialRunFaults = ReturnType<typeof drawBuild>['faults'];
+
+/**
+ * Load curves from a recorded traffic trace, when the scenario has one: each trial starts at a
+ * seeded whole week of the trace (weekdays stay aligned), and every region sees the trace in
+ * its own local time.
+ */
+function traceCurves(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  streams: TrialStreams,
+): LoadCurve[] | undefined {
+  const spec = scenario.traffic.trace;
+  if (spec === undefined) return undefined;
+  const trace = loadTrace(
+    resolve(scenario.baseDir, spec.file),
+    spec.stepMinutes === undefined ? {} : { stepMinutes: spec.stepMinutes },
+  );
+  const u = streams.get('trace').next();
+  let offset: Minutes;
+  if (trace.mondayOffset !== undefined && trace.period - trace.mondayOffset >= 10080) {
+    const weeks = Math.floor((trace.period - trace.mondayOffset) / 10080);
+    offset = trace.mondayOffset + Math.floor(u * weeks) * 10080;
+  } else {
+    offset = u * trace.period;
+  }
+  const reference = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
+  return regions.map((r) => traceCurve(trace, offset + (r.utcOffsetHours - reference) * 60));
+}
 
 /** Splits per-region host counts into batches of at most `share` of each region's count (at least one host). */
 export function splitBatches(counts: readonly number[], share: number): number[][] {
