@@ -1,0 +1,164 @@
+/**
+ * Budgets a policy must meet on every scenario, each judged on the upper bound of its 95%
+ * interval by default, so a lucky sample does not pass: rates on the Wilson bound, p90s on
+ * the order statistic that bounds them (see bounds.ts).
+ */
+import type { RateWithInterval } from '../eval/types.js';
+import { formatMinutes, formatPercent } from '../report/format.js';
+import {
+  judgedQuantile,
+  judgedRate,
+  minValuesToBound,
+  quantileWithInterval,
+  type Bound,
+  type QuantileWithInterval,
+} from './bounds.js';
+import type { PolicyRun } from './collect.js';
+
+/** A limit on one figure. Rates are shares in [0, 1]; times are minutes. */
+export type Budget =
+  | { kind: 'shipped-bad'; max: number }
+  | { kind: 'blocked-good'; max: number }
+  /** p90 of time to detect over the bad builds that were stopped. */
+  | { kind: 'ttd-p90'; max: number }
+  /** p90 of deploy start to 100% over the good builds that shipped. */
+  | { kind: 'lead-time-p90'; max: number };
+
+/** What was measured for a budget. */
+export type Measured =
+  { kind: 'rate'; rate: RateWithInterval } | { kind: 'quantile'; quantile: QuantileWithInterval };
+
+export interface BudgetRow {
+  scenario: string;
+  budget: Budget;
+  measured: Measured;
+  /** The figure compared with the budget (upper bound or estimate); undefined when it does not apply. */
+  judged: number | undefined;
+  status: 'pass' | 'fail' | 'n/a';
+  /** Why a row is n/a or fails without a number. */
+  note: string | undefined;
+}
+
+/** `shipped-bad ≤ 2.0%`, `ttd p90 ≤ 30 min`. */
+export function describeBudget(b: Budget): string {
+  switch (b.kind) {
+    case 'shipped-bad':
+      return `shipped-bad ≤ ${formatPercent(b.max)}`;
+    case 'blocked-good':
+      return `blocked-good ≤ ${formatPercent(b.max)}`;
+    case 'ttd-p90':
+      return `ttd p90 ≤ ${formatMinutes(b.max)}`;
+    case 'lead-time-p90':
+      return `lead time p90 ≤ ${formatMinutes(b.max)}`;
+    default: {
+      const never: never = b;
+      throw new Error(`unknown budget ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function rateRow(
+  run: PolicyRun,
+  budget: Budget,
+  r: RateWithInterval,
+  bound: Bound,
+  none: string,
+): BudgetRow {
+  const judged = judgedRate(r, bound);
+  if (judged === undefined)
+    return {
+      scenario: run.scenario,
+      budget,
+      measured: { kind: 'rate', rate: r },
+      judged,
+      status: 'n/a',
+      note: none,
+    };
+  return {
+    scenario: run.scenario,
+    budget,
+    measured: { kind: 'rate', rate: r },
+    judged,
+    status: judged <= budget.max ? 'pass' : 'fail',
+    note: undefined,
+  };
+}
+
+function quantileRow(
+  run: PolicyRun,
+  budget: Budget,
+  values: readonly number[],
+  population: number,
+  bound: Bound,
+  none: string,
+  empty: string,
+): BudgetRow {
+  const q = quantileWithInterval(values, 0.9);
+  const measured: Measured = { kind: 'quantile', quantile: q };
+  if (population === 0)
+    return {
+      scenario: run.scenario,
+      budget,
+      measured,
+      judged: undefined,
+      status: 'n/a',
+      note: none,
+    };
+  if (q.n === 0)
+    return {
+      scenario: run.scenario,
+      budget,
+      measured,
+      judged: Infinity,
+      status: 'fail',
+      note: empty,
+    };
+  const judged = judgedQuantile(q, bound);
+  const note =
+    judged === Infinity
+      ? `${q.n} values cannot bound a p90 at 95% (it takes ${minValuesToBound(0.9)})`
+      : undefined;
+  return {
+    scenario: run.scenario,
+    budget,
+    measured,
+    judged,
+    status: judged <= budget.max ? 'pass' : 'fail',
+    note,
+  };
+}
+
+/** Judges one budget on one scenario's run. Figures with nothing to count are n/a, not failures. */
+export function judgeBudget(run: PolicyRun, budget: Budget, bound: Bound): BudgetRow {
+  const r = run.result;
+  switch (budget.kind) {
+    case 'shipped-bad':
+      return rateRow(run, budget, r.shippedBad, bound, 'no bad builds');
+    case 'blocked-good':
+      return rateRow(run, budget, r.blockedGood, bound, 'no good builds');
+    case 'ttd-p90':
+      return quantileRow(
+        run,
+        budget,
+        run.ttdMinutes,
+        r.badBuilds,
+        bound,
+        'no bad builds',
+        'no bad build was stopped',
+      );
+    case 'lead-time-p90':
+      return quantileRow(
+        run,
+        budget,
+        run.leadTimeMinutes,
+        r.goodBuilds,
+        bound,
+        'no good builds',
+        'no good build shipped',
+      );
+    default: {
+      const never: never = budget;
+      throw new Error(`unknown budget ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { availableParallelism } from 'node:os';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  readBaseline,
+  renderBaseline,
+  renderCheckTable,
+  renderRegressionTable,
+  runCheck,
+  type BaselineSource,
+  type Budget,
+  type CheckResult,
+} from '../check/index.js';
+import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';
+import { loadPolicy } from '../config/index.js';
+import { GatesimError } from '../errors.js';
+import { formatPercent, formatPp, formatPValue } from '../report/format.js';
+import { handleErrors } from './errors.js';
+import { defaultScenarioPaths, loadInputs } from './inputs.js';
+
+/** Trials per scenario by default, as compare. */
+export const DEFAULT_CHECK_TRIALS = 200;
+
+/** Options as commander hands them over: raw strings, checked in the action so bad input exits 2. */
+export interface CheckCliOptions {
+  policy?: string;
+  scenarios?: string[];
+  maxShippedBad?: string;
+  maxBlockedGood?: string;
+  maxTtdP90?: string;
+  maxLeadTimeP90?: string;
+  baseline?: string;
+  baselinePolicy?: string;
+  saveBaseline?: string;
+  trials?: string;
+  seed?: string;
+  bound?: string;
+  workers?: string;
+  quiet?: boolean;
+}
+
+/** Registers `gatesim check`. */
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description(
+      'fail (exit 1) when a policy misses a budget on any scenario or is significantly worse than a baseline; exit 2 on bad input',
+    )
+    .option('--policy <file>', 'the policy file to check')
+    .option(
+      '--scenarios <paths...>',
+      'scenario files or folders (default: the built-in scenarios/)',
+    )
+    .option('--max-shipped-bad <rate>', 'budget: shipped-bad at most this, e.g. 0.05 or 5%')
+    .option('--max-blocked-good <rate>', 'budget: blocked-good at most this')
+    .option('--max-ttd-p90 <minutes>', 'budget: p90 time to detect at most this, e.g. 30m')
+    .option(
+      '--max-lead-time-p90 <minutes>',
+      'budget: p90 lead time of good builds at most this, e.g. 4h',
+    )
+    .option(
+      '--baseline <file>',
+      'a baseline saved by --save-baseline: fail when significantly worse (McNemar)',
+    )
+    .option(
+      '--baseline-policy <file>',
+      'a policy file to compare with on the same trials (e.g. the version on main)',
+    )
+    .option(
+      '--save-baseline <file>',
+      'save this run as a baseline (per-trial outcomes) for a later --baseline',
+    )
+    .option(
+      '--trials <n>',
+      `trials per scenario (default ${DEFAULT_CHECK_TRIALS}, or the baseline's)`,
+    )
+    .option('--seed <n>', "root seed (default 1, or the baseline's)")
+    .option(
+      '--bound <which>',
+      'judge budgets on the 95% upper bound or the point estimate: upper | point',
+      'upper',
+    )
+    .option('--workers <n>', 'worker threads (results do not depend on it; default: all cores)')
+    .option('--quiet', 'print only the verdict line')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(
+      handleErrors(async (opts: CheckCliOptions) => {
+        await runCheckCommand(opts);
+      }),
+    );
+}
+
+function budgetsOf(o: CheckCliOptions): Budget[] {
+  const out: Budget[] = [];
+  if (o.maxShippedBad !== undefined)
+    out.push({ kind: 'shipped-bad', max: parseRate('--max-shipped-bad', o.maxShippedBad) });
+  if (o.maxBlockedGood !== undefined)
+    out.push({ kind: 'blocked-good', max: parseRate('--max-blocked-good', o.maxBlockedGood) });
+  if (o.maxTtdP90 !== undefined)
+    out.push({ kind: 'ttd-p90', max: parseMinutes('--max-ttd-p90', o.maxTtdP90) });
+  if (o.maxLeadTimeP90 !== undefined)
+    out.push({ kind: 'lead-time-p90', max: parseMinutes('--max-lead-time-p90', o.maxLeadTimeP90) });
+  return out;
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const path = resolve(file);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Runs `gatesim check`, prints the tables and sets the exit code (0 pass, 1 fail). */
+export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> {
+  if (o.policy === undefined)
+    throw new GatesimError('bad-option', '--policy: give the policy file to check');
+  if (o.baseline !== undefined && o.baselinePolicy !== undefined)
+    throw new GatesimError('bad-option', 'give --baseline or --baseline-policy, not both');
+  const budgets = budgetsOf(o);
+  const bound = parseBound('--bound', o.bound ?? 'upper');
+  const workers =
+    o.workers === undefined ? availableParallelism() : parseWhole('--workers', o.workers, 1);
+  let trials = o.trials === undefined ? undefined : parseWhole('--trials', o.trials, 1);
+  let seed = o.seed === undefined ? undefined : parseWhole('--seed', o.seed, 0);
+  const { scenarios, policies } = loadInputs(o.scenarios ?? defaultScenarioPaths(), [o.policy]);
+  let baseline: BaselineSource | undefined;
+  if (o.baseline !== undefined) {
+    const file = await readBaseline(o.baseline);
+    trials ??= file.trials;
+    seed ??= file.seed;
+    baseline = { kind: 'file', file: o.baseline, baseline: file };
+  } else if (o.baselinePolicy !== undefined) {
+    const policy = loadPolicy(o.baselinePolicy);
+    for (const scenario of scenarios) loadPolicy(o.baselinePolicy, { scenario });
+    baseline = { kind: 'policy', policy };
+  }
+  const result = await runCheck({
+    policy: policies[0]!,
+    scenarios,
+    trials: trials ?? DEFAULT_CHECK_TRIALS,
+    seed: seed ?? 1,
+    workers,
+    budgets,
+    bound,
+    ...(baseline !== undefined ? { baseline } : {}),
+  });
+  if (o.saveBaseline !== undefined)
+    await writeAtomic(o.saveBaseline, renderBaseline(result.asBaseline));
+  process.stdout.write(o.quiet === true ? verdictLines(result) : checkReport(result));
+  process.exitCode = result.passed ? 0 : 1;
+  return result;
+}
+
+/** Everything `check` prints: the header, the tables and the verdict. */
+export function checkReport(r: CheckResult): string {
+  const n = r.study.runs.length;
+  const parts: string[] = [
+    `check ${r.policy}: ${n} scenario${n === 1 ? '' : 's'} × ${r.trials} trials (seed ${r.seed}); ` +
+      `budgets judged on the ${r.bound === 'upper' ? '95% upper bound' : 'estimate'}\n`,
+  ];
+  if (r.rows.length > 0) parts.push('\n' + renderCheckTable(r.rows, r.bound));
+  if (r.baselineName !== undefined) {
+    parts.push(
+      `\npaired with baseline ${r.baselineName} on the same trials (McNemar exact, two-sided, worse at p < 0.05):\n`,
+    );
+    parts.push(renderRegressionTable(r.regressions));
+  }
+  parts.push('\n' + verdictLines(r));
+  return parts.join('');
+}
+
+/** The verdict, with how much worse each significant regression is. */
+export function verdictLines(r: CheckResult): string {
+  const failed = r.rows.filter((x) => x.status === 'fail');
+  const worse = r.regressions.filter((x) => x.verdict === 'worse');
+  if (r.passed) {
+    const what = [
+      r.rows.length > 0 ? `every budget met on every scenario (${r.rows.length} checks)` : '',
+      r.baselineName !== undefined ? `no significant regression against ${r.baselineName}` : '',
+    ].filter((s) => s !== '');
+    return `PASS: ${what.join('; ')}\n`;
+  }
+  const lines: string[] = [];
+  const head = [
+    failed.length > 0 ? `${failed.length} of ${r.rows.length} budget checks failed` : '',
+    worse.length > 0
+      ? `${worse.length} significant regression${worse.length === 1 ? '' : 's'} against ${r.baselineName}`
+      : '',
+  ].filter((s) => s !== '');
+  lines.push(`FAIL: ${head.join('; ')}`);
+  for (const w of worse) {
+    lines.push(
+      `  ${w.scenario}: ${w.metric} worse by ${formatPp(w.diff)} (${formatPercent(w.baselineCount / w.of)} -> ${formatPercent(w.currentCount / w.of)} of ${w.of}; ` +
+        `${w.worseOnly} trials worse, ${w.betterOnly} better; p = ${formatPValue(w.pValue)})`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
