@@ -11,6 +11,7 @@ import {
   type TimelineSeries,
 } from '../report/index.js';
 import { localTime } from '../world/calendar.js';
+import { buildName } from '../world/names.js';
 import { handleErrors } from './errors.js';
 import { wholeNumber } from './inputs.js';
 
@@ -80,8 +81,9 @@ export function renderStory(o: TrialOutcome): string {
   lines.push(
     `started ${start.day} ${String(Math.floor(start.hour)).padStart(2, '0')}:${String(Math.round((start.hour % 1) * 60) % 60).padStart(2, '0')} UTC`,
   );
+  const name = buildName(o.seed, o.trial);
   lines.push(
-    `build: ${o.build.bad ? 'BAD' : 'good'} (${o.build.template}${o.build.faultKinds.length > 0 ? `: ${o.build.faultKinds.join(', ')}` : ''}); ` +
+    `build ${name.sha} "${name.nickname}": ${o.build.bad ? 'BAD' : 'good'} (${o.build.template}${o.build.faultKinds.length > 0 ? `: ${o.build.faultKinds.join(', ')}` : ''}); ` +
       `true full-fleet effect: errors +${e.errorRatePp.toFixed(2)} pp, p99 ×${e.p99Ratio.toFixed(2)}, conversion −${e.conversionDropPct.toFixed(2)}%` +
       `${e.resourceExhaustion ? ', exhausts memory or connections' : ''}${o.build.rollbackBreaking ? '; breaks rollback' : ''}`,
   );

@@ -9,6 +9,12 @@ import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
 import { registerValidate } from './validate.js';
 
+// A reader that stops early (`gatesim explain … | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 /** The gatesim command line: thin; every command calls the library. */
 const program = new Command();
 program
