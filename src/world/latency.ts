@@ -42,22 +42,35 @@ export function mixtureQuantile(components: readonly LognormalComponent[], q: nu
   if (first === undefined) return NaN;
   const z = normalQuantile(q);
   if (components.length === 1) return Math.exp(first.mu + first.sigma * z);
-  // The mixture quantile lies between the components' own quantiles.
+  // The mixture quantile lies between the components' own quantiles: bracket, then
+  // safeguarded Newton in log space (f' is the density), bisecting when a step leaves the bracket.
   let lo = Infinity;
   let hi = -Infinity;
+  let w = 0;
+  let guess = 0;
   for (const c of components) {
     if (c.weight <= 0) continue;
     const v = c.mu + c.sigma * z;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+    guess += c.weight * v;
+    w += c.weight;
   }
   if (!(hi > lo)) return Math.exp(lo);
-  for (let i = 0; i < 50 && hi - lo > 1e-7; i++) {
-    const mid = (lo + hi) / 2;
-    if (mixtureCdf(components, Math.exp(mid)) < q) lo = mid;
-    else hi = mid;
+  let y = guess / w;
+  for (let i = 0; i < 60; i++) {
+    const x = Math.exp(y);
+    const f = mixtureCdf(components, x) - q;
+    if (Math.abs(f) < 1e-10) break;
+    if (f < 0) lo = y;
+    else hi = y;
+    const d = mixturePdf(components, x) * x;
+    let next = d > 0 ? y - f / d : (lo + hi) / 2;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (hi - lo < 1e-9) break;
+    y = next;
   }
-  return Math.exp((lo + hi) / 2);
+  return Math.exp(y);
 }
 
 /** Standard deviation of the sample q-quantile of n draws from the mixture. */
@@ -65,9 +78,9 @@ export function quantileStandardError(
   components: readonly LognormalComponent[],
   q: number,
   n: number,
+  x = mixtureQuantile(components, q),
 ): number {
   if (n <= 0) return NaN;
-  const x = mixtureQuantile(components, q);
   const f = mixturePdf(components, x);
   return f > 0 ? Math.sqrt((q * (1 - q)) / n) / f : 0;
 }

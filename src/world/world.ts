@@ -145,6 +145,11 @@ export class World implements FleetFacts {
   private readonly endLimit: Minutes;
   private readonly observeRng: RandomStream;
   private readonly memo = new Map<string, MetricPoint>();
+  private readonly lastIntegralA: number[] = [];
+  private readonly lastIntegralB: number[] = [];
+  private readonly lastIntegral: number[] = [];
+  /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
+  private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
   private nextCohortId = 0;
 
@@ -246,9 +251,15 @@ export class World implements FleetFacts {
 
   perHostRequests(environment: Environment, region: RegionRuntime, a: Minutes, b: Minutes): number {
     if (b <= a) return 0;
-    return environment === 'staging'
-      ? this.stagingPerHostRate * (b - a)
-      : this.perHostPeak[region.index]! * this.curves[region.index]!.integral(a, b);
+    if (environment === 'staging') return this.stagingPerHostRate * (b - a);
+    // The canary and its baseline ask for the same interval back to back: remember the last one.
+    const r = region.index;
+    if (this.lastIntegralA[r] === a && this.lastIntegralB[r] === b) return this.lastIntegral[r]!;
+    const v = this.perHostPeak[r]! * this.curves[r]!.integral(a, b);
+    this.lastIntegralA[r] = a;
+    this.lastIntegralB[r] = b;
+    this.lastIntegral[r] = v;
+    return v;
   }
 
   timeAfterRequests(
@@ -422,22 +433,35 @@ export class World implements FleetFacts {
     t: Minutes,
     withConfounders: boolean,
     faults: readonly FaultInstance[] = this.faults,
+    out?: EffectAccumulator,
   ): Readonly<EffectAccumulator> {
-    const reverted = c.revertedAt !== undefined && this.rollbackEffect !== undefined;
+    const reverted =
+      c.revertedAt !== undefined &&
+      this.rollbackEffect !== undefined &&
+      t >= c.revertedAt &&
+      t < c.revertedAt + this.rollbackEffect.durationMin;
     const active =
       withConfounders && c.environment === 'production' ? this.applying.at(t) : NO_CONFOUNDERS;
+    let touched = false;
+    for (const k of active) {
+      if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name)) {
+        touched = true;
+        break;
+      }
+    }
     // Most cohorts on most points are old hosts with nothing going on: share one identity.
-    if (!(c.isNew && faults.length > 0) && !reverted && active.length === 0) return IDENTITY;
-    const acc = identityEffect();
+    if (!(c.isNew && faults.length > 0) && !reverted && !touched) return IDENTITY;
+    const acc = out === undefined ? identityEffect() : resetEffect(out);
     if (c.isNew) {
       for (const f of faults) f.apply(acc, c, this, t);
     } else if (reverted) {
-      if (t >= c.revertedAt! && t < c.revertedAt! + this.rollbackEffect!.durationMin)
-        acc.errorAdd += this.rollbackEffect!.errorAdd;
+      acc.errorAdd += this.rollbackEffect!.errorAdd;
     }
-    for (const k of active) {
-      if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name))
-        k.apply!(acc, c, t);
+    if (touched) {
+      for (const k of active) {
+        if (t >= k.start && t < k.end && (k.region === undefined || k.region === c.region.name))
+          k.apply!(acc, c, t);
+      }
     }
     return acc;
   }
@@ -472,6 +496,11 @@ export class World implements FleetFacts {
     const b = this.service.business;
     const cycle = this.analytic[region.index]?.cycle(t) ?? 0;
     return Math.max(0, Math.min(1, b.conversionRate * (1 + b.conversionAmplitude * cycle)));
+  }
+
+  private scratch(i: number): EffectAccumulator {
+    while (this.scratchPool.length <= i) this.scratchPool.push(identityEffect());
+    return this.scratchPool[i]!;
   }
 
   // ---- observation -----------------------------------------------------------------
@@ -568,7 +597,7 @@ export class World implements FleetFacts {
     // Cohorts of one region share the per-host load: integrate it once per region.
     const perHost = new Map<number, number>();
     for (const c of group) {
-      const a = this.effectAt(c, mid, withConfounders);
+      const a = this.effectAt(c, mid, withConfounders, this.faults, this.scratch(acc.length));
       const key = c.environment === 'staging' ? -1 : c.region.index;
       let h = perHost.get(key);
       if (h === undefined)
@@ -620,7 +649,7 @@ export class World implements FleetFacts {
         }
         const q = LATENCY_QUANTILES[metric]!;
         const x = mixtureQuantile(comps, q);
-        const se = quantileStandardError(comps, q, n);
+        const se = quantileStandardError(comps, q, n, x);
         return { t: end, value: Math.max(0, normal(rng, x, se)), n, events: 0 };
       }
       case 'memory': {
@@ -724,7 +753,7 @@ export class World implements FleetFacts {
     const mid = (a + b) / 2;
     const requests = c.hosts * this.perHostRequests('production', c.region, a, b);
     if (requests <= 0) return;
-    const withFault = this.effectAt(c, mid, false, this.harmful);
+    const withFault = this.effectAt(c, mid, false, this.harmful, this.scratch(0));
     const base = identityEffect();
     const pWith = this.errorProbability(c, withFault, 1);
     const pWithout = this.errorProbability(c, base, 1);
@@ -820,6 +849,19 @@ class ConfounderIndex {
   at(t: Minutes): readonly ConfounderInstance[] {
     return this.buckets.get(Math.floor(t / ConfounderIndex.BUCKET)) ?? ConfounderIndex.NONE;
   }
+}
+
+function resetEffect(acc: EffectAccumulator): EffectAccumulator {
+  acc.errorAdd = 0;
+  acc.errorMul = 1;
+  acc.latencyMul = 1;
+  acc.slowShare = 0;
+  acc.slowMul = 1;
+  acc.conversionMul = 1;
+  acc.crashesPerHostHour = 0;
+  acc.memoryMB = 0;
+  acc.connections = 0;
+  return acc;
 }
 
 function addImpact(into: Impact, from: Impact): void {

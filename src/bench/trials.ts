@@ -1,0 +1,46 @@
+import { runTrial, TrialCache } from '../pipeline/executor.js';
+import type { PolicyConfig } from '../policy/types.js';
+import type { ScenarioConfig } from '../world/types.js';
+import { binomial, poisson, streamFor } from '../random/index.js';
+
+/** Trials per second of one policy on one scenario, in this thread (one core). */
+export function trialsPerSecond(
+  scenario: ScenarioConfig,
+  policy: PolicyConfig,
+  trials: number,
+): number {
+  const t0 = performance.now();
+  for (let trial = 0; trial < trials; trial++)
+    runTrial({ scenario, policy, seed: 1, trial, cache: new TrialCache() });
+  return trials / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Drawing one interval's error count: the analytic way (Poisson requests, binomial errors:
+ * constant cost) against the naive per-request loop (a Bernoulli draw per request), at
+ * `requests` expected requests per interval. Returns intervals per second for each.
+ */
+export function intervalDraws(
+  requests: number,
+  intervals: number,
+): { analytic: number; perRequest: number } {
+  const rng = streamFor({ seed: 1, trial: 0, purpose: 'bench:draws' });
+  const p = 0.002;
+  let sink = 0;
+  let t0 = performance.now();
+  for (let i = 0; i < intervals; i++) {
+    const n = poisson(rng, requests);
+    sink += binomial(rng, n, p);
+  }
+  const analytic = intervals / ((performance.now() - t0) / 1000);
+  const naiveIntervals = Math.max(1, Math.floor(intervals / 1000));
+  t0 = performance.now();
+  for (let i = 0; i < naiveIntervals; i++) {
+    // One uniform per request for its failure (the request count itself still drawn analytically).
+    const n = poisson(rng, requests);
+    for (let r = 0; r < n; r++) if (rng.next() < p) sink++;
+  }
+  const perRequest = naiveIntervals / ((performance.now() - t0) / 1000);
+  if (sink < 0) throw new Error('unreachable');
+  return { analytic, perRequest };
+}
