@@ -23,7 +23,7 @@ export function judgedRate(r: RateWithInterval, bound: Bound): number | undefine
  * when even k = n does not: too few values to bound it), `lo` the largest k with the Wilson
  * upper bound of (k − 1)/n at most q.
  *
- * @example quantileRanks(100, 0.9) // { lo: 84, hi: 95 }
+ * @example quantileRanks(100, 0.9) // { lo: 85, hi: 96 }
  */
 export function quantileRanks(
   n: number,

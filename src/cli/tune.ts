@@ -138,7 +138,10 @@ export async function runTuneCommand(o: TuneCliOptions): Promise<TuneResult> {
   process.stdout.write(summaryText(result));
   const shown = [files.markdown, files.html, files.json, files.policy]
     .filter((f): f is string => f !== undefined)
-    .map((f) => relative(process.cwd(), f) || f);
+    .map((f) => {
+      const r = relative(process.cwd(), f);
+      return r === '' || r.startsWith('..') ? f : r;
+    });
   process.stdout.write(`wrote ${shown.join(', ')}\n`);
   if (result.recommended === undefined) process.exitCode = 1;
   return result;
