@@ -2,48 +2,206 @@
 /**
  * `npm run bench`: speed and memory figures, each next to a naive baseline measured in the
  * same run, printed and written to reports/bench.json. Wall-clock time is allowed here only.
+ * Takes a few minutes on two cores.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicy, loadScenario } from '../config/index.js';
+import { evaluate } from '../eval/evaluate.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
+import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
+import { intervalDraws, trialsPerSecond } from './trials.js';
 
-interface Figure {
-  key: string;
-  value: number;
-  unit: string;
-  goal?: string;
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const figures: Record<string, number> = {};
+
+function add(key: string, value: number, unit: string, goal?: string): void {
+  figures[key] = value;
+  const shown = value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  process.stdout.write(
+    `${key.padEnd(34)} ${shown.padStart(14)} ${unit}${goal !== undefined ? `   (goal: ${goal})` : ''}\n`,
+  );
+}
+
+function section(title: string): void {
+  process.stdout.write(`\n## ${title}\n`);
+}
+
+function rssChild(
+  scenario: string,
+  policy: string,
+  trials: number,
+  hold: boolean,
+): { peakRssMb: number; seconds: number } {
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'dist/bench/rss-child.js'),
+      join(ROOT, scenario),
+      join(ROOT, policy),
+      String(trials),
+      ...(hold ? ['--hold'] : []),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out) as { peakRssMb: number; seconds: number };
 }
 
 async function main(): Promise<void> {
-  const figures: Figure[] = [];
-  const add = (key: string, value: number, unit: string, goal?: string): void => {
-    figures.push(goal === undefined ? { key, value, unit } : { key, value, unit, goal });
-    process.stdout.write(
-      `${key.padEnd(28)} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 }).padStart(16)} ${unit}${goal !== undefined ? `   (goal: ${goal})` : ''}\n`,
+  const only = new Set(process.argv.slice(2));
+  const want = (k: string): boolean => only.size === 0 || only.has(k);
+
+  if (want('engine')) {
+    section('engine: hold model, 10,000 pending events');
+    holdModelEngine(10_000, 200_000);
+    const engine = holdModelEngine(10_000, 3_000_000);
+    holdModelNaive(10_000, 20_000);
+    const naive = holdModelNaive(10_000, 200_000);
+    const bisect = holdModelNaive(10_000, 200_000, true);
+    add('engineEventsPerSec', Math.round(engine), 'events/s', '≥ 2,000,000 on one core');
+    add('naiveEventsPerSec', Math.round(naive), 'events/s (ordered list, linear insertion)');
+    add('engineSpeedupVsNaive', engine / naive, '×', '≥ 20');
+    add(
+      'sortedArrayBisectEventsPerSec',
+      Math.round(bisect),
+      'events/s (sorted array, binary-search insertion)',
     );
-  };
+  }
 
-  // Warm up the JIT, then measure.
-  holdModelEngine(10_000, 200_000);
-  const engine = holdModelEngine(10_000, 3_000_000);
-  holdModelNaive(10_000, 20_000);
-  const naive = holdModelNaive(10_000, 200_000);
-  const bisect = holdModelNaive(10_000, 200_000, true);
-  add('engineEventsPerSec', Math.round(engine), 'events/s', '≥ 2,000,000 on one core');
-  add('naiveEventsPerSec', Math.round(naive), 'events/s (ordered list, linear insertion)');
-  add('engineSpeedupVsNaive', engine / naive, '×', '≥ 20');
-  add(
-    'sortedArrayBisectEventsPerSec',
-    Math.round(bisect),
-    'events/s (sorted array, binary-search insertion)',
-  );
-  add('engineSpeedupVsBisect', engine / bisect, '×');
+  if (want('trials')) {
+    section('trials: one worker, seed 1');
+    const scenario = loadScenario(join(ROOT, 'scenarios/mixed-realistic.yaml'));
+    for (const name of [
+      'truthful',
+      'green-ci-only',
+      'fixed-bake',
+      'argo-canary',
+      'kayenta-canary',
+    ]) {
+      const policy = loadPolicy(join(ROOT, `policies/${name}.yaml`));
+      trialsPerSecond(scenario, policy, 20);
+      const rate = trialsPerSecond(scenario, policy, name === 'truthful' ? 400 : 1000);
+      if (name === 'truthful')
+        add(
+          'trialsPerSecPerCore',
+          Math.round(rate),
+          'trials/s (mixed-realistic × truthful)',
+          '≥ 2,000',
+        );
+      else
+        add(
+          `trialsPerSecPerCore.${name}`,
+          Math.round(rate),
+          `trials/s (mixed-realistic × ${name})`,
+        );
+    }
+    const draws = intervalDraws(20_000, 200_000);
+    add(
+      'analyticIntervalDrawsPerSec',
+      Math.round(draws.analytic),
+      'intervals/s (20k requests each: Poisson + binomial)',
+    );
+    add(
+      'perRequestIntervalDrawsPerSec',
+      Math.round(draws.perRequest),
+      'intervals/s (the naive loop over requests)',
+    );
+    add('analyticSpeedupVsPerRequest', draws.analytic / draws.perRequest, '×');
+  }
 
-  const out = resolve('reports/bench.json');
-  await mkdir(resolve('reports'), { recursive: true });
-  const json: Record<string, number> = {};
-  for (const f of figures) json[f.key] = f.value;
-  await writeFile(out, JSON.stringify(json, null, 2) + '\n');
+  if (want('memory')) {
+    section('memory: compare streamed, baseline-healthy × green-ci-only, one worker');
+    const small = rssChild(
+      'scenarios/baseline-healthy.yaml',
+      'policies/green-ci-only.yaml',
+      10_000,
+      false,
+    );
+    const big = rssChild(
+      'scenarios/baseline-healthy.yaml',
+      'policies/green-ci-only.yaml',
+      100_000,
+      false,
+    );
+    const held = rssChild(
+      'scenarios/baseline-healthy.yaml',
+      'policies/green-ci-only.yaml',
+      100_000,
+      true,
+    );
+    add('peakRssMbAt10kTrials', Math.round(small.peakRssMb), 'MB');
+    add('peakRssMbAt100kTrials', Math.round(big.peakRssMb), 'MB', '< 300, not growing with trials');
+    add(
+      'naiveHeldRssMbAt100kTrials',
+      Math.round(held.peakRssMb),
+      'MB (every outcome kept in memory)',
+    );
+  }
+
+  if (want('workers')) {
+    section('workers: all policies on mixed-realistic and slow-memory-leak, 200 trials');
+    const scenarios = ['mixed-realistic', 'slow-memory-leak'].map((s) =>
+      loadScenario(join(ROOT, `scenarios/${s}.yaml`)),
+    );
+    const policies = ['truthful', 'fixed-bake', 'green-ci-only', 'argo-canary'].map((p) =>
+      loadPolicy(join(ROOT, `policies/${p}.yaml`)),
+    );
+    const time = async (workers: number): Promise<number> => {
+      const t0 = performance.now();
+      await evaluate({ scenarios, policies, trials: 200, seed: 1, workers });
+      return (performance.now() - t0) / 1000;
+    };
+    await time(1);
+    const one = await time(1);
+    const two = await time(2);
+    add('oneWorkerSeconds', one, 's');
+    add('twoWorkerSeconds', two, 's');
+    add('twoWorkerSpeedup', one / two, '×', '≥ 1.8');
+  }
+
+  if (want('suite')) {
+    section(
+      `the default suite (npm start): every scenario × every policy, ${availableParallelism()} workers`,
+    );
+    const t0 = performance.now();
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/cli/main.js'),
+        'compare',
+        '--quiet',
+        '--out',
+        join(ROOT, 'reports/bench-suite'),
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    add('defaultSuiteSeconds', (performance.now() - t0) / 1000, 's', '< 60 on 2 cores');
+  }
+
+  if (want('real-data')) {
+    section('detectors on labelled real series (../shared/data/real-metrics), default parameters');
+    const root = resolve(ROOT, '..', 'shared', 'data', 'real-metrics');
+    for (const d of summarizeDetectors(evaluateDetectorsOnRealData(root))) {
+      add(`realData.${d.detector}.caught`, d.caught, `of ${d.anomalies} labelled anomalies`);
+      add(
+        `realData.${d.detector}.outsidePer1000`,
+        d.outsidePer1000Points,
+        'alarms outside labels per 1000 points',
+      );
+      add(
+        `realData.${d.detector}.cleanPer1000`,
+        d.cleanAlarmsPer1000Points,
+        'alarms per 1000 points on series without anomalies',
+      );
+    }
+  }
+
+  await mkdir(join(ROOT, 'reports'), { recursive: true });
+  const out = join(ROOT, 'reports/bench.json');
+  await writeFile(out, JSON.stringify(figures, null, 2) + '\n');
   process.stdout.write(`\nwritten to ${out}\n`);
 }
 

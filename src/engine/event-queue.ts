@@ -1,5 +1,5 @@
 /**
- * A binary min-heap of scheduled events ordered by (time, insertion sequence), so events
+ * A 4-ary min-heap of scheduled events ordered by (time, insertion sequence), so events
  * at equal times dispatch in the order they were scheduled and every run is deterministic.
  * Cancellation is lazy: a cancelled entry is flagged and skipped when it reaches the top,
  * which makes `cancel` O(1) instead of an O(n) search.
@@ -28,7 +28,7 @@ export class EventQueue<E> {
     let i = heap.length;
     heap.push(entry);
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const p = heap[parent]!;
       if (!before(entry, p)) break;
       heap[i] = p;
@@ -82,12 +82,19 @@ export class EventQueue<E> {
     if (n === 0) return top;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && before(heap[r]!, heap[l]!)) c = r;
-      const child = heap[c]!;
+      // A 4-ary heap: half the depth of a binary one, and the four children sit together.
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let c = first;
+      let child = heap[first]!;
+      const end = Math.min(first + 4, n);
+      for (let k = first + 1; k < end; k++) {
+        const h = heap[k]!;
+        if (before(h, child)) {
+          c = k;
+          child = h;
+        }
+      }
       if (!before(child, last)) break;
       heap[i] = child;
       i = c;
