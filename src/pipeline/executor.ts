@@ -1,7 +1,7 @@
 import { Simulator } from '../engine/index.js';
 import type { ScheduledEvent } from '../engine/index.js';
 import { JUDGES } from '../judges/index.js';
-import type { Judge, JudgeModel, JudgeResult, MetricData, Verdict } from '../judges/types.js';
+import type { Judge, JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
 import { inWindows, nextWindowStart } from '../world/calendar.js';
@@ -693,10 +693,7 @@ class TrialRun {
       if (r.model.needs.before) {
         if (h.before === undefined) {
           // The same hosts on the old build before the deploy began: an hour, or as long as the window.
-          const span = Math.max(
-            60,
-            typeof check.window === 'number' ? check.window : check.interval,
-          );
+          const span = beforeSpan(typeof check.window === 'number' ? check.window : check.interval);
           const before: MetricPoint[] = [];
           for (
             let e = Math.floor((this.startAt - span) / step) * step + step;

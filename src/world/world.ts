@@ -1,5 +1,5 @@
 import {
-  TrialStreams,
+  type TrialStreams,
   poisson,
   binomial,
   normal,
@@ -16,7 +16,6 @@ import {
 } from './latency.js';
 import {
   BumpedCurve,
-  ConstantCurve,
   DiurnalCurve,
   firstTimeAtLeast,
   inverseIntegral,

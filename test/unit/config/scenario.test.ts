@@ -64,7 +64,12 @@ describe('parseScenario: defaults', () => {
 
   it('keeps nested defaults when a section is partly given', () => {
     const s = parseScenario(`${FLEET}service: { latency: { medianMs: 120 } }\n`, 'x.yaml', opts);
-    expect(s.service.latency).toEqual({ medianMs: 120, sigma: 0.5, sloMs: 500, loadSensitivity: 0.3 });
+    expect(s.service.latency).toEqual({
+      medianMs: 120,
+      sigma: 0.5,
+      sloMs: 500,
+      loadSensitivity: 0.3,
+    });
     expect(s.service.errorRate).toBe(0.002);
   });
 
