@@ -5,6 +5,17 @@ import type { Verdict } from '../judges/types.js';
 export type RunPhase = 'running' | 'successful' | 'inconclusive' | 'error' | 'failed';
 
 /**
+ * Flagger keeps one failed-check counter for the whole canary analysis, across metrics and
+ * traffic weights, and counts an interval once however many metrics failed in it. Runs that
+ * share this object count together.
+ */
+export interface SharedFailures {
+  failed: number;
+  /** Time of the last counted failure: failures at the same time count once. */
+  lastAt: number;
+}
+
+/**
  * Counts measurements and decides a check run's phase with Argo Rollouts' semantics
  * (failureLimit, inconclusiveLimit, consecutiveErrorLimit, consecutiveSuccessLimit, count),
  * or with Flagger's when `failedChecksThreshold` is set (failures accumulate, passes never
@@ -31,10 +42,11 @@ export class CheckRunCounter {
       | 'count'
       | 'failedChecksThreshold'
     >,
+    private readonly shared?: SharedFailures,
   ) {}
 
-  /** Records one measurement and returns the run's phase after it. */
-  record(verdict: Verdict): RunPhase {
+  /** Records one measurement (taken at `at`, for shared Flagger counting) and returns the run's phase after it. */
+  record(verdict: Verdict, at = NaN): RunPhase {
     if (this.phase !== 'running') return this.phase;
     this.lastVerdict = verdict;
     switch (verdict) {
@@ -46,6 +58,10 @@ export class CheckRunCounter {
       case 'fail':
         this.measured++;
         this.failed++;
+        if (this.shared !== undefined && !(this.shared.lastAt === at)) {
+          this.shared.failed++;
+          this.shared.lastAt = at;
+        }
         this.consecutiveErrors = 0;
         this.consecutiveSuccesses = 0;
         break;
@@ -81,10 +97,14 @@ export class CheckRunCounter {
     return this.phase;
   }
 
+  private flaggerFailures(): number {
+    return this.shared?.failed ?? this.failed;
+  }
+
   private decide(): RunPhase {
     const c = this.check;
     if (c.failedChecksThreshold !== undefined) {
-      if (this.failed >= c.failedChecksThreshold) return 'failed';
+      if (this.flaggerFailures() >= c.failedChecksThreshold) return 'failed';
     } else if (c.failureLimit >= 0 && this.failed > c.failureLimit) {
       return 'failed';
     }
@@ -100,7 +120,7 @@ export class CheckRunCounter {
     const c = this.check;
     if (
       c.failedChecksThreshold !== undefined
-        ? this.failed >= c.failedChecksThreshold
+        ? this.flaggerFailures() >= c.failedChecksThreshold
         : c.failureLimit >= 0 && this.failed > c.failureLimit
     ) {
       return 'failed';

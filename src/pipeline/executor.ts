@@ -27,7 +27,7 @@ import { loadTrace, traceCurve } from '../world/trace.js';
 import type { LoadCurve } from '../world/traffic.js';
 import { resolve } from 'node:path';
 import { GatesimError } from '../errors.js';
-import { CheckRunCounter } from './check-run.js';
+import { CheckRunCounter, type SharedFailures } from './check-run.js';
 import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
 import { cumulativeTargets, windowRegion } from './targets.js';
 import type { FinalState, Impact, TimelineEntry, TrialOutcome } from './types.js';
@@ -469,6 +469,8 @@ class TrialRun {
   }
 
   private readonly resolvedInconclusive: boolean[] = [];
+  /** Flagger's one failed-check counter for the whole analysis. */
+  private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
 
   /** Returns true when the pipeline must wait (paused) or stop (aborted). */
   private handleInconclusive(r: CheckRun, stage: number, now: Minutes): boolean {
@@ -545,7 +547,10 @@ class TrialRun {
       model,
       judge: model.create(params),
       metrics: model.metrics(params, check.metric),
-      counter: new CheckRunCounter(check),
+      counter: new CheckRunCounter(
+        check,
+        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
+      ),
       startedAt: now,
       lastAt: now + check.initialDelay,
       // A lookback window may reach back before the run began.
@@ -587,7 +592,7 @@ class TrialRun {
         figures: result.figures,
       });
     }
-    const phase = r.counter.record(result.verdict);
+    const phase = r.counter.record(result.verdict, now);
     if (r.check.dryRun) {
       if (phase !== 'running') r.active = false;
       else r.handle = this.schedule(now + r.check.interval, { kind: 'measure', run: r.id });

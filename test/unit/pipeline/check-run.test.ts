@@ -90,4 +90,15 @@ describe('CheckRunCounter with Flagger semantics', () => {
     c.record('pass');
     expect(c.holdsPromotion()).toBe(false);
   });
+
+  it('runs sharing a counter fail together, and an interval counts once however many metrics failed', () => {
+    const shared = { failed: 0, lastAt: NaN };
+    const a = new CheckRunCounter({ ...argo, failedChecksThreshold: 3 }, shared);
+    const b = new CheckRunCounter({ ...argo, failedChecksThreshold: 3 }, shared);
+    a.record('fail', 1);
+    b.record('fail', 1);
+    expect(shared.failed).toBe(1);
+    a.record('fail', 2);
+    expect(b.record('fail', 3)).toBe('failed');
+  });
 });

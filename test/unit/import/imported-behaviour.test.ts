@@ -1,0 +1,103 @@
+/**
+ * Imported configurations, simulated, behave as their own systems document: a Flagger canary
+ * at very low canary traffic rolls back good builds (no values found counts as a failed check),
+ * and an Argo AnalysisTemplate with failureLimit 2 fails on the third failed measurement.
+ * The configurations are written by hand from each project's documented spec.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../../src/config/index.js';
+import { importArgoRollouts, importFlagger } from '../../../src/import/index.js';
+import { runTrial } from '../../../src/pipeline/executor.js';
+import { QUIET_SCENARIO, scenario, withBuilds } from '../../helpers/configs.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/import');
+
+function source(path: string) {
+  return { name: path, text: readFileSync(join(FIXTURES, path), 'utf8') };
+}
+
+describe('imported policies simulate with their own semantics', () => {
+  it('a Flagger canary at very low traffic rolls back good builds: missing data counts as failed checks', () => {
+    const imported = importFlagger([
+      source('flagger/canary-istio.yaml'),
+      source('flagger/metric-templates.yaml'),
+    ]);
+    const policy = parsePolicy(imported.text, 'flagger-imported.yaml');
+    // A quiet service: 3 requests a minute across the fleet, so a 20% canary sees one every two minutes or so.
+    const quiet = scenario(
+      withBuilds(
+        QUIET_SCENARIO.replace('peakRequestsPerMin: 20000', 'peakRequestsPerMin: 3'),
+        'builds: { badShare: 0, bad: [] }',
+      ),
+    );
+    const outcomes = Array.from(
+      { length: 20 },
+      (_, trial) => runTrial({ scenario: quiet, policy, seed: 1, trial, timeline: true }).outcome,
+    );
+    const rolledBack = outcomes.filter((o) => o.final === 'rolled-back');
+    expect(rolledBack.length).toBeGreaterThanOrEqual(15);
+    for (const o of rolledBack) {
+      expect(o.build.bad).toBe(false);
+      expect(o.timeline!.some((e) => e.verdict === 'fail' && e.message.includes('no data'))).toBe(
+        true,
+      );
+    }
+    // The same canary on a busy service promotes good builds.
+    const busy = scenario(withBuilds(QUIET_SCENARIO, 'builds: { badShare: 0, bad: [] }'));
+    const shipped = Array.from(
+      { length: 10 },
+      (_, trial) => runTrial({ scenario: busy, policy, seed: 1, trial }).outcome,
+    );
+    expect(shipped.filter((o) => o.final === 'shipped').length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('an Argo AnalysisTemplate with failureLimit 2 fails on the third failed measurement', () => {
+    const rollout = `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: checkout }
+spec:
+  strategy:
+    canary:
+      steps:
+        - setWeight: 20
+        - analysis:
+            templates: [{ templateName: error-rate }]
+        - setWeight: 100
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: error-rate }
+spec:
+  metrics:
+    - name: error-rate
+      interval: 1m
+      count: 10
+      failureLimit: 2
+      successCondition: result[0] <= 0.01
+      provider:
+        prometheus:
+          query: sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))
+`;
+    const imported = importArgoRollouts([{ name: 'rollout.yaml', text: rollout }]);
+    const policy = parsePolicy(imported.text, 'argo-imported.yaml');
+    const check = policy.stages.flatMap((s) => s.checks)[0]!;
+    expect(check.failureLimit).toBe(2);
+    expect(check.metric).toBe('error_rate');
+    const bad = scenario(
+      withBuilds(
+        QUIET_SCENARIO,
+        'builds: { badShare: 1, bad: [ { name: errors, weight: 1, faults: [ { kind: error-rate, add: 0.05 } ] } ] }',
+      ),
+    );
+    for (let trial = 0; trial < 5; trial++) {
+      const o = runTrial({ scenario: bad, policy, seed: 1, trial, timeline: true }).outcome;
+      const verdicts = o.timeline!.filter((e) => e.kind === 'measurement').map((e) => e.verdict);
+      expect(verdicts.filter((v) => v === 'fail')).toHaveLength(3);
+      expect(verdicts[verdicts.length - 1]).toBe('fail');
+      expect(o.final).toBe('rolled-back');
+    }
+  });
+});
