@@ -31,6 +31,7 @@ const SCENARIOS = [
   'mixed-realistic',
   'rollback-breaker',
   'slow-memory-leak',
+  'trace-driven-ecommerce',
   'upstream-outage-during-canary',
 ];
 const POLICIES = [
