@@ -18,13 +18,17 @@ function minutes(v: number): string {
 }
 
 /** `42 min (38–51 min)`: the low end drops its unit when the high end has the same one. */
-function quantileText(q: QuantileWithInterval): string {
+export function formatQuantileInterval(q: QuantileWithInterval): string {
   if (q.n === 0) return NOT_AVAILABLE;
   const lo = minutes(q.lo);
   const hi = minutes(q.hi);
   const unit = / [a-z]+$/.exec(hi)?.[0];
   const loShort = unit !== undefined && lo.endsWith(unit) ? lo.slice(0, -unit.length) : lo;
-  return `${formatMinutes(q.value)} (${loShort}–${hi}) · n=${q.n}`;
+  return `${formatMinutes(q.value)} (${loShort}–${hi})`;
+}
+
+function quantileText(q: QuantileWithInterval): string {
+  return q.n === 0 ? NOT_AVAILABLE : `${formatQuantileInterval(q)} · n=${q.n}`;
 }
 
 function measuredText(r: BudgetRow): string {

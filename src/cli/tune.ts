@@ -147,6 +147,9 @@ export async function runTuneCommand(o: TuneCliOptions): Promise<TuneResult> {
   return result;
 }
 
+/** Pareto settings printed before the rest are left to the report. */
+const MAX_FRONT_LINES = 10;
+
 /** The lines `gatesim tune` prints: the recommendation and the Pareto front. */
 export function summaryText(r: TuneResult): string {
   const lines: string[] = [];
@@ -178,10 +181,19 @@ export function summaryText(r: TuneResult): string {
   lines.push(
     `Pareto front (${front.length} of ${r.candidates.filter((x) => x.trials === r.trials).length} at full trials):`,
   );
-  for (const x of front) {
+  // The front is ordered as tried; the recommended setting is always among those printed.
+  const shown =
+    front.length <= MAX_FRONT_LINES
+      ? front
+      : front
+          .filter((x, i) => i < MAX_FRONT_LINES - 2 || x.id === r.recommended)
+          .slice(0, MAX_FRONT_LINES - 1);
+  for (const x of shown) {
     lines.push(
       `  ${x.label}: shipped-bad ${formatRateInterval(x.pooled.shippedBad)} · blocked-good ${formatRateInterval(x.pooled.blockedGood)} · lead p90 ${formatMinutes(x.leadTimeP90.value)}${x.id === r.recommended ? '  <- recommended' : ''}`,
     );
   }
+  if (shown.length < front.length)
+    lines.push(`  … and ${front.length - shown.length} more in report.md`);
   return lines.join('\n') + '\n';
 }

@@ -31,14 +31,30 @@ export function roundValue(p: TunedParam, v: number, continuous: boolean): numbe
   return Math.min(p.high, Math.max(p.low, r));
 }
 
-/** The grid values of one parameter: STEPS points from LOW to HIGH, both included, deduplicated after rounding. */
+/**
+ * The grid values of one parameter: STEPS points from LOW to HIGH, both included. Interior
+ * points keep the fewest significant digits (at least three) that still tell them apart,
+ * so a log grid reads 0.00417, not 0.00416848648312.
+ */
 export function gridValues(p: TunedParam, steps: number): number[] {
-  const out: number[] = [];
+  const raw: number[] = [];
   for (let i = 0; i < steps; i++) {
     const u = steps === 1 ? 0 : i / (steps - 1);
-    const v = i === 0 ? p.low : i === steps - 1 ? p.high : roundValue(p, fromUnit(p, u), false);
-    if (!out.includes(v)) out.push(v);
+    raw.push(i === 0 ? p.low : i === steps - 1 ? p.high : roundValue(p, fromUnit(p, u), false));
   }
+  const exact = p.integer || p.unit === 'duration';
+  let values = raw;
+  if (!exact) {
+    for (let digits = 3; digits <= 12; digits++) {
+      const r = raw.map((v, i) =>
+        i === 0 || i === raw.length - 1 ? v : Number(v.toPrecision(digits)),
+      );
+      values = r;
+      if (new Set(r).size === new Set(raw).size) break;
+    }
+  }
+  const out: number[] = [];
+  for (const v of values) if (!out.includes(v)) out.push(v);
   return out;
 }
 

@@ -5,6 +5,7 @@
  * with the recommended point marked and the constraint drawn.
  */
 import type { QuantileWithInterval } from '../check/bounds.js';
+import { formatQuantileInterval } from '../check/table.js';
 import type { RateWithInterval } from '../eval/types.js';
 import { escapeMarkdown } from '../report/escape.js';
 import {
@@ -24,6 +25,7 @@ import {
   frame,
   linearScale,
   niceDomain,
+  textWidth,
   THEME,
   trusted,
   type Markup,
@@ -58,10 +60,12 @@ function rate(r: RateWithInterval): string {
 }
 
 function quantile(q: QuantileWithInterval): string {
-  if (q.n === 0) return NOT_AVAILABLE;
-  const hi = Number.isFinite(q.hi) ? formatMinutes(q.hi) : '∞';
-  const lo = Number.isFinite(q.lo) ? formatMinutes(q.lo) : '?';
-  return `${formatMinutes(q.value)} (${lo}–${hi})`;
+  return formatQuantileInterval(q);
+}
+
+/** A code span; text that could break out of one is escaped as plain text instead. */
+function code(text: string): string {
+  return /[`|\n]/.test(text) ? escapeMarkdown(text) : `\`${text}\``;
 }
 
 function boundWords(r: TuneResult): string {
@@ -100,7 +104,7 @@ function status(c: CandidateResult, r: TuneResult): string {
 export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined): string {
   const names = paramNames(r.params);
   const lines: string[] = [];
-  lines.push(`# Tuning \`${escapeMarkdown(r.policy)}\``, '');
+  lines.push(`# Tuning ${code(r.policy)}`, '');
   lines.push(headline(r), '');
   lines.push(
     `Constraint: ${describeConstraint(r.constraint)}, ${boundWords(r)}. Objective: ${describeObjective(r.constraint)}; ties go to the lower other rate, then the shorter lead time. ` +
@@ -118,7 +122,7 @@ export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined)
     lines.push('| parameter | in the file | recommended |', '| --- | --- | --- |');
     r.params.forEach((p, i) => {
       lines.push(
-        `| \`${escapeMarkdown(p.path)}\` | ${showParamValue(p, p.original)} | **${showParamValue(p, rec.values[i])}** |`,
+        `| ${code(p.path)} | ${showParamValue(p, p.original)} | **${showParamValue(p, rec.values[i])}** |`,
       );
     });
     lines.push('');
@@ -126,7 +130,7 @@ export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined)
       `Shipped-bad ${rate(rec.pooled.shippedBad)}; blocked-good ${rate(rec.pooled.blockedGood)}; lead time p90 ${quantile(rec.leadTimeP90)}.`,
       '',
     );
-    if (tunedFile !== undefined) lines.push(`Tuned policy: \`${escapeMarkdown(tunedFile)}\`.`, '');
+    if (tunedFile !== undefined) lines.push(`Tuned policy: ${code(tunedFile)}.`, '');
     lines.push('### The recommended setting by scenario', '');
     lines.push(
       '| scenario | shipped-bad | blocked-good | lead time p50 / p90 |',
@@ -219,8 +223,8 @@ export function renderTradeoffChart(r: TuneResult, param: number): Markup {
   const p = r.params[param]!;
   const { points, line } = tradeoffPoints(r, param);
   const width = 480;
-  const height = 360;
-  const margin = { top: 44, right: 24, bottom: 64, left: 62 };
+  const height = 380;
+  const margin = { top: 44, right: 24, bottom: 80, left: 62 };
   const maxX = Math.max(0.01, ...points.map((q) => q.xHi));
   const maxY = Math.max(0.01, ...points.map((q) => q.yHi));
   const limitX = r.constraint.kind === 'max-blocked-good' ? r.constraint.limit : undefined;
@@ -265,6 +269,13 @@ export function renderTradeoffChart(r: TuneResult, param: number): Markup {
             'stroke-dasharray': '5 4',
           })
         : undefined;
+  const labels = placeLabels(
+    points,
+    x,
+    y,
+    [margin.left, width - margin.right],
+    [margin.top, height - margin.bottom],
+  );
   const marks = points.map((q) =>
     el(
       'g',
@@ -309,15 +320,13 @@ export function renderTradeoffChart(r: TuneResult, param: number): Markup {
         stroke: '#ffffff',
         'stroke-width': 1,
       }),
-      el('text', { x: x(q.x) + 7, y: y(q.y) - 6, 'font-size': 11, fill: THEME.muted }, q.label),
+      labels.get(q) ?? undefined,
     ),
   );
   const note = [
-    line
-      ? 'Line: this parameter alone, others at the recommended setting.'
-      : 'Every setting tried, labelled by this parameter.',
     limitX !== undefined || limitY !== undefined ? 'Dashed: the constraint.' : '',
     r.recommended !== undefined ? 'Ringed: recommended.' : '',
+    'Lines: 95% intervals.',
   ]
     .filter((s) => s !== '')
     .join(' ');
@@ -346,8 +355,67 @@ export function renderTradeoffChart(r: TuneResult, param: number): Markup {
     limit,
     path,
     ...marks,
+    el(
+      'text',
+      { x: margin.left, y: height - 22, fill: THEME.muted, 'font-size': 11 },
+      line
+        ? 'Line: this parameter alone, the others at the recommended setting.'
+        : 'Every setting tried, labelled by this parameter.',
+    ),
     el('text', { x: margin.left, y: height - 8, fill: THEME.muted, 'font-size': 11 }, note),
   );
+}
+
+/**
+ * Places value labels beside their points where they do not overlap one placed earlier
+ * (the recommended point's first); a label with no free spot is left to the tooltip.
+ */
+function placeLabels(
+  points: readonly CurvePoint[],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  xRange: readonly [number, number],
+  yRange: readonly [number, number],
+): Map<CurvePoint, Markup> {
+  const size = 11;
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const out = new Map<CurvePoint, Markup>();
+  const order = [...points].sort((a, b) => Number(b.recommended) - Number(a.recommended));
+  for (const q of order) {
+    const px = x(q.x);
+    const py = y(q.y);
+    const w = textWidth(q.label, size);
+    for (const [dx, dy, anchor] of [
+      [7, -6, 'start'],
+      [7, 14, 'start'],
+      [-7, -6, 'end'],
+      [-7, 14, 'end'],
+    ] as const) {
+      const x0 = anchor === 'start' ? px + dx : px + dx - w;
+      const box = { x0, x1: x0 + w, y0: py + dy - size + 2, y1: py + dy + 2 };
+      const inside =
+        box.x0 >= xRange[0] &&
+        box.x1 <= xRange[1] + 20 &&
+        box.y0 >= yRange[0] - 14 &&
+        box.y1 <= yRange[1];
+      const free = placed.every(
+        (b) => box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1,
+      );
+      if (inside && free) {
+        placed.push(box);
+        out.set(
+          q,
+          el(
+            'text',
+            { x: px + dx, y: py + dy, 'font-size': size, fill: THEME.muted, 'text-anchor': anchor },
+            q.label,
+          ),
+        );
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";

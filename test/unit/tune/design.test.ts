@@ -31,6 +31,14 @@ describe('grids', () => {
     expect(gridValues(param('a.b=0.1..0.3'), 3)).toEqual([0.1, 0.2, 0.3]);
     expect(gridValues(param('a.b=1..100:log'), 3)).toEqual([1, 10, 100]);
     expect(gridValues(param('a.b=1m..1h'), 3)).toEqual([1, 31, 60]);
+    // Interior points keep three significant digits, more only where needed to stay distinct.
+    expect(gridValues(param('a.b=0.003..0.03:log'), 8)).toEqual([
+      0.003, 0.00417, 0.00579, 0.00805, 0.0112, 0.0155, 0.0216, 0.03,
+    ]);
+    expect(gridValues(param('a.b=0.01..0.02'), 7)).toEqual([
+      0.01, 0.0117, 0.0133, 0.015, 0.0167, 0.0183, 0.02,
+    ]);
+    expect(gridValues(param('a.b=1..1.001'), 3)).toEqual([1, 1.0005, 1.001]);
   });
 
   it('rounds whole-number fields and drops the duplicates rounding makes', () => {
