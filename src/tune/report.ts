@@ -428,7 +428,7 @@ th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; }
 th { background: #f2f2f2; } td.name, th.name { text-align: left; }
 tr.recommended td { background: #fff4e5; font-weight: 600; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; } .charts > svg { border: 1px solid #e3e3e3; border-radius: 4px; }
-.note { color: #555; } code { background: #f0f0f0; padding: 0 3px; border-radius: 3px; }
+.note { color: #555; } .fail { color: #b00020; font-weight: 600; } code { background: #f0f0f0; padding: 0 3px; border-radius: 3px; }
 `;
 
 function table(
