@@ -25,6 +25,12 @@ export const businessAnomalyParams = z.object({
   alpha: z.number().gt(0).lt(1).default(0.01),
   /** Drop (percent of the expected rate) tolerated before failing: H₀ is a drop of this size. */
   minDropPct: z.number().min(0).lt(100).default(0),
+  /**
+   * `estimate`: measure overdispersion φ (Pearson χ²/df of last week's points around the
+   * expectation) and test on counts divided by φ (quasi-Poisson), so ordinary week-to-week
+   * variation is not read as a drop. `none`: trust the binomial variance.
+   */
+  overdispersion: z.enum(['estimate', 'none']).default('estimate'),
 });
 
 export type BusinessAnomalyParams = z.output<typeof businessAnomalyParams>;
@@ -106,6 +112,30 @@ export interface BusinessAnomalyTest {
   changePct: number;
   /** The count at or below which a measurement fails if the expectation were exact. */
   lowerBound: number;
+  /** The overdispersion factor φ the test used (1 = binomial variance). */
+  dispersion: number;
+}
+
+/**
+ * Pearson χ² over degrees of freedom of the reference points around the expectation: the
+ * factor by which their variance exceeds the binomial one (floored at 1; 1 with too few points).
+ */
+export function dispersion(
+  points: readonly MetricPoint[],
+  profile: RateProfile,
+  fitted: number,
+): number {
+  let chi2 = 0;
+  let k = 0;
+  for (const p of points) {
+    const mu = p.n * profile(p.t);
+    if (!(mu > 0)) continue;
+    chi2 += (p.events - mu) ** 2 / (mu * Math.max(1e-12, 1 - profile(p.t)));
+    k++;
+  }
+  const df = k - fitted;
+  if (df < 2) return 1;
+  return Math.max(1, chi2 / df);
 }
 
 /**
@@ -138,7 +168,18 @@ export function testBusinessAnomaly(
   // The canary's exposure in units of the reference rate: equal to nc for last-week.
   const exposure = pooled > 0 ? expected / pooled : nc;
   const ratio = 1 - params.minDropPct / 100;
-  const pValue = rateDropPValue(ec, exposure, es, ns, ratio);
+  const phi =
+    params.overdispersion === 'estimate'
+      ? dispersion(seasonal, profile, params.reference === 'daily-profile' ? 3 : 1)
+      : 1;
+  // Quasi-Poisson: dividing counts by φ gives them the variance the data actually shows.
+  const pValue = rateDropPValue(
+    Math.round(ec / phi),
+    exposure / phi,
+    Math.round(es / phi),
+    ns / phi,
+    ratio,
+  );
   const lowerRate = Math.min(1, (expected / nc) * ratio);
   // The largest count k with P(X ≤ k) ≤ alpha at the tolerated rate (−1 when none).
   const n = Math.round(nc);
@@ -146,6 +187,7 @@ export function testBusinessAnomaly(
   const lowerBound = binomCdf(q, n, lowerRate) <= params.alpha ? q : q - 1;
   return {
     pValue,
+    dispersion: phi,
     expected,
     observed: ec,
     changePct: expected > 0 ? (ec / expected - 1) * 100 : NaN,
