@@ -2,11 +2,13 @@
 import { Command } from 'commander';
 import { GatesimError } from '../errors.js';
 import { registerBacktest } from './backtest.js';
+import { registerCheck } from './check.js';
 import { registerCompare } from './compare.js';
 import { registerConvert } from './convert.js';
 import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
+import { registerTune } from './tune.js';
 import { registerValidate } from './validate.js';
 
 // A reader that stops early (`gatesim explain … | head`) is not an error.
@@ -30,6 +32,8 @@ registerExplain(program);
 registerValidate(program);
 registerImport(program);
 registerBacktest(program);
+registerTune(program);
+registerCheck(program);
 registerConvert(program);
 
 try {
