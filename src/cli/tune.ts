@@ -8,8 +8,7 @@ import { tune, writeTuneOutputs, type Constraint, type TuneResult } from '../tun
 import { describeConstraint, describeObjective } from '../tune/report.js';
 import { showParamValue } from '../tune/template.js';
 import { handleErrors } from './errors.js';
-import { defaultScenarioPaths, expandPaths } from './inputs.js';
-import { loadScenario } from '../config/index.js';
+import { defaultScenarioPaths, loadInputs } from './inputs.js';
 
 /** Trials per setting and scenario by default. */
 export const DEFAULT_TUNE_TRIALS = 200;
@@ -118,7 +117,8 @@ export async function runTuneCommand(o: TuneCliOptions): Promise<TuneResult> {
     o.workers === undefined ? availableParallelism() : parseWhole('--workers', o.workers, 1);
   const budget = o.budget === undefined ? undefined : parseWhole('--budget', o.budget, 1);
   const bound = parseBound('--bound', o.bound ?? 'upper');
-  const scenarios = expandPaths(o.scenarios ?? defaultScenarioPaths()).map((f) => loadScenario(f));
+  // Loads the scenarios (unique names) and checks the untouched policy against each fleet.
+  const { scenarios } = loadInputs(o.scenarios ?? defaultScenarioPaths(), [o.policy]);
   const say = (s: string): void => {
     if (o.quiet !== true) process.stderr.write(`${s}\n`);
   };

@@ -288,6 +288,8 @@ describe.skipIf(!registered('tune'))('gatesim tune (built CLI)', () => {
       WORLD,
       '--param',
       'stages[0].checks[0].judge.max=0.012..0.02:3',
+      '--max-blocked-good',
+      '0.3',
       '--trials',
       '50',
       '--workers',
