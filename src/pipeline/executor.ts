@@ -322,7 +322,7 @@ class TrialRun {
       case 'world':
         this.world.handle(e.event, now);
         if (this.timeline !== undefined)
-          this.note('restart', `hosts restarted (cohort ${e.event.cohort})`);
+          this.note('restart', describeRestart(this.world.cohorts[e.event.cohort]!));
         return;
       case 'begin-stage':
         return this.beginStage(e.stage, now);
@@ -870,6 +870,11 @@ function traceCurves(
   }
   const reference = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
   return regions.map((r) => traceCurve(trace, offset + (r.utcOffsetHours - reference) * 60));
+}
+
+function describeRestart(c: Cohort): string {
+  const where = c.environment === 'staging' ? 'staging' : c.region.name;
+  return `${c.hosts} ${where} host${c.hosts === 1 ? '' : 's'} on the new build restarted (out of memory or killed by a health check)`;
 }
 
 /** Splits per-region host counts into batches of at most `share` of each region's count (at least one host). */
