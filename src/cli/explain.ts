@@ -57,7 +57,14 @@ async function explainCommand(opts: ExplainOptions): Promise<void> {
   );
   await mkdir(dirname(svgPath), { recursive: true });
   const tmp = `${svgPath}.tmp-${process.pid}`;
-  await writeFile(tmp, renderChart(outcome, series));
+  await writeFile(
+    tmp,
+    renderChart(
+      outcome,
+      series,
+      new Set(policy.stages.filter((st) => st.target.kind === 'staging').map((st) => st.name)),
+    ),
+  );
   await rename(tmp, svgPath);
   process.stdout.write(`\nchart: ${svgPath}\n`);
 }
@@ -119,22 +126,43 @@ export function renderStory(o: TrialOutcome): string {
   return lines.join('\n') + '\n';
 }
 
-function renderChart(o: TrialOutcome, seen: readonly SeenPoint[]): string {
-  // Chart the metric of the first check that saw data, canary against baseline.
-  const firstMetric = seen.find((p) => !Number.isNaN(p.value))?.metric;
+function renderChart(
+  o: TrialOutcome,
+  seen: readonly SeenPoint[],
+  stagingStages: ReadonlySet<string>,
+): string {
+  // The production rollout, not the wait for a window before it: from its first stage on.
+  const firstProduction = (o.timeline ?? []).find(
+    (e) => e.kind === 'stage-start' && e.stage !== undefined && !stagingStages.has(e.stage),
+  );
+  const from = firstProduction === undefined ? 0 : Math.max(0, firstProduction.t - 5);
+  const inRange = (t: number): boolean => t >= from;
+  // Chart the metric of the check that decided, else of the first check that saw data.
+  const decider = seen.find((p) => p.check === o.detectedBy && !Number.isNaN(p.value));
+  const metric = (decider ?? seen.find((p) => !Number.isNaN(p.value) && inRange(p.t - o.startAt)))
+    ?.metric;
   const series: TimelineSeries[] = [];
-  if (firstMetric !== undefined) {
+  if (metric !== undefined) {
     for (const role of ['canary', 'baseline'] as const) {
       const byT = new Map<number, number>();
       for (const p of seen)
-        if (p.metric === firstMetric && p.role === role && !Number.isNaN(p.value))
-          byT.set(p.t, p.value);
-      const points = [...byT.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([t, v]) => [t - o.startAt, v] as const);
+        if (
+          p.metric === metric &&
+          p.role === role &&
+          !Number.isNaN(p.value) &&
+          inRange(p.t - o.startAt)
+        )
+          byT.set(p.t - o.startAt, p.value);
+      const sorted = [...byT.entries()].sort((a, b) => a[0] - b[0]);
+      // Leave a gap where no check was looking, rather than a line across it.
+      const points: (readonly [number, number])[] = [];
+      sorted.forEach(([t, v], k) => {
+        if (k > 0 && t - sorted[k - 1]![0] > 30) points.push([t - 1, NaN]);
+        points.push([t, v]);
+      });
       if (points.length > 0)
         series.push({
-          name: `${firstMetric} (${role === 'canary' ? 'new build' : 'old build'})`,
+          name: `${metric} (${role === 'canary' ? 'new build' : 'old build'})`,
           points,
           dashed: role === 'baseline',
         });
@@ -143,19 +171,20 @@ function renderChart(o: TrialOutcome, seen: readonly SeenPoint[]): string {
   const markers: TimelineMarker[] = [];
   for (const t of o.timeline ?? []) {
     const kind = markerKindFor(t.kind);
-    if (kind !== undefined)
+    if (kind !== undefined && inRange(t.t))
       markers.push({
         t: t.t,
         label: t.stage !== undefined ? `${t.kind} ${t.stage}` : t.kind,
         kind,
       });
   }
-  if (o.onsetAt !== undefined) markers.push({ t: o.onsetAt, label: 'fault onset', kind: 'fault' });
+  if (o.onsetAt !== undefined && inRange(o.onsetAt))
+    markers.push({ t: o.onsetAt, label: 'fault onset', kind: 'fault' });
   return renderTimelineSvg({
     title: `${o.scenario} × ${o.policy}, trial ${o.trial}: ${o.final}`,
     series,
     markers,
     xLabel: 'minutes since the deploy started',
-    yLabel: firstMetric ?? 'metric',
+    yLabel: metric ?? 'metric',
   });
 }
