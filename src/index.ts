@@ -68,6 +68,10 @@ export type {
   FridayTest,
 } from './eval/types.js';
 
+// Test-suite helper (matchers: `gatesim/vitest`).
+export { simulate } from './testing/index.js';
+export type { Simulation, SimulateOptions } from './testing/index.js';
+
 // Engine and random streams, for plugin authors and tests.
 export { EventQueue, Simulator } from './engine/index.js';
 export { streamFor, TrialStreams } from './random/index.js';

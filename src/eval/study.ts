@@ -73,7 +73,8 @@ export function parseShard(text: string): ShardSpec {
   return { index: i - 1, count: n };
 }
 
-function workerPath(): string {
+/** The built worker script (dist/eval/worker.js), also when this module runs as TypeScript source under the test runner. */
+export function workerPath(): string {
   const here = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(here)) return here;
   // Under the test runner this module is TypeScript source; the built worker lives in dist/.

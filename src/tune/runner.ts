@@ -7,26 +7,12 @@
  * folded in chunk order, so the partials are bit-for-bit those of a compare run of the same
  * variants, and identical for any worker count.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { GatesimError } from '../errors.js';
 import { emptyPartial, mergePartial, type PairPartial } from '../eval/aggregate.js';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from '../eval/chunk.js';
+import { workerPath } from '../eval/study.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
-
-function workerPath(): string {
-  const here = fileURLToPath(new URL('../eval/worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  // Under the test runner this module is TypeScript source; the built worker lives in dist/.
-  const built = here.replace(/([\\/])src([\\/])eval([\\/])worker\.js$/, '$1dist$2eval$3worker.js');
-  if (existsSync(built)) return built;
-  throw new GatesimError(
-    'no-build',
-    `worker script not found at ${here} or ${built}: run \`npm run build\` (or use --workers 1)`,
-  );
-}
 
 /** Trial-range plans: [from, to) cut at multiples of CHUNK_SIZE, scenario by scenario. */
 export function planRange(
