@@ -10,7 +10,6 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy, loadScenario } from '../config/index.js';
-import { evaluate } from '../eval/evaluate.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
 import { intervalDraws, trialsPerSecond } from './trials.js';
@@ -141,44 +140,33 @@ async function main(): Promise<void> {
     );
   }
 
-  if (want('workers')) {
-    section('workers: all policies on mixed-realistic and slow-memory-leak, 200 trials');
-    const scenarios = ['mixed-realistic', 'slow-memory-leak'].map((s) =>
-      loadScenario(join(ROOT, `scenarios/${s}.yaml`)),
+  if (want('suite')) {
+    const cores = availableParallelism();
+    section(
+      `the default suite (npm start): every scenario × every policy, 200 trials; 1 worker, then ${cores}`,
     );
-    const policies = ['truthful', 'fixed-bake', 'green-ci-only', 'argo-canary'].map((p) =>
-      loadPolicy(join(ROOT, `policies/${p}.yaml`)),
-    );
-    const time = async (workers: number): Promise<number> => {
+    const run = (workers: number): number => {
       const t0 = performance.now();
-      await evaluate({ scenarios, policies, trials: 200, seed: 1, workers });
+      execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'dist/cli/main.js'),
+          'compare',
+          '--quiet',
+          '--workers',
+          String(workers),
+          '--out',
+          join(ROOT, `reports/bench-suite-${workers}`),
+        ],
+        { cwd: ROOT, stdio: 'inherit' },
+      );
       return (performance.now() - t0) / 1000;
     };
-    await time(1);
-    const one = await time(1);
-    const two = await time(2);
-    add('oneWorkerSeconds', one, 's');
-    add('twoWorkerSeconds', two, 's');
-    add('twoWorkerSpeedup', one / two, '×', '≥ 1.8');
-  }
-
-  if (want('suite')) {
-    section(
-      `the default suite (npm start): every scenario × every policy, ${availableParallelism()} workers`,
-    );
-    const t0 = performance.now();
-    execFileSync(
-      process.execPath,
-      [
-        join(ROOT, 'dist/cli/main.js'),
-        'compare',
-        '--quiet',
-        '--out',
-        join(ROOT, 'reports/bench-suite'),
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-    add('defaultSuiteSeconds', (performance.now() - t0) / 1000, 's', '< 60 on 2 cores');
+    const one = run(1);
+    const all = run(cores);
+    add('oneWorkerSuiteSeconds', one, 's');
+    add('defaultSuiteSeconds', all, `s (${cores} workers)`, '< 60 on 2 cores');
+    if (cores >= 2) add('twoWorkerSpeedup', one / all, '×', '≥ 1.8 with 2 workers');
   }
 
   if (want('real-data')) {
