@@ -10,7 +10,7 @@ import { Simulator, type ScheduledEvent } from '../engine/index.js';
 import { GatesimError } from '../errors.js';
 import { JUDGES } from '../judges/index.js';
 import type { Judge, JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
-import { CheckRunCounter, type RunPhase } from '../pipeline/check-run.js';
+import { CheckRunCounter, type SharedFailures, type RunPhase } from '../pipeline/check-run.js';
 import {
   beforeSpan,
   measurementWindowStart,
@@ -186,6 +186,8 @@ class DeployReplay {
   private readonly stagePaused: boolean[] = [];
   private readonly stageDone: boolean[] = [];
   private readonly resolvedInconclusive: boolean[] = [];
+  /** Flagger's one failed-check counter for the whole analysis (as the executor keeps it). */
+  private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
   /** The last stage whose hosts run the new build (−1: none yet). */
   private deployedStage = -1;
   private productionTouched = false;
@@ -409,6 +411,7 @@ class DeployReplay {
         return true;
       case 'pause': {
         if (stage < 0) return false;
+        if (this.stagePaused[stage] === true) return true;
         const delay = typicalDelay(this.policy.manualResume);
         this.stagePaused[stage] = true;
         this.note(
@@ -481,7 +484,10 @@ class DeployReplay {
       model,
       judge: model.create(parsed.data),
       metrics: model.metrics(parsed.data, check.metric),
-      counter: new CheckRunCounter(check),
+      counter: new CheckRunCounter(
+        check,
+        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
+      ),
       startedAt: now,
       lastAt: now + check.initialDelay,
       handle: undefined,
@@ -506,7 +512,7 @@ class DeployReplay {
     if (!r.active || this.finished) return;
     const { result, seen } = this.evaluate(r, now);
     r.lastAt = now;
-    const phase = r.counter.record(result.verdict);
+    const phase = r.counter.record(result.verdict, now);
     const stageName = r.stage >= 0 ? this.policy.stages[r.stage]!.name : 'watch';
     this.measurements.push({
       deploy: this.deploy.id,
