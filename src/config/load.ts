@@ -123,25 +123,25 @@ export function readConfigFile(file: string): string {
   }
 }
 
-/** A scenario's traffic trace must exist next to it; the pure parser cannot look. */
+/** A scenario's recorded series (traffic, business) must exist next to it; the pure parser cannot look. */
 function checkTraceFile(scenario: ScenarioConfig, file: string): void {
-  const trace = scenario.traffic.trace;
-  if (trace === undefined) return;
-  const path = resolve(scenario.baseDir, trace.file);
-  let exists = false;
-  try {
-    exists = statSync(path).isFile();
-  } catch {
-    exists = false;
+  const traces: [string, string | undefined][] = [
+    ['traffic.trace.file', scenario.traffic.trace?.file],
+    ['service.business.trace.file', scenario.service.business.trace?.file],
+  ];
+  const issues = [];
+  for (const [path, name] of traces) {
+    if (name === undefined) continue;
+    let exists = false;
+    try {
+      exists = statSync(resolve(scenario.baseDir, name)).isFile();
+    } catch {
+      exists = false;
+    }
+    if (!exists)
+      issues.push({ path, message: `no such file: ${name} (looked in ${scenario.baseDir})` });
   }
-  if (!exists) {
-    throw new ValidationError(file, [
-      {
-        path: 'traffic.trace.file',
-        message: `no such file: ${trace.file} (looked in ${scenario.baseDir})`,
-      },
-    ]);
-  }
+  if (issues.length > 0) throw new ValidationError(file, issues);
 }
 
 /** Loads a scenario file and checks that a traffic trace it names exists. */

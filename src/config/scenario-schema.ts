@@ -10,6 +10,7 @@ import type {
   FaultSpec,
   ParamRange,
   ScenarioConfig,
+  TraceConfig,
 } from '../world/types.js';
 import {
   bool,
@@ -37,6 +38,16 @@ import { didYouMean, listNames } from './suggest.js';
 
 /** Tolerance on the sum of traffic shares. */
 export const SHARE_SUM_TOLERANCE = 1e-6;
+
+/** A recorded series: a CSV of timestamp and value, relative to the scenario file. */
+function traceSchema() {
+  return strictObject({
+    file: z.string({ error: (iss) => expectMessage('a file path', iss.input) }).min(1, {
+      error: 'expected a file path',
+    }),
+    stepMinutes: duration({ positive: true }).optional(),
+  });
+}
 
 /** The values a scenario gets for everything it leaves out (documented in docs/formats.md). */
 export const SCENARIO_DEFAULTS = {
@@ -165,12 +176,7 @@ function scenarioShape(regs: Registries) {
       diurnalAmplitude: num({ min: 0, max: 0.5 }).default(D.traffic.diurnalAmplitude),
       peakHourLocal: hour().default(D.traffic.peakHourLocal),
       weekendFactor: positive().default(D.traffic.weekendFactor),
-      trace: strictObject({
-        file: z.string({ error: (iss) => expectMessage('a file path', iss.input) }).min(1, {
-          error: 'expected a file path',
-        }),
-        stepMinutes: duration({ positive: true }).optional(),
-      }).optional(),
+      trace: traceSchema().optional(),
     }).prefault({}),
     service: strictObject({
       errorRate: num({ min: 0, lt: 1 }).default(D.service.errorRate),
@@ -193,6 +199,7 @@ function scenarioShape(regs: Registries) {
         conversionRate: num({ gt: 0, lt: 1 }).default(D.service.business.conversionRate),
         conversionAmplitude: num({ min: 0, lt: 1 }).default(D.service.business.conversionAmplitude),
         checkoutValue: nonNegative().default(D.service.business.checkoutValue),
+        trace: traceSchema().optional(),
       }).prefault({}),
       crashesPerHostHour: nonNegative().default(D.service.crashesPerHostHour),
     }).prefault({}),
@@ -327,9 +334,16 @@ function crossCheck(s: ParsedScenario, ctx: z.RefinementCtx): void {
 /** The scenario without the two fields the file supplies. */
 export type ScenarioBody = Omit<ScenarioConfig, 'name' | 'baseDir'>;
 
+function traceBody(t: { file: string; stepMinutes?: number | undefined }): TraceConfig {
+  return t.stepMinutes === undefined
+    ? { file: t.file }
+    : { file: t.file, stepMinutes: t.stepMinutes };
+}
+
 function toBody(s: ParsedScenario): ScenarioBody {
   const trace = s.traffic.trace;
   const { trace: _trace, ...traffic } = s.traffic;
+  const { trace: businessTrace, ...business } = s.service.business;
   return {
     description: s.description,
     fleet: { regions: s.fleet.regions.map((r) => ({ ...r })) },
@@ -338,12 +352,13 @@ function toBody(s: ParsedScenario): ScenarioBody {
         ? traffic
         : {
             ...traffic,
-            trace:
-              trace.stepMinutes === undefined
-                ? { file: trace.file }
-                : { file: trace.file, stepMinutes: trace.stepMinutes },
+            trace: traceBody(trace),
           },
-    service: s.service,
+    service: {
+      ...s.service,
+      business:
+        businessTrace === undefined ? business : { ...business, trace: traceBody(businessTrace) },
+    },
     noise: s.noise,
     staging: s.staging,
     dataRows: s.dataRows,

@@ -20,6 +20,7 @@ import type {
   Minutes,
   RegionRuntime,
   ScenarioConfig,
+  TraceConfig,
   TrueEffect,
 } from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
@@ -195,6 +196,7 @@ class TrialRun {
     this.sim = new Simulator<PipelineEvent>(this.startAt);
     const sim = this.sim;
     const curves = traceCurves(this.scenario, regions, this.streams);
+    const cycles = conversionCycles(this.scenario, regions, this.streams);
     this.world = new World({
       scenario: this.scenario,
       streams: this.streams,
@@ -202,6 +204,7 @@ class TrialRun {
       confounders,
       endLimit: this.endLimit,
       ...(curves !== undefined ? { curves } : {}),
+      ...(cycles !== undefined ? { conversionCycles: cycles } : {}),
       scheduler: {
         at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'world', event }),
         cancel: (h) => sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
@@ -845,22 +848,20 @@ class TrialRun {
 type TrialRunFaults = ReturnType<typeof drawBuild>['faults'];
 
 /**
- * Load curves from a recorded traffic trace, when the scenario has one: each trial starts at a
- * seeded whole week of the trace (weekdays stay aligned), and every region sees the trace in
- * its own local time.
+ * Per-region curves from a recorded series: each trial starts at a seeded whole week of the
+ * recording (weekdays stay aligned), and every region sees it in its own local time.
  */
-function traceCurves(
+function recordedCurves(
+  spec: TraceConfig,
   scenario: ScenarioConfig,
   regions: readonly RegionRuntime[],
-  streams: TrialStreams,
-): LoadCurve[] | undefined {
-  const spec = scenario.traffic.trace;
-  if (spec === undefined) return undefined;
+  rng: RandomStream,
+): { curves: LoadCurve[]; meanShare: number } {
   const trace = loadTrace(
     resolve(scenario.baseDir, spec.file),
     spec.stepMinutes === undefined ? {} : { stepMinutes: spec.stepMinutes },
   );
-  const u = streams.get('trace').next();
+  const u = rng.next();
   let offset: Minutes;
   if (trace.mondayOffset !== undefined && trace.period - trace.mondayOffset >= 10080) {
     const weeks = Math.floor((trace.period - trace.mondayOffset) / 10080);
@@ -869,7 +870,46 @@ function traceCurves(
     offset = u * trace.period;
   }
   const reference = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
-  return regions.map((r) => traceCurve(trace, offset + (r.utcOffsetHours - reference) * 60));
+  const curves = regions.map((r) =>
+    traceCurve(trace, offset + (r.utcOffsetHours - reference) * 60),
+  );
+  const whole = traceCurve(trace, 0);
+  return { curves, meanShare: whole.integral(0, trace.period) / trace.period };
+}
+
+/** Traffic from a recorded trace, when the scenario has one. */
+function traceCurves(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  streams: TrialStreams,
+): LoadCurve[] | undefined {
+  const spec = scenario.traffic.trace;
+  return spec === undefined
+    ? undefined
+    : recordedCurves(spec, scenario, regions, streams.get('trace')).curves;
+}
+
+/**
+ * The business cycle from a recorded series, when the scenario has one: the series' level
+ * relative to its mean, scaled so its typical peak (share 1) is +1, clamped to [−1, 1].
+ */
+function conversionCycles(
+  scenario: ScenarioConfig,
+  regions: readonly RegionRuntime[],
+  streams: TrialStreams,
+): ((t: Minutes) => number)[] | undefined {
+  const spec = scenario.service.business.trace;
+  if (spec === undefined) return undefined;
+  const { curves, meanShare } = recordedCurves(
+    spec,
+    scenario,
+    regions,
+    streams.get('trace:business'),
+  );
+  const span = Math.max(1e-9, 1 - meanShare);
+  return curves.map(
+    (c) => (t: Minutes) => Math.max(-1, Math.min(1, (c.share(t) - meanShare) / span)),
+  );
 }
 
 function describeRestart(c: Cohort): string {

@@ -72,6 +72,11 @@ export interface ServiceConfig {
     /** Relative daily swing of conversion (peaks with traffic). */
     conversionAmplitude: number;
     checkoutValue: number;
+    /**
+     * A recorded business series (e.g. purchases per hour) whose shape replaces the analytic
+     * daily swing: its timing (daily, weekly, holidays) scaled to ±conversionAmplitude.
+     */
+    trace?: TraceConfig;
   };
   /** Process restarts per host-hour with no fault (deploys excluded). */
   crashesPerHostHour: number;

@@ -88,6 +88,8 @@ export interface WorldOptions {
   endLimit: Minutes;
   /** Load curves to use instead of the analytic diurnal shape (trace-driven scenarios). */
   curves?: readonly LoadCurve[];
+  /** Per region, the business cycle in [−1, 1] to use instead of the analytic daily one. */
+  conversionCycles?: readonly ((t: Minutes) => number)[];
 }
 
 const WEEK_MINUTES = 10080;
@@ -124,6 +126,7 @@ export class World implements FleetFacts {
 
   private readonly scenario: ScenarioConfig;
   private readonly curves: readonly LoadCurve[];
+  private readonly conversionCycles: readonly ((t: Minutes) => number)[] | undefined;
   private readonly analytic: readonly DiurnalCurve[];
   private readonly perHostPeak: readonly number[];
   private readonly stagingPerHostRate: number;
@@ -172,6 +175,7 @@ export class World implements FleetFacts {
     this.scheduler = options.scheduler;
     this.endLimit = options.endLimit;
     this.observeRng = options.streams.get('observe');
+    this.conversionCycles = options.conversionCycles;
 
     let firstHost = 0;
     this.regions = scenario.fleet.regions.map((r, index) => {
@@ -493,7 +497,9 @@ export class World implements FleetFacts {
   /** Conversion at t in a region: it swings with the region's daily cycle (people buy more at busy hours). */
   private conversionAt(region: RegionRuntime, t: Minutes): number {
     const b = this.service.business;
-    const cycle = this.analytic[region.index]?.cycle(t) ?? 0;
+    const recorded = this.conversionCycles?.[region.index];
+    const cycle =
+      recorded !== undefined ? recorded(t) : (this.analytic[region.index]?.cycle(t) ?? 0);
     return Math.max(0, Math.min(1, b.conversionRate * (1 + b.conversionAmplitude * cycle)));
   }
 

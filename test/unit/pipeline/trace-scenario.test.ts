@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy, loadScenario } from '../../../src/config/index.js';
@@ -27,5 +29,35 @@ describe('a scenario driven by a recorded traffic trace', () => {
     expect(trace.step).toBe(60);
     expect(trace.period / 10080).toBeGreaterThan(36);
     expect(trace.mondayOffset).toBeDefined();
+  });
+});
+
+describe('a business baseline from a recorded series', () => {
+  it('drives conversion with the recording’s timing, within ±conversionAmplitude, reproducibly', () => {
+    const scenario = loadScenario(join(ROOT, 'scenarios/trace-driven-ecommerce.yaml'));
+    expect(scenario.service.business.trace?.file).toBe('traces/purchases.csv');
+    const policy = loadPolicy(join(ROOT, 'policies/truthful.yaml'));
+    const seen = (trial: number) =>
+      runTrial({ scenario, policy, seed: 5, trial, series: true })
+        .series.filter((p) => p.metric === 'conversion_rate' && !Number.isNaN(p.value))
+        .map((p) => p.value);
+    const a = seen(0);
+    expect(seen(0)).toEqual(a);
+    expect(a.length).toBeGreaterThan(0);
+    // 3% ± 10%, plus sampling noise of a few thousand sessions a minute.
+    for (const v of a) expect(v).toBeLessThan(0.045);
+  });
+
+  it('names a missing business trace file with its path in the scenario', () => {
+    const text = readFileSync(join(ROOT, 'scenarios/trace-driven-ecommerce.yaml'), 'utf8').replace(
+      'traces/purchases.csv',
+      'traces/no-such.csv',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'gatesim-trace-'));
+    const file = join(dir, 'x.yaml');
+    writeFileSync(file, text);
+    expect(() => loadScenario(file)).toThrow(
+      /service\.business\.trace\.file: no such file: traces\/no-such\.csv/,
+    );
   });
 });
