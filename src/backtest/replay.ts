@@ -7,20 +7,24 @@
  * the record says they took it, whatever the policy would have done before.
  */
 import { Simulator, type ScheduledEvent } from '../engine/index.js';
-import { GatesimError } from '../errors.js';
 import { JUDGES } from '../judges/index.js';
-import type { Judge, JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
-import { CheckRunCounter, type SharedFailures, type RunPhase } from '../pipeline/check-run.js';
+import type { JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
+import type { RunPhase } from '../pipeline/check-run.js';
+import {
+  RolloutController,
+  type CheckRun,
+  type RolloutEvent,
+  type RolloutSite,
+} from '../pipeline/rollout.js';
 import {
   beforeSpan,
   measurementWindowStart,
   readsBaseline,
   takeMeasurement,
 } from '../pipeline/measure.js';
-import { cumulativeTargets, windowRegion } from '../pipeline/targets.js';
+import { cumulativeTargets } from '../pipeline/targets.js';
 import type { TimelineEntry } from '../pipeline/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
-import { inWindows, nextWindowStart } from '../world/calendar.js';
 import type { MetricName, MetricPoint, Minutes, RegionRuntime } from '../world/types.js';
 import type { RecordedDeploy, RecordedMetrics, RecordedSeries } from './inputs.js';
 import { latestTime, pointAt, pointsIn } from './series.js';
@@ -30,8 +34,6 @@ import { TIME_EPSILON } from './time.js';
 export const STAGING_REGION = 'staging';
 /** Longest a replay may run before the deploy counts as stalled (as the executor's 14 days). */
 export const MAX_REPLAY_MINUTES = 14 * 1440;
-/** Argo retries a measurement that errored after 10 seconds. */
-const ERROR_RETRY = 10 / 60;
 const WEEK = 10080;
 
 /** How a replayed deploy ended under the policy. */
@@ -102,29 +104,10 @@ export interface ReplayOptions {
   step: Minutes;
 }
 
-type ReplayEvent =
-  | { kind: 'begin-stage'; stage: number }
-  | { kind: 'deployed'; stage: number }
-  | { kind: 'measure'; run: number }
-  | { kind: 'bake-done'; stage: number }
-  | { kind: 'approved'; stage: number }
-  | { kind: 'resumed'; stage: number }
-  | { kind: 'watch-done' };
+/** The replay's own event; the rollout's travel inside `rollout`. */
+type ReplayEvent = { kind: 'rollout'; event: RolloutEvent } | { kind: 'deployed'; stage: number };
 
-interface Run {
-  id: number;
-  check: CheckConfig;
-  /** Stage index, or −1 for the watch. */
-  stage: number;
-  model: JudgeModel;
-  judge: Judge;
-  metrics: MetricName[];
-  counter: CheckRunCounter;
-  startedAt: Minutes;
-  lastAt: Minutes;
-  handle: ScheduledEvent<ReplayEvent> | undefined;
-  active: boolean;
-}
+type Seen = Pick<MeasurementRecord, 'canaryPoints' | 'canaryN' | 'baselinePoints' | 'baselineN'>;
 
 /** Which recorded series a check reads: groups allowed per region (undefined = every group). */
 type Selection = Map<string, Set<string> | undefined>;
@@ -164,36 +147,31 @@ export function productionRegions(
   return [...names].sort();
 }
 
-class DeployReplay {
-  private readonly policy: PolicyConfig;
+class DeployReplay implements RolloutSite {
+  readonly policy: PolicyConfig;
+  readonly judges: Readonly<Record<string, JudgeModel>>;
+  readonly regions: RegionRuntime[];
+  readonly endLimit: Minutes;
   private readonly deploy: RecordedDeploy;
-  private readonly judges: Readonly<Record<string, JudgeModel>>;
   private readonly step: Minutes;
   private readonly sim: Simulator<ReplayEvent>;
-  private readonly regions: RegionRuntime[];
   /** Hosts (listed groups, at least one) of each region wanted after each stage. */
   private readonly targets: number[][];
   /** Listed groups of the deploy per region, in the order they took the new version. */
   private readonly listed = new Map<string, { group: string; at: Minutes }[]>();
   private readonly byMetric = new Map<MetricName, RecordedSeries[]>();
   private readonly hasStaging: boolean;
-  private readonly endLimit: Minutes;
-  private readonly runs: Run[] = [];
+  private readonly rollout: RolloutController;
   private readonly pending = new Set<ScheduledEvent<ReplayEvent>>();
   private readonly measurements: MeasurementRecord[] = [];
   private readonly timeline: TimelineEntry[] = [];
-  private readonly stageBakeDone: boolean[] = [];
-  private readonly stagePaused: boolean[] = [];
-  private readonly stageDone: boolean[] = [];
-  private readonly resolvedInconclusive: boolean[] = [];
-  /** Flagger's one failed-check counter for the whole analysis (as the executor keeps it). */
-  private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
+  /** What the last measurement of each run read, for its record. */
+  private readonly lastSeen = new Map<number, Seen>();
   /** The last stage whose hosts run the new build (−1: none yet). */
   private deployedStage = -1;
   private productionTouched = false;
   private finished = false;
   private final: BacktestFinal = 'stalled';
-  private stageReached = 'start';
   private detectedBy: string | undefined;
   private decidedAt: Minutes | undefined;
   private shippedAt: Minutes | undefined;
@@ -236,10 +214,11 @@ class DeployReplay {
       this.byMetric.set(s.metric, list);
     }
     this.hasStaging = options.metrics.regions.includes(STAGING_REGION);
+    this.rollout = new RolloutController(this);
   }
 
   run(): DeployDecision {
-    this.schedule(this.deploy.start, { kind: 'begin-stage', stage: 0 });
+    this.rollout.start(this.deploy.start);
     this.sim.run((e, now) => this.dispatch(e, now), this.endLimit);
     if (!this.finished) {
       this.note('end', 'the replay ended before the policy decided (stalled)');
@@ -251,7 +230,7 @@ class DeployReplay {
       version: this.deploy.version,
       start: this.deploy.start,
       final: this.final,
-      stageReached: this.stageReached,
+      stageReached: this.rollout.stageReached ?? 'start',
       detectedBy: this.detectedBy,
       decidedAt: this.decidedAt,
       shippedAt: this.shippedAt,
@@ -263,27 +242,10 @@ class DeployReplay {
 
   private dispatch(e: ReplayEvent, now: Minutes): void {
     switch (e.kind) {
-      case 'begin-stage':
-        return this.beginStage(e.stage, now);
+      case 'rollout':
+        return this.rollout.dispatch(e.event, now);
       case 'deployed':
-        return this.stageDeployed(e.stage, now);
-      case 'measure':
-        return this.measure(this.runs[e.run]!, now);
-      case 'bake-done':
-        this.stageBakeDone[e.stage] = true;
-        return this.tryCompleteStage(e.stage, now);
-      case 'approved':
-        this.note('approval', 'a person approved the promotion', e.stage);
-        return this.promote(e.stage, now);
-      case 'resumed':
-        this.stagePaused[e.stage] = false;
-        this.note('pause', 'a person resumed the paused rollout', e.stage);
-        return this.tryCompleteStage(e.stage, now);
-      case 'watch-done':
-        for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
-        this.note('end', 'post-deploy watch passed');
-        this.stageReached = 'done';
-        return this.finish('shipped', now);
+        return this.markDeployed(e.stage, now);
       default: {
         const never: never = e;
         throw new Error(`unknown event ${JSON.stringify(never)}`);
@@ -291,39 +253,30 @@ class DeployReplay {
     }
   }
 
-  // ---- stages ----------------------------------------------------------------------
+  // ---- RolloutSite: deploying and measuring ----------------------------------------
+
+  schedule(t: Minutes, e: RolloutEvent): unknown {
+    return this.scheduleOwn(t, { kind: 'rollout', event: e });
+  }
+
+  cancel(handle: unknown): void {
+    const h = handle as ScheduledEvent<ReplayEvent>;
+    this.sim.cancel(h);
+    this.pending.delete(h);
+  }
 
   private isStaging(i: number): boolean {
     return i >= 0 && this.policy.stages[i]!.target.kind === 'staging';
   }
 
-  private beginStage(i: number, now: Minutes): void {
-    const stage = this.policy.stages[i]!;
-    this.stageReached = stage.name;
-    if (this.isStaging(i) && !this.hasStaging) {
-      // The recorded start is when production began; pre-production left no rows to replay.
-      this.note(
-        'stage-start',
-        `stage ${stage.name} targets staging, which the recording does not cover: skipped`,
-        i,
-      );
-      this.stageDone[i] = true;
-      return this.promote(i, now);
-    }
-    const region = windowRegion(stage.target, this.regions);
-    const offset = region?.utcOffsetHours ?? 0;
-    if (!inWindows(now, stage.deployWindows, offset)) {
-      const open = nextWindowStart(now, stage.deployWindows, offset);
-      if (open === Infinity || open > this.endLimit) return;
-      this.note(
-        'window-wait',
-        `outside the deploy window; waiting ${Math.round(open - now)} min`,
-        i,
-      );
-      this.schedule(open, { kind: 'begin-stage', stage: i });
-      return;
-    }
-    this.note('stage-start', `stage ${stage.name} begins`, i);
+  skipReason(i: number): string | undefined {
+    // The recorded start is when production began; pre-production left no rows to replay.
+    if (this.isStaging(i) && !this.hasStaging)
+      return `stage ${this.policy.stages[i]!.name} targets staging, which the recording does not cover: skipped`;
+    return undefined;
+  }
+
+  deployStage(i: number, now: Minutes): void {
     const at = this.recordedDeployTime(i);
     if (at > now + TIME_EPSILON) {
       this.note(
@@ -331,10 +284,10 @@ class DeployReplay {
         `waiting ${Math.round(at - now)} min for the recording to have this stage's hosts on the new version`,
         i,
       );
-      this.schedule(at, { kind: 'deployed', stage: i });
+      this.scheduleOwn(at, { kind: 'deployed', stage: i });
       return;
     }
-    this.stageDeployed(i, now);
+    this.markDeployed(i, now);
   }
 
   /**
@@ -355,164 +308,22 @@ class DeployReplay {
     return at;
   }
 
-  private stageDeployed(i: number, now: Minutes): void {
+  private markDeployed(i: number, now: Minutes): void {
     if (this.finished) return;
-    const stage = this.policy.stages[i]!;
     if (!this.isStaging(i)) {
       this.deployedStage = i;
       if (this.targets[i]!.some((n) => n > 0)) this.productionTouched = true;
     }
-    this.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
-    for (const check of stage.checks) this.startRun(check, i, now);
-    this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
+    this.rollout.stageDeployed(i, now);
   }
 
-  private tryCompleteStage(i: number, now: Minutes): void {
-    if (this.finished || this.stageDone[i] || !this.stageBakeDone[i] || this.stagePaused[i]) return;
-    const mine = this.runs.filter((r) => r.stage === i && !r.check.background && !r.check.dryRun);
-    for (const r of mine) {
-      if (!r.active) continue;
-      // Runs with a count block promotion until done; a Flagger check that just failed holds the weight.
-      if (r.check.count !== undefined || r.counter.holdsPromotion()) return;
-    }
-    for (const r of mine) {
-      if (r.active) {
-        r.counter.finish();
-        this.stopRun(r);
-      }
-    }
-    const failed = mine.find((x) => x.counter.phase === 'failed' || x.counter.phase === 'error');
-    if (failed !== undefined) return this.rollback(failed.check.name, now);
-    const inconclusive = mine.find((x) => x.counter.phase === 'inconclusive');
-    if (inconclusive !== undefined && !this.resolvedInconclusive[i]) {
-      this.resolvedInconclusive[i] = true;
-      if (this.handleInconclusive(inconclusive, i, now)) return;
-    }
-    this.stageDone[i] = true;
-    const stage = this.policy.stages[i]!;
-    if (stage.approval.kind === 'manual') {
-      const delay = typicalDelay(stage.approval.delay);
-      this.note(
-        'approval',
-        `waiting for a person to approve (${Math.round(delay)} min, the median)`,
-        i,
-      );
-      this.schedule(now + delay, { kind: 'approved', stage: i });
-      return;
-    }
-    this.promote(i, now);
-  }
-
-  /** Returns true when the pipeline must wait (paused) or stop (aborted). */
-  private handleInconclusive(r: Run, stage: number, now: Minutes): boolean {
-    switch (this.policy.onInconclusive) {
-      case 'abort':
-        this.rollback(r.check.name, now);
-        return true;
-      case 'pause': {
-        if (stage < 0) return false;
-        if (this.stagePaused[stage] === true) return true;
-        const delay = typicalDelay(this.policy.manualResume);
-        this.stagePaused[stage] = true;
-        this.note(
-          'pause',
-          `check ${r.check.name} inconclusive: rollout paused for a person (${Math.round(delay)} min, the median)`,
-          stage,
-        );
-        this.schedule(now + delay, { kind: 'resumed', stage });
-        return true;
-      }
-      case 'continue':
-        return false;
-      default: {
-        const never: never = this.policy.onInconclusive;
-        throw new Error(`unknown onInconclusive ${String(never)}`);
-      }
-    }
-  }
-
-  private promote(i: number, now: Minutes): void {
-    if (this.finished) return;
-    for (const r of this.runs) if (r.stage === i && !r.check.background) this.stopRun(r);
-    this.note('promote', `promoted past ${this.policy.stages[i]!.name}`, i);
-    if (i + 1 < this.policy.stages.length) {
-      this.beginStage(i + 1, now);
-      return;
-    }
-    this.ship(now);
-  }
-
-  private ship(now: Minutes): void {
-    this.shippedAt = now - this.deploy.start;
-    for (const r of this.runs) this.stopRun(r);
-    this.note('shipped', 'every production host runs the new build');
-    const watch = this.policy.watch;
-    if (watch === undefined) {
-      this.stageReached = 'done';
-      this.finish('shipped', now);
-      return;
-    }
-    this.stageReached = 'watch';
-    this.note('watch-start', `post-deploy watch for ${watch.duration} min`);
-    for (const check of watch.checks) this.startRun(check, -1, now);
-    this.schedule(now + watch.duration, { kind: 'watch-done' });
-  }
-
-  // ---- checks ----------------------------------------------------------------------
-
-  private startRun(check: CheckConfig, stage: number, now: Minutes): void {
-    const model = Object.hasOwn(this.judges, check.judge.kind)
-      ? this.judges[check.judge.kind]
-      : undefined;
-    if (model === undefined) {
-      throw new GatesimError(
-        'unknown-judge',
-        `unknown judge "${check.judge.kind}" in check ${check.name}`,
-      );
-    }
-    const parsed = model.params.safeParse(check.judge.params);
-    if (!parsed.success) {
-      throw new GatesimError(
-        'invalid-input',
-        `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
-      );
-    }
-    const run: Run = {
-      id: this.runs.length,
-      check,
-      stage,
-      model,
-      judge: model.create(parsed.data),
-      metrics: model.metrics(parsed.data, check.metric),
-      counter: new CheckRunCounter(
-        check,
-        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
-      ),
-      startedAt: now,
-      lastAt: now + check.initialDelay,
-      handle: undefined,
-      active: true,
-    };
-    this.runs.push(run);
-    run.handle = this.schedule(now + check.initialDelay + check.interval, {
-      kind: 'measure',
-      run: run.id,
-    });
-  }
-
-  private stopRun(r: Run): void {
-    if (!r.active) return;
-    r.active = false;
-    if (r.handle !== undefined) this.cancel(r.handle);
-    r.handle = undefined;
-  }
-
-  private measure(r: Run, now: Minutes): void {
-    r.handle = undefined;
-    if (!r.active || this.finished) return;
+  measure(r: CheckRun, now: Minutes): JudgeResult {
     const { result, seen } = this.evaluate(r, now);
-    r.lastAt = now;
-    const phase = r.counter.record(result.verdict, now);
+    this.lastSeen.set(r.id, seen);
+    return result;
+  }
+
+  measured(r: CheckRun, result: JudgeResult, phase: RunPhase, now: Minutes): void {
     const stageName = r.stage >= 0 ? this.policy.stages[r.stage]!.name : 'watch';
     this.measurements.push({
       deploy: this.deploy.id,
@@ -526,7 +337,7 @@ class DeployReplay {
       dryRun: r.check.dryRun,
       reason: result.reason,
       figures: result.figures,
-      ...seen,
+      ...this.lastSeen.get(r.id)!,
     });
     this.timeline.push({
       t: now - this.deploy.start,
@@ -537,48 +348,16 @@ class DeployReplay {
       message: (r.check.dryRun ? '[dry run] ' : '') + result.reason,
       figures: result.figures,
     });
-    if (r.check.dryRun) {
-      if (phase !== 'running') r.active = false;
-      else r.handle = this.schedule(now + r.check.interval, { kind: 'measure', run: r.id });
-      return;
-    }
-    switch (phase) {
-      case 'failed':
-      case 'error':
-        r.active = false;
-        this.note('check-done', `check ${r.check.name} ${phase}: rolling back`, r.stage);
-        this.rollback(r.check.name, now);
-        return;
-      case 'inconclusive':
-        r.active = false;
-        if (r.stage >= 0) {
-          this.resolvedInconclusive[r.stage] = true;
-          if (this.handleInconclusive(r, r.stage, now)) return;
-          this.tryCompleteStage(r.stage, now);
-        } else if (this.policy.onInconclusive === 'abort') {
-          this.rollback(r.check.name, now);
-        }
-        return;
-      case 'successful':
-        r.active = false;
-        if (r.stage >= 0) this.tryCompleteStage(r.stage, now);
-        return;
-      case 'running': {
-        const next = result.verdict === 'error' ? ERROR_RETRY : r.check.interval;
-        r.handle = this.schedule(now + next, { kind: 'measure', run: r.id });
-        if (r.stage >= 0 && this.stageBakeDone[r.stage]) this.tryCompleteStage(r.stage, now);
-        return;
-      }
-      default: {
-        const never: never = phase;
-        throw new Error(`unknown phase ${String(never)}`);
-      }
-    }
+  }
+
+  personDelay(d: DelayDistribution): { minutes: Minutes; how: string } {
+    const minutes = typicalDelay(d);
+    return { minutes, how: `${Math.round(minutes)} min, the median` };
   }
 
   /** Gathers the recorded data a check's judge needs and takes the measurement. */
   private evaluate(
-    r: Run,
+    r: CheckRun,
     now: Minutes,
   ): {
     result: JudgeResult;
@@ -734,9 +513,17 @@ class DeployReplay {
     return sel;
   }
 
-  // ---- the end ---------------------------------------------------------------------
+  // ---- RolloutSite: outcomes ------------------------------------------------------
 
-  private rollback(by: string, now: Minutes): void {
+  shipped(now: Minutes): void {
+    this.shippedAt = now - this.deploy.start;
+  }
+
+  passed(now: Minutes): void {
+    this.finish('shipped', now);
+  }
+
+  rollback(by: string, now: Minutes): void {
     if (this.finished || this.decidedAt !== undefined) return;
     this.detectedBy = by;
     this.decidedAt = now - this.deploy.start;
@@ -753,7 +540,7 @@ class DeployReplay {
     if (this.finished) return;
     this.finished = true;
     this.final = final;
-    for (const r of this.runs) this.stopRun(r);
+    this.rollout.stop();
     for (const h of [...this.pending]) this.cancel(h);
     this.endAt = now - this.deploy.start;
     this.sim.stop();
@@ -761,18 +548,13 @@ class DeployReplay {
 
   // ---- helpers ---------------------------------------------------------------------
 
-  private schedule(t: Minutes, e: ReplayEvent): ScheduledEvent<ReplayEvent> {
+  private scheduleOwn(t: Minutes, e: ReplayEvent): ScheduledEvent<ReplayEvent> {
     const h = this.sim.at(Math.max(t, this.sim.now), e);
     this.pending.add(h);
     return h;
   }
 
-  private cancel(h: ScheduledEvent<ReplayEvent>): void {
-    this.sim.cancel(h);
-    this.pending.delete(h);
-  }
-
-  private note(kind: TimelineEntry['kind'], message: string, stage?: number): void {
+  note(kind: TimelineEntry['kind'], message: string, stage?: number): void {
     const entry: TimelineEntry = { t: this.sim.now - this.deploy.start, kind, message };
     if (stage !== undefined && stage >= 0) entry.stage = this.policy.stages[stage]!.name;
     this.timeline.push(entry);

@@ -1,10 +1,9 @@
 import { Simulator } from '../engine/index.js';
 import type { ScheduledEvent } from '../engine/index.js';
 import { JUDGES } from '../judges/index.js';
-import type { Judge, JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
+import type { JudgeResult, MetricData } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
-import { inWindows, nextWindowStart } from '../world/calendar.js';
 import {
   combineEffects,
   crossesBar,
@@ -27,21 +26,22 @@ import { World, type Cohort, type WorldEvent } from '../world/world.js';
 import { loadTrace, traceCurve } from '../world/trace.js';
 import type { LoadCurve } from '../world/traffic.js';
 import { resolve } from 'node:path';
-import { GatesimError } from '../errors.js';
-import { CheckRunCounter, type SharedFailures } from './check-run.js';
+import type { RunPhase } from './check-run.js';
+import {
+  RolloutController,
+  type CheckRun,
+  type RolloutEvent,
+  type RolloutSite,
+} from './rollout.js';
 import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
-import { cumulativeTargets, windowRegion } from './targets.js';
+import { cumulativeTargets } from './targets.js';
 import type { FinalState, Impact, TimelineEntry, TrialOutcome } from './types.js';
 
+/** The executor's own events; the rollout's travel inside `rollout`. */
 type PipelineEvent =
   | { kind: 'world'; event: WorldEvent }
-  | { kind: 'begin-stage'; stage: number }
+  | { kind: 'rollout'; event: RolloutEvent }
   | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
-  | { kind: 'measure'; run: number }
-  | { kind: 'bake-done'; stage: number }
-  | { kind: 'approved'; stage: number }
-  | { kind: 'resumed'; stage: number }
-  | { kind: 'watch-done' }
   | { kind: 'rollback-batch'; last: boolean; counts: number[] }
   | { kind: 'probe' }
   | { kind: 'end' };
@@ -86,23 +86,12 @@ export interface TrialResult {
   series: SeenPoint[];
 }
 
-interface CheckRun {
-  id: number;
-  check: CheckConfig;
-  /** Stage index, or −1 for the watch. */
-  stage: number;
-  model: JudgeModel;
-  judge: Judge;
-  metrics: MetricName[];
-  counter: CheckRunCounter;
-  startedAt: Minutes;
-  lastAt: Minutes;
+/** What a check run has seen in the world, for incremental windows. */
+interface RunData {
   /** End of the last metric interval observed. */
   lastEnd: Minutes;
   /** Every point the run has seen, per metric, oldest first. */
   history: Map<MetricName, RunHistory>;
-  handle: ScheduledEvent<PipelineEvent> | undefined;
-  active: boolean;
 }
 
 interface RunHistory {
@@ -137,37 +126,33 @@ function refetchMissing(
 
 /** Longest a trial may run before it is called stalled (a rollout paused for good). */
 const MAX_TRIAL = 14 * 1440;
-/** Argo retries a measurement that errored after 10 seconds. */
-const ERROR_RETRY = 10 / 60;
 
 /** Runs one policy against one trial of a scenario and returns what happened. */
 export function runTrial(options: TrialOptions): TrialResult {
   return new TrialRun(options).run();
 }
 
-class TrialRun {
+class TrialRun implements RolloutSite {
+  readonly policy: PolicyConfig;
+  readonly judges = JUDGES;
+  readonly endLimit: Minutes;
   private readonly scenario: ScenarioConfig;
-  private readonly policy: PolicyConfig;
   private readonly streams: TrialStreams;
   private readonly sim: Simulator<PipelineEvent>;
   private readonly world: World;
   private readonly startAt: Minutes;
-  private readonly endLimit: Minutes;
   private readonly targets: number[][];
   private readonly bad: boolean;
   private readonly outcome: TrialOutcome;
   private readonly timeline: TimelineEntry[] | undefined;
   private readonly series: SeenPoint[] = [];
   private readonly recordSeries: boolean;
-  private readonly runs: CheckRun[] = [];
+  private readonly rollout: RolloutController;
+  /** What each check run has seen (by run id): its points, so windows grow incrementally. */
+  private readonly runHistory = new Map<number, RunData>();
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
   private readonly stageCohorts: Cohort[][] = [];
-  private stageBakeDone: boolean[] = [];
-  private stagePaused: boolean[] = [];
-  private stageDeployed: boolean[] = [];
-  private stageDone: boolean[] = [];
-  private currentStage = -1;
-  private inWatch = false;
+  private readonly buildFaults: TrialRunFaults;
   private finished = false;
   private productionTouched = false;
 
@@ -178,14 +163,15 @@ class TrialRun {
     const cache = options.cache ?? new TrialCache();
     const build = cache.build ?? drawBuild(this.scenario, this.streams);
     cache.build = build;
+    this.buildFaults = build.faults;
     this.timeline = options.timeline === true ? [] : undefined;
     this.recordSeries = options.series === true;
 
-    // The start and the confounders need the regions; a provisional world gives them.
+    // The start and the confounders need the regions before the world exists.
     const regions = this.scenario.fleet.regions.map((r, index, all) => ({
       ...r,
       index,
-      firstHost: all.slice(0, index).reduce((s, x) => s + x.hosts, 0),
+      firstHost: all.slice(0, index).reduce((sum, x) => sum + x.hosts, 0),
     }));
     this.startAt = options.startAt ?? drawStart(this.scenario, regions, this.streams);
     this.endLimit = this.startAt + MAX_TRIAL + this.scenario.horizon + 1;
@@ -211,15 +197,13 @@ class TrialRun {
       },
     });
     this.world.advanceImpact(this.startAt);
-    const effect = combineEffects(
-      build.faults,
-      this.world,
-      this.startAt,
-      this.startAt + this.scenario.horizon,
-    );
+    const effect =
+      cache.effects.get(this.startAt) ??
+      combineEffects(build.faults, this.world, this.startAt, this.startAt + this.scenario.horizon);
+    cache.effects.set(this.startAt, effect);
     this.bad = build.bad && crossesBar(effect, this.scenario.impactBar);
     this.targets = cumulativeTargets(
-      this.policy.stages.map((s) => s.target),
+      this.policy.stages.map((st) => st.target),
       this.world.regions,
     );
     this.outcome = {
@@ -250,10 +234,12 @@ class TrialRun {
       endAt: 0,
       timeline: this.timeline,
     };
-    this.buildFaults = build.faults;
+    this.rollout = new RolloutController(this);
   }
 
-  private readonly buildFaults: TrialRunFaults;
+  get regions(): readonly RegionRuntime[] {
+    return this.world.regions;
+  }
 
   run(): TrialResult {
     this.note(
@@ -284,7 +270,7 @@ class TrialRun {
       }
       this.note('drill', `rollback drill passed (${drill.duration} min)`);
     }
-    this.schedule(t, { kind: 'begin-stage', stage: 0 });
+    this.rollout.start(t);
     this.sim.at(this.startAt + 120, { kind: 'probe' });
     this.sim.run((e, now) => this.dispatch(e, now));
     if (!this.finished) this.finish('stalled', this.sim.now);
@@ -327,27 +313,12 @@ class TrialRun {
         if (this.timeline !== undefined)
           this.note('restart', describeRestart(this.world.cohorts[e.event.cohort]!));
         return;
-      case 'begin-stage':
-        return this.beginStage(e.stage, now);
+      case 'rollout':
+        this.rollout.dispatch(e.event, now);
+        this.outcome.stageReached = this.rollout.stageReached ?? this.outcome.stageReached;
+        return;
       case 'deploy-batch':
         return this.deployBatch(e.stage, e.counts, e.last, now);
-      case 'measure':
-        return this.measure(this.runs[e.run]!, now);
-      case 'bake-done':
-        this.stageBakeDone[e.stage] = true;
-        return this.tryCompleteStage(e.stage, now);
-      case 'approved':
-        this.note('approval', 'a person approved the promotion', e.stage);
-        return this.promote(e.stage, now);
-      case 'resumed':
-        this.stagePaused[e.stage] = false;
-        this.note('pause', 'a person resumed the paused rollout', e.stage);
-        return this.tryCompleteStage(e.stage, now);
-      case 'watch-done':
-        for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
-        this.note('end', 'post-deploy watch passed');
-        this.outcome.stageReached = 'done';
-        return this.finish('shipped', now);
       case 'rollback-batch':
         return this.rollbackBatch(e.counts, e.last, now);
       case 'probe':
@@ -363,31 +334,25 @@ class TrialRun {
     }
   }
 
-  // ---- stages ----------------------------------------------------------------------
+  // ---- RolloutSite: deploying and measuring ----------------------------------------
 
-  private beginStage(i: number, now: Minutes): void {
+  schedule(t: Minutes, e: RolloutEvent): unknown {
+    return this.scheduleOwn(t, { kind: 'rollout', event: e });
+  }
+
+  cancel(handle: unknown): void {
+    const h = handle as ScheduledEvent<PipelineEvent>;
+    this.sim.cancel(h);
+    this.pending.delete(h);
+  }
+
+  deployStage(i: number, now: Minutes): void {
     const stage = this.policy.stages[i]!;
-    this.currentStage = i;
-    this.outcome.stageReached = stage.name;
-    const region = windowRegion(stage.target, this.world.regions);
-    const offset = region?.utcOffsetHours ?? 0;
-    if (!inWindows(now, stage.deployWindows, offset)) {
-      const open = nextWindowStart(now, stage.deployWindows, offset);
-      if (open === Infinity || open > this.endLimit) return;
-      this.note(
-        'window-wait',
-        `outside the deploy window; waiting ${Math.round(open - now)} min`,
-        i,
-      );
-      this.schedule(open, { kind: 'begin-stage', stage: i });
-      return;
-    }
-    this.note('stage-start', `stage ${stage.name} begins`, i);
     this.stageCohorts[i] = [];
     const perBatch = this.scenario.deploy.minutesPerBatch;
     if (stage.target.kind === 'staging') {
       const hosts = this.scenario.staging.hosts - this.world.stagingNewHosts();
-      this.schedule(now + perBatch, {
+      this.scheduleOwn(now + perBatch, {
         kind: 'deploy-batch',
         stage: i,
         last: true,
@@ -399,11 +364,11 @@ class TrialRun {
     const add = want.map((w, r) => Math.max(0, w - this.world.newHosts(r)));
     const batches = splitBatches(add, this.policy.maxBatchShare);
     if (batches.length === 0) {
-      this.stageDeployedNow(i, now);
+      this.rollout.stageDeployed(i, now);
       return;
     }
     batches.forEach((counts, k) => {
-      this.schedule(now + (k + 1) * perBatch, {
+      this.scheduleOwn(now + (k + 1) * perBatch, {
         kind: 'deploy-batch',
         stage: i,
         last: k === batches.length - 1,
@@ -426,213 +391,38 @@ class TrialRun {
         }
       });
     }
-    if (last) this.stageDeployedNow(i, now);
+    if (last) this.rollout.stageDeployed(i, now);
   }
 
-  private stageDeployedNow(i: number, now: Minutes): void {
-    const stage = this.policy.stages[i]!;
-    this.stageDeployed[i] = true;
-    this.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
-    for (const check of stage.checks) this.startRun(check, i, now);
-    this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
-  }
-
-  private tryCompleteStage(i: number, now: Minutes): void {
-    if (this.finished || this.stageDone[i] || !this.stageBakeDone[i] || this.stagePaused[i]) return;
-    const mine = this.runs.filter((r) => r.stage === i && !r.check.background && !r.check.dryRun);
-    for (const r of mine) {
-      if (!r.active) continue;
-      // Runs with a count block promotion until done; a Flagger check that just failed holds the weight.
-      if (r.check.count !== undefined || r.counter.holdsPromotion()) return;
-    }
-    for (const r of mine) {
-      if (r.active) {
-        r.counter.finish();
-        this.stopRun(r);
-      }
-    }
-    if (mine.some((r) => r.counter.phase === 'failed' || r.counter.phase === 'error')) {
-      const r = mine.find((x) => x.counter.phase === 'failed' || x.counter.phase === 'error')!;
-      return this.rollback(r.check.name, now);
-    }
-    if (mine.some((r) => r.counter.phase === 'inconclusive') && !this.resolvedInconclusive[i]) {
-      this.resolvedInconclusive[i] = true;
-      const r = mine.find((x) => x.counter.phase === 'inconclusive')!;
-      if (this.handleInconclusive(r, i, now)) return;
-    }
-    this.stageDone[i] = true;
-    const stage = this.policy.stages[i]!;
-    if (stage.approval.kind === 'manual') {
-      const delay = drawDelay(stage.approval.delay, this.streams.get(`approval:${i}`));
-      this.note('approval', `waiting for a person to approve (${Math.round(delay)} min)`, i);
-      this.schedule(now + delay, { kind: 'approved', stage: i });
-      return;
-    }
-    this.promote(i, now);
-  }
-
-  private readonly resolvedInconclusive: boolean[] = [];
-  /** Flagger's one failed-check counter for the whole analysis. */
-  private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
-
-  /** Returns true when the pipeline must wait (paused) or stop (aborted). */
-  private handleInconclusive(r: CheckRun, stage: number, now: Minutes): boolean {
-    switch (this.policy.onInconclusive) {
-      case 'abort':
-        this.rollback(r.check.name, now);
-        return true;
-      case 'pause': {
-        if (stage < 0) return false;
-        if (this.stagePaused[stage] === true) return true;
-        const delay = drawDelay(this.policy.manualResume, this.streams.get(`resume:${stage}`));
-        this.stagePaused[stage] = true;
-        this.note(
-          'pause',
-          `check ${r.check.name} inconclusive: rollout paused for a person (${Math.round(delay)} min)`,
-          stage,
-        );
-        this.schedule(now + delay, { kind: 'resumed', stage });
-        return true;
-      }
-      case 'continue':
-        return false;
-      default: {
-        const never: never = this.policy.onInconclusive;
-        throw new Error(`unknown onInconclusive ${String(never)}`);
-      }
-    }
-  }
-
-  private promote(i: number, now: Minutes): void {
-    if (this.finished) return;
-    for (const r of this.runs) if (r.stage === i && !r.check.background) this.stopRun(r);
-    this.note('promote', `promoted past ${this.policy.stages[i]!.name}`, i);
-    if (i + 1 < this.policy.stages.length) {
-      this.beginStage(i + 1, now);
-      return;
-    }
-    this.ship(now);
-  }
-
-  private ship(now: Minutes): void {
-    this.world.advanceImpact(now);
-    this.world.escapeFrom = now;
-    this.outcome.shippedAt = now - this.startAt;
-    for (const r of this.runs) this.stopRun(r);
-    this.note('shipped', 'every production host runs the new build');
-    const watch = this.policy.watch;
-    if (watch === undefined) {
-      this.outcome.stageReached = 'done';
-      this.finish('shipped', now);
-      return;
-    }
-    this.inWatch = true;
-    this.outcome.stageReached = 'watch';
-    this.note('watch-start', `post-deploy watch for ${watch.duration} min`);
-    for (const check of watch.checks) this.startRun(check, -1, now);
-    this.schedule(now + watch.duration, { kind: 'watch-done' });
-  }
-
-  // ---- checks ----------------------------------------------------------------------
-
-  private startRun(check: CheckConfig, stage: number, now: Minutes): void {
-    const model = JUDGES[check.judge.kind];
-    if (model === undefined)
-      throw new GatesimError(
-        'unknown-judge',
-        `unknown judge "${check.judge.kind}" in check ${check.name}`,
-      );
-    const params = model.params.parse(check.judge.params);
-    const run: CheckRun = {
-      id: this.runs.length,
-      check,
-      stage,
-      model,
-      judge: model.create(params),
-      metrics: model.metrics(params, check.metric),
-      counter: new CheckRunCounter(
-        check,
-        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
-      ),
-      startedAt: now,
-      lastAt: now + check.initialDelay,
-      // A lookback window may reach back before the run began.
-      lastEnd:
-        now +
-        check.initialDelay -
-        (typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0),
-      history: new Map(),
-      handle: undefined,
-      active: true,
-    };
-    this.runs.push(run);
-    run.handle = this.schedule(now + check.initialDelay + check.interval, {
-      kind: 'measure',
-      run: run.id,
+  measured(r: CheckRun, result: JudgeResult, _phase: RunPhase, now: Minutes): void {
+    if (this.timeline === undefined) return;
+    this.timeline.push({
+      t: now - this.startAt,
+      kind: 'measurement',
+      stage: r.stage >= 0 ? this.policy.stages[r.stage]!.name : 'watch',
+      check: r.check.name,
+      verdict: result.verdict,
+      message: (r.check.dryRun ? '[dry run] ' : '') + result.reason,
+      figures: result.figures,
     });
   }
 
-  private stopRun(r: CheckRun): void {
-    if (!r.active) return;
-    r.active = false;
-    if (r.handle !== undefined) this.cancel(r.handle);
-    r.handle = undefined;
+  personDelay(d: DelayDistribution, purpose: string): { minutes: Minutes; how: string } {
+    const minutes = drawDelay(d, this.streams.get(purpose));
+    return { minutes, how: `${Math.round(minutes)} min` };
   }
 
-  private measure(r: CheckRun, now: Minutes): void {
-    r.handle = undefined;
-    if (!r.active || this.finished) return;
-    const result = this.evaluate(r, now);
-    r.lastAt = now;
-    if (this.timeline !== undefined) {
-      this.timeline.push({
-        t: now - this.startAt,
-        kind: 'measurement',
-        ...(r.stage >= 0 ? { stage: this.policy.stages[r.stage]!.name } : { stage: 'watch' }),
-        check: r.check.name,
-        verdict: result.verdict,
-        message: (r.check.dryRun ? '[dry run] ' : '') + result.reason,
-        figures: result.figures,
-      });
+  private runData(r: CheckRun): RunData {
+    let d = this.runHistory.get(r.id);
+    if (d === undefined) {
+      const check = r.check;
+      // A lookback window may reach back before the run began.
+      const back =
+        typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0;
+      d = { lastEnd: r.startedAt + check.initialDelay - back, history: new Map() };
+      this.runHistory.set(r.id, d);
     }
-    const phase = r.counter.record(result.verdict, now);
-    if (r.check.dryRun) {
-      if (phase !== 'running') r.active = false;
-      else r.handle = this.schedule(now + r.check.interval, { kind: 'measure', run: r.id });
-      return;
-    }
-    switch (phase) {
-      case 'failed':
-      case 'error':
-        r.active = false;
-        this.note('check-done', `check ${r.check.name} ${phase}: rolling back`, r.stage);
-        this.rollback(r.check.name, now);
-        return;
-      case 'inconclusive':
-        r.active = false;
-        if (r.stage >= 0) {
-          this.resolvedInconclusive[r.stage] = true;
-          if (this.handleInconclusive(r, r.stage, now)) return;
-          this.tryCompleteStage(r.stage, now);
-        } else if (this.policy.onInconclusive === 'abort') {
-          this.rollback(r.check.name, now);
-        }
-        return;
-      case 'successful':
-        r.active = false;
-        if (r.stage >= 0) this.tryCompleteStage(r.stage, now);
-        return;
-      case 'running': {
-        const next = result.verdict === 'error' ? ERROR_RETRY : r.check.interval;
-        r.handle = this.schedule(now + next, { kind: 'measure', run: r.id });
-        if (r.stage >= 0 && this.stageBakeDone[r.stage]) this.tryCompleteStage(r.stage, now);
-        return;
-      }
-      default: {
-        const never: never = phase;
-        throw new Error(`unknown phase ${String(never)}`);
-      }
-    }
+    return d;
   }
 
   /**
@@ -641,7 +431,8 @@ class TrialRun {
    * cumulative window costs O(1) observations per measurement; points that were missing
    * only because they arrived late are fetched again until the delay has passed.
    */
-  private evaluate(r: CheckRun, now: Minutes): JudgeResult {
+  measure(r: CheckRun, now: Minutes): JudgeResult {
+    const seen = this.runData(r);
     const check = r.check;
     const step = this.scenario.metricInterval;
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
@@ -652,18 +443,18 @@ class TrialRun {
     const baselineKey = baseline === undefined ? '' : groupKey('b', baseline);
 
     const ends: Minutes[] = [];
-    for (let k = Math.floor(r.lastEnd / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
+    for (let k = Math.floor(seen.lastEnd / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
       ends.push(k * step);
-    if (ends.length === 0 && r.lastEnd === -Infinity)
+    if (ends.length === 0 && seen.lastEnd === -Infinity)
       ends.push(Math.floor(now / step + 1e-9) * step);
     const refetchAfter = now - this.world.maxMetricsDelay;
     const windowStart = measurementWindowStart(check, r, now);
     const data: Partial<Record<MetricName, MetricData>> = {};
     for (const metric of r.metrics) {
-      let h = r.history.get(metric);
+      let h = seen.history.get(metric);
       if (h === undefined) {
         h = { canary: [], baseline: [], seasonal: [], before: undefined };
-        r.history.set(metric, h);
+        seen.history.set(metric, h);
       }
       // Late points: ask again for those still missing inside the longest metrics delay.
       if (this.world.maxMetricsDelay > 0) {
@@ -716,7 +507,7 @@ class TrialRun {
       }
       data[metric] = d;
     }
-    if (ends.length > 0) r.lastEnd = ends[ends.length - 1]!;
+    if (ends.length > 0) seen.lastEnd = ends[ends.length - 1]!;
 
     const main = data[check.metric] !== undefined ? check.metric : r.metrics[0]!;
     return takeMeasurement(r.judge, check, data, main, wantsBaseline);
@@ -752,22 +543,31 @@ class TrialRun {
     );
   }
 
-  // ---- rollback and the end --------------------------------------------------------
+  // ---- RolloutSite: outcomes ------------------------------------------------------
 
-  private rollback(by: string, now: Minutes): void {
-    if (this.finished || this.outcome.decidedAt !== undefined) return;
+  shipped(now: Minutes): void {
+    this.world.advanceImpact(now);
+    this.world.escapeFrom = now;
+    this.outcome.shippedAt = now - this.startAt;
+  }
+
+  passed(now: Minutes): void {
+    this.outcome.stageReached = 'done';
+    this.finish('shipped', now);
+  }
+
+  rollback(by: string, now: Minutes): void {
+    if (this.finished) return;
+    this.outcome.stageReached = this.rollout.stageReached ?? this.outcome.stageReached;
     this.outcome.detectedBy = by;
     this.outcome.decidedAt = now - this.startAt;
-    for (const r of this.runs) this.stopRun(r);
     for (const h of [...this.pending]) this.cancel(h);
     const newHosts = this.world.regions.map((r) => this.world.newHosts(r.index));
     const staging = this.world.stagingNewHosts();
     if (!this.productionTouched || newHosts.every((n) => n === 0)) {
       if (staging > 0) this.world.revert('staging', 0, staging, now);
       this.note('rollback-done', `stopped before production by ${by}`);
-      this.outcome.final = 'blocked';
-      if (this.productionTouched) this.outcome.final = 'rolled-back';
-      this.finish(this.outcome.final, now);
+      this.finish(this.productionTouched ? 'rolled-back' : 'blocked', now);
       return;
     }
     this.outcome.rollbackAttempted = true;
@@ -782,7 +582,7 @@ class TrialRun {
     }
     const batches = splitBatches(newHosts, this.policy.rollback.maxBatchShare);
     batches.forEach((counts, k) => {
-      this.schedule(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
+      this.scheduleOwn(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
         kind: 'rollback-batch',
         last: k === batches.length - 1,
         counts,
@@ -806,7 +606,7 @@ class TrialRun {
     if (this.finished) return;
     this.finished = true;
     this.outcome.final = final;
-    for (const r of this.runs) this.stopRun(r);
+    this.rollout.stop();
     for (const h of [...this.pending]) this.cancel(h);
     const end = Math.min(now + this.scenario.horizon, this.endLimit);
     this.outcome.endAt = end - this.startAt;
@@ -826,18 +626,13 @@ class TrialRun {
 
   // ---- helpers ---------------------------------------------------------------------
 
-  private schedule(t: Minutes, e: PipelineEvent): ScheduledEvent<PipelineEvent> {
+  private scheduleOwn(t: Minutes, e: PipelineEvent): ScheduledEvent<PipelineEvent> {
     const h = this.sim.at(Math.max(t, this.sim.now), e);
     this.pending.add(h);
     return h;
   }
 
-  private cancel(h: ScheduledEvent<PipelineEvent>): void {
-    this.sim.cancel(h);
-    this.pending.delete(h);
-  }
-
-  private note(kind: TimelineEntry['kind'], message: string, stage?: number): void {
+  note(kind: TimelineEntry['kind'], message: string, stage?: number): void {
     if (this.timeline === undefined) return;
     const entry: TimelineEntry = { t: this.sim.now - this.startAt, kind, message };
     if (stage !== undefined && stage >= 0) entry.stage = this.policy.stages[stage]!.name;

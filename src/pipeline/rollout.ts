@@ -1,0 +1,376 @@
+import { GatesimError } from '../errors.js';
+import type { Judge, JudgeModel, JudgeResult } from '../judges/types.js';
+import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
+import { inWindows, nextWindowStart } from '../world/calendar.js';
+import type { MetricName, Minutes, RegionRuntime } from '../world/types.js';
+import { CheckRunCounter, type RunPhase, type SharedFailures } from './check-run.js';
+import { windowRegion } from './targets.js';
+import type { TimelineEntry } from './types.js';
+
+/**
+ * A policy's rollout as a state machine: stages in order, deploy windows, bakes, check runs
+ * on their intervals, Argo/Flagger run phases, inconclusive handling, approvals, promotion,
+ * the watch after 100%, and the decision to roll back. It is the one place these semantics
+ * live; where the rollout runs — the simulated world (executor.ts) or a recorded deploy
+ * (backtest/replay.ts) — is a `RolloutSite` that deploys hosts, takes measurements and
+ * carries out decisions.
+ */
+export type RolloutEvent =
+  | { kind: 'begin-stage'; stage: number }
+  | { kind: 'measure'; run: number }
+  | { kind: 'bake-done'; stage: number }
+  | { kind: 'approved'; stage: number }
+  | { kind: 'resumed'; stage: number }
+  | { kind: 'watch-done' };
+
+/** One check running in a stage (or in the watch, stage −1). */
+export interface CheckRun {
+  id: number;
+  check: CheckConfig;
+  /** Stage index, or −1 for the watch. */
+  stage: number;
+  model: JudgeModel;
+  judge: Judge;
+  metrics: MetricName[];
+  counter: CheckRunCounter;
+  startedAt: Minutes;
+  /** Time of the last measurement (initially the start plus initialDelay). */
+  lastAt: Minutes;
+  handle: unknown;
+  active: boolean;
+}
+
+/** Where a rollout runs: what the controller asks of the world or of a recording. */
+export interface RolloutSite {
+  readonly policy: PolicyConfig;
+  readonly regions: readonly RegionRuntime[];
+  /** Windows that do not open before this are never waited for. */
+  readonly endLimit: Minutes;
+  readonly judges: Readonly<Record<string, JudgeModel>>;
+  schedule(t: Minutes, e: RolloutEvent): unknown;
+  cancel(handle: unknown): void;
+  /** Puts stage i's hosts on the new build; the site calls `stageDeployed(i, t)` once they run it (at once or later). */
+  deployStage(i: number, now: Minutes): void;
+  /** Why stage i cannot run here (it is then passed by), or undefined. */
+  skipReason?(i: number): string | undefined;
+  /** Takes one measurement for a run. */
+  measure(run: CheckRun, now: Minutes): JudgeResult;
+  /** Told of every measurement and the run's phase after it (timelines, records). */
+  measured(run: CheckRun, result: JudgeResult, phase: RunPhase, now: Minutes): void;
+  /** How long a person takes to approve a promotion or resume a paused rollout. */
+  personDelay(d: DelayDistribution, purpose: string): { minutes: Minutes; how: string };
+  /** The rollout decided to roll back; the controller has stopped; the site carries it out. */
+  rollback(by: string, now: Minutes): void;
+  /** Every production host runs the new build (before any watch). */
+  shipped(now: Minutes): void;
+  /** The rollout is over and the build stays (after the watch, if any). */
+  passed(now: Minutes): void;
+  note(kind: TimelineEntry['kind'], message: string, stage?: number): void;
+}
+
+/** Argo retries a measurement that errored after 10 seconds. */
+const ERROR_RETRY = 10 / 60;
+
+export class RolloutController {
+  /** The last stage entered (a stage name, `watch` or `done`); undefined before the first. */
+  stageReached: string | undefined = undefined;
+  private readonly runs: CheckRun[] = [];
+  private readonly pending = new Set<unknown>();
+  private readonly bakeDone: boolean[] = [];
+  private readonly paused: boolean[] = [];
+  private readonly done: boolean[] = [];
+  private readonly resolvedInconclusive: boolean[] = [];
+  /** Flagger's one failed-check counter for the whole analysis. */
+  private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
+  private stopped = false;
+  private decided = false;
+
+  constructor(private readonly site: RolloutSite) {}
+
+  /** Begins the first stage at time t. */
+  start(t: Minutes): void {
+    this.schedule(t, { kind: 'begin-stage', stage: 0 });
+  }
+
+  /** Stops every check and pending step; the rollout decides nothing more. */
+  stop(): void {
+    this.stopped = true;
+    for (const r of this.runs) this.stopRun(r);
+    for (const h of [...this.pending]) this.cancel(h);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  dispatch(e: RolloutEvent, now: Minutes): void {
+    switch (e.kind) {
+      case 'begin-stage':
+        return this.beginStage(e.stage, now);
+      case 'measure':
+        return this.measure(this.runs[e.run]!, now);
+      case 'bake-done':
+        this.bakeDone[e.stage] = true;
+        return this.tryCompleteStage(e.stage, now);
+      case 'approved':
+        this.site.note('approval', 'a person approved the promotion', e.stage);
+        return this.promote(e.stage, now);
+      case 'resumed':
+        this.paused[e.stage] = false;
+        this.site.note('pause', 'a person resumed the paused rollout', e.stage);
+        return this.tryCompleteStage(e.stage, now);
+      case 'watch-done':
+        for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
+        this.site.note('end', 'post-deploy watch passed');
+        this.stageReached = 'done';
+        this.stop();
+        return this.site.passed(now);
+      default: {
+        const never: never = e;
+        throw new Error(`unknown rollout event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  // ---- stages ----------------------------------------------------------------------
+
+  private beginStage(i: number, now: Minutes): void {
+    if (this.stopped) return;
+    const stage = this.site.policy.stages[i]!;
+    this.stageReached = stage.name;
+    const skip = this.site.skipReason?.(i);
+    if (skip !== undefined) {
+      this.site.note('stage-start', skip, i);
+      this.done[i] = true;
+      this.promote(i, now);
+      return;
+    }
+    const region = windowRegion(stage.target, this.site.regions);
+    const offset = region?.utcOffsetHours ?? 0;
+    if (!inWindows(now, stage.deployWindows, offset)) {
+      const open = nextWindowStart(now, stage.deployWindows, offset);
+      if (open === Infinity || open > this.site.endLimit) return;
+      this.site.note(
+        'window-wait',
+        `outside the deploy window; waiting ${Math.round(open - now)} min`,
+        i,
+      );
+      this.schedule(open, { kind: 'begin-stage', stage: i });
+      return;
+    }
+    this.site.note('stage-start', `stage ${stage.name} begins`, i);
+    this.site.deployStage(i, now);
+  }
+
+  /** Stage i's hosts run the new build: its checks start and its bake begins. */
+  stageDeployed(i: number, now: Minutes): void {
+    if (this.stopped) return;
+    const stage = this.site.policy.stages[i]!;
+    this.site.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
+    for (const check of stage.checks) this.startRun(check, i, now);
+    this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
+  }
+
+  private tryCompleteStage(i: number, now: Minutes): void {
+    if (this.stopped || this.done[i] || !this.bakeDone[i] || this.paused[i]) return;
+    const mine = this.runs.filter((r) => r.stage === i && !r.check.background && !r.check.dryRun);
+    for (const r of mine) {
+      if (!r.active) continue;
+      // Runs with a count block promotion until done; a Flagger check that just failed holds the weight.
+      if (r.check.count !== undefined || r.counter.holdsPromotion()) return;
+    }
+    for (const r of mine) {
+      if (r.active) {
+        r.counter.finish();
+        this.stopRun(r);
+      }
+    }
+    const failed = mine.find((x) => x.counter.phase === 'failed' || x.counter.phase === 'error');
+    if (failed !== undefined) return this.rollback(failed.check.name, now);
+    const inconclusive = mine.find((x) => x.counter.phase === 'inconclusive');
+    if (inconclusive !== undefined && !this.resolvedInconclusive[i]) {
+      this.resolvedInconclusive[i] = true;
+      if (this.handleInconclusive(inconclusive, i, now)) return;
+    }
+    this.done[i] = true;
+    const stage = this.site.policy.stages[i]!;
+    if (stage.approval.kind === 'manual') {
+      const delay = this.site.personDelay(stage.approval.delay, `approval:${i}`);
+      this.site.note('approval', `waiting for a person to approve (${delay.how})`, i);
+      this.schedule(now + delay.minutes, { kind: 'approved', stage: i });
+      return;
+    }
+    this.promote(i, now);
+  }
+
+  /** Returns true when the rollout must wait (paused) or stop (aborted). */
+  private handleInconclusive(r: CheckRun, stage: number, now: Minutes): boolean {
+    const policy = this.site.policy;
+    switch (policy.onInconclusive) {
+      case 'abort':
+        this.rollback(r.check.name, now);
+        return true;
+      case 'pause': {
+        if (stage < 0) return false;
+        if (this.paused[stage] === true) return true;
+        const delay = this.site.personDelay(policy.manualResume, `resume:${stage}`);
+        this.paused[stage] = true;
+        this.site.note(
+          'pause',
+          `check ${r.check.name} inconclusive: rollout paused for a person (${delay.how})`,
+          stage,
+        );
+        this.schedule(now + delay.minutes, { kind: 'resumed', stage });
+        return true;
+      }
+      case 'continue':
+        return false;
+      default: {
+        const never: never = policy.onInconclusive;
+        throw new Error(`unknown onInconclusive ${String(never)}`);
+      }
+    }
+  }
+
+  private promote(i: number, now: Minutes): void {
+    if (this.stopped) return;
+    for (const r of this.runs) if (r.stage === i && !r.check.background) this.stopRun(r);
+    this.site.note('promote', `promoted past ${this.site.policy.stages[i]!.name}`, i);
+    if (i + 1 < this.site.policy.stages.length) {
+      this.beginStage(i + 1, now);
+      return;
+    }
+    this.ship(now);
+  }
+
+  private ship(now: Minutes): void {
+    for (const r of this.runs) this.stopRun(r);
+    this.site.shipped(now);
+    this.site.note('shipped', 'every production host runs the new build');
+    const watch = this.site.policy.watch;
+    if (watch === undefined) {
+      this.stageReached = 'done';
+      this.stop();
+      this.site.passed(now);
+      return;
+    }
+    this.stageReached = 'watch';
+    this.site.note('watch-start', `post-deploy watch for ${watch.duration} min`);
+    for (const check of watch.checks) this.startRun(check, -1, now);
+    this.schedule(now + watch.duration, { kind: 'watch-done' });
+  }
+
+  private rollback(by: string, now: Minutes): void {
+    if (this.decided) return;
+    this.decided = true;
+    this.stop();
+    this.site.rollback(by, now);
+  }
+
+  // ---- checks ----------------------------------------------------------------------
+
+  private startRun(check: CheckConfig, stage: number, now: Minutes): void {
+    const judges = this.site.judges;
+    const model = Object.hasOwn(judges, check.judge.kind) ? judges[check.judge.kind] : undefined;
+    if (model === undefined) {
+      throw new GatesimError(
+        'unknown-judge',
+        `unknown judge "${check.judge.kind}" in check ${check.name}`,
+      );
+    }
+    const parsed = model.params.safeParse(check.judge.params);
+    if (!parsed.success) {
+      throw new GatesimError(
+        'invalid-input',
+        `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
+      );
+    }
+    const run: CheckRun = {
+      id: this.runs.length,
+      check,
+      stage,
+      model,
+      judge: model.create(parsed.data),
+      metrics: model.metrics(parsed.data, check.metric),
+      counter: new CheckRunCounter(
+        check,
+        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
+      ),
+      startedAt: now,
+      lastAt: now + check.initialDelay,
+      handle: undefined,
+      active: true,
+    };
+    this.runs.push(run);
+    run.handle = this.schedule(now + check.initialDelay + check.interval, {
+      kind: 'measure',
+      run: run.id,
+    });
+  }
+
+  private stopRun(r: CheckRun): void {
+    if (!r.active) return;
+    r.active = false;
+    if (r.handle !== undefined) this.cancel(r.handle);
+    r.handle = undefined;
+  }
+
+  private measure(r: CheckRun, now: Minutes): void {
+    r.handle = undefined;
+    if (!r.active || this.stopped) return;
+    const result = this.site.measure(r, now);
+    r.lastAt = now;
+    const phase = r.counter.record(result.verdict, now);
+    this.site.measured(r, result, phase, now);
+    if (r.check.dryRun) {
+      if (phase !== 'running') r.active = false;
+      else r.handle = this.schedule(now + r.check.interval, { kind: 'measure', run: r.id });
+      return;
+    }
+    switch (phase) {
+      case 'failed':
+      case 'error':
+        r.active = false;
+        this.site.note('check-done', `check ${r.check.name} ${phase}: rolling back`, r.stage);
+        this.rollback(r.check.name, now);
+        return;
+      case 'inconclusive':
+        r.active = false;
+        if (r.stage >= 0) {
+          this.resolvedInconclusive[r.stage] = true;
+          if (this.handleInconclusive(r, r.stage, now)) return;
+          this.tryCompleteStage(r.stage, now);
+        } else if (this.site.policy.onInconclusive === 'abort') {
+          this.rollback(r.check.name, now);
+        }
+        return;
+      case 'successful':
+        r.active = false;
+        if (r.stage >= 0) this.tryCompleteStage(r.stage, now);
+        return;
+      case 'running': {
+        const next = result.verdict === 'error' ? ERROR_RETRY : r.check.interval;
+        r.handle = this.schedule(now + next, { kind: 'measure', run: r.id });
+        if (r.stage >= 0 && this.bakeDone[r.stage]) this.tryCompleteStage(r.stage, now);
+        return;
+      }
+      default: {
+        const never: never = phase;
+        throw new Error(`unknown phase ${String(never)}`);
+      }
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------
+
+  private schedule(t: Minutes, e: RolloutEvent): unknown {
+    const h = this.site.schedule(t, e);
+    this.pending.add(h);
+    return h;
+  }
+
+  private cancel(h: unknown): void {
+    this.site.cancel(h);
+    this.pending.delete(h);
+  }
+}
