@@ -49,7 +49,7 @@ export interface PairResult {
     /** Successful good deploys per day at the policy's lead time. */
     deploymentFrequencyPerDay: number;
   };
-  /** Histogram of time to detect (minutes) for the HTML chart: bucket upper edges and counts. */
+  /** Histogram of time to detect (minutes) for the HTML chart: bucket upper edges (−1: the open last bucket, as JSON has no Infinity) and counts. */
   ttdHistogram: { edges: number[]; counts: number[] };
   friday: FridayTest | undefined;
   outcomes: Record<string, number>;

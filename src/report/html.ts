@@ -239,7 +239,8 @@ function ttdHistograms(summary: Summary, results: readonly PairResult[]): Markup
     results.map((r) =>
       renderHistogram({
         title: `${r.policy} · ${r.timeToDetectMin.n} detected`,
-        edges: r.ttdHistogram.edges,
+        // −1 marks the open last bucket (JSON has no Infinity).
+        edges: r.ttdHistogram.edges.map((e) => (e < 0 ? Infinity : e)),
         counts: r.ttdHistogram.counts,
         xLabel: `time to detect (p50 / p90 ${formatQuantiles(r.timeToDetectMin)})`,
         yLabel: 'bad builds',
