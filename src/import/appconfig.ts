@@ -8,7 +8,7 @@
  */
 import { GatesimError } from '../errors.js';
 import type { Minutes } from '../world/types.js';
-import { alarmChecks, readAlarms } from './cloudwatch-alarms.js';
+import { alarmChecks, attachAlarms, readAlarms } from './cloudwatch-alarms.js';
 import { ImportContext } from './context.js';
 import type { DraftPolicy, DraftStage } from './draft.js';
 import { durationText, noted } from './draft.js';
@@ -100,25 +100,15 @@ export function importAppConfig(
     approval: noted({ kind: 'automatic' }, 'AppConfig moves to the next step on its own'),
     checks: [],
   }));
-  if (
-    alarms.length > 0 &&
-    s.finalBake === 0 &&
-    stages.every((st) => st.bake.value === 0) &&
-    options.alarms !== undefined
-  ) {
-    ctx.gap(
-      { file: options.alarms.name, path: '' },
-      'approximated',
-      'the service watches its alarms while it deploys; gatesim starts checks once a stage is deployed, and no stage here waits, so the alarms are never measured',
-    );
-  }
-  if (alarms.length > 0) {
-    stages[0]!.checks = alarmChecks(
-      alarms,
-      true,
-      'AppConfig watches its alarms through the deployment: one check from the first step until 100%',
-    );
-  } else {
+  attachAlarms(
+    stages,
+    alarms,
+    ctx,
+    options.alarms,
+    'AppConfig watches its alarms through the deployment: one check from the first step until 100%',
+    s.finalBake > 0,
+  );
+  if (alarms.length === 0) {
     ctx.warnings.push(
       'no --alarms given: AppConfig rolls back only on alarms, so the policy has no checks',
     );

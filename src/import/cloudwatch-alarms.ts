@@ -9,7 +9,7 @@
 import type { Minutes } from '../world/types.js';
 import type { ImportContext, MappedMetric } from './context.js';
 import { ordinal } from './context.js';
-import type { DraftCheck } from './draft.js';
+import type { DraftCheck, DraftStage } from './draft.js';
 import { durationText, noted } from './draft.js';
 import type { Unit, ValueRange } from './metric-map.js';
 import type { SourceNode } from './source.js';
@@ -261,4 +261,28 @@ export function alarmChecks(
     };
     return c;
   });
+}
+
+/**
+ * Puts a service's alarms on the first stage as one background check watched until the
+ * deployment ends, and notes when no stage (nor a final bake) waits, since then gatesim never
+ * measures them: checks start once a stage is deployed.
+ */
+export function attachAlarms(
+  stages: DraftStage[],
+  alarms: readonly AlarmPlan[],
+  ctx: ImportContext,
+  alarmsFile: SourceText | undefined,
+  why: string,
+  waitsAfter: boolean,
+): void {
+  if (alarms.length === 0) return;
+  if (!waitsAfter && stages.every((st) => st.bake.value === 0) && alarmsFile !== undefined) {
+    ctx.gap(
+      { file: alarmsFile.name, path: '' },
+      'approximated',
+      'the service watches its alarms while it deploys; gatesim starts checks once a stage is deployed, and no stage here waits, so the alarms are never measured',
+    );
+  }
+  stages[0]!.checks = alarmChecks(alarms, true, why);
 }

@@ -8,7 +8,7 @@
  */
 import { GatesimError } from '../errors.js';
 import type { Minutes } from '../world/types.js';
-import { alarmChecks, readAlarms } from './cloudwatch-alarms.js';
+import { attachAlarms, readAlarms } from './cloudwatch-alarms.js';
 import { ImportContext } from './context.js';
 import type { DraftCheck, DraftPolicy, DraftStage, Noted } from './draft.js';
 import { durationText, noted } from './draft.js';
@@ -193,24 +193,14 @@ export function importCodeDeploy(
     summary = 'in place';
   }
 
-  if (
-    alarms.length > 0 &&
-    stages.every((st) => st.bake.value === 0) &&
-    options.alarms !== undefined
-  ) {
-    ctx.gap(
-      { file: options.alarms.name, path: '' },
-      'approximated',
-      'the service watches its alarms while it deploys; gatesim starts checks once a stage is deployed, and no stage here waits, so the alarms are never measured',
-    );
-  }
-  if (alarms.length > 0) {
-    stages[0]!.checks = alarmChecks(
-      alarms,
-      true,
-      'CodeDeploy watches its alarms for the whole deployment: one check from the first stage until the deployment ends',
-    );
-  }
+  attachAlarms(
+    stages,
+    alarms,
+    ctx,
+    options.alarms,
+    'CodeDeploy watches its alarms for the whole deployment: one check from the first stage until the deployment ends',
+    false,
+  );
   const draft: DraftPolicy = {
     header: [
       `Imported by \`${options.command ?? 'gatesim import codedeploy'}\` from AWS CodeDeploy deployment configuration ${config.name}${options.alarms !== undefined ? ` with alarms from ${options.alarms.name}` : ''}.`,
