@@ -150,6 +150,8 @@ export class World implements FleetFacts {
   private readonly lastIntegralA: number[] = [];
   private readonly lastIntegralB: number[] = [];
   private readonly lastIntegral: number[] = [];
+  private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
+  private readonly pointReqs: number[] = [];
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
   private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
@@ -597,17 +599,15 @@ export class World implements FleetFacts {
     const noise = this.scenario.noise;
     let hosts = 0;
     let expected = 0;
-    const acc: Readonly<EffectAccumulator>[] = [];
-    const reqs: number[] = [];
-    // Cohorts of one region share the per-host load: integrate it once per region.
-    const perHost = new Map<number, number>();
+    // Reused between points (drawPoint never re-enters): no garbage per point.
+    const acc = this.pointAcc;
+    const reqs = this.pointReqs;
+    acc.length = 0;
+    reqs.length = 0;
     for (const c of group) {
       const a = this.effectAt(c, mid, withConfounders, this.faults, this.scratch(acc.length));
-      const key = c.environment === 'staging' ? -1 : c.region.index;
-      let h = perHost.get(key);
-      if (h === undefined)
-        perHost.set(key, (h = this.perHostRequests(c.environment, c.region, start, end)));
-      const r = c.hosts * h;
+      // Cohorts of one region share the per-host load; perHostRequests remembers the last interval.
+      const r = c.hosts * this.perHostRequests(c.environment, c.region, start, end);
       acc.push(a);
       reqs.push(r);
       expected += r;
