@@ -147,7 +147,15 @@ export class BumpedCurve implements LoadCurve {
   integral(a: Minutes, b: Minutes): number {
     if (b <= a) return 0;
     let total = this.base.integral(a, b);
-    if (this.bumps.length === 0) return total;
+    // Most intervals touch no bump: find out without allocating.
+    let touched = false;
+    for (const bump of this.bumps) {
+      if (bump.start < b && bump.end > a) {
+        touched = true;
+        break;
+      }
+    }
+    if (!touched) return total;
     // Split at bump edges inside [a, b] and add (factor − 1) × base over each piece.
     const cuts = [a, b];
     for (const bump of this.bumps) {
@@ -164,6 +172,7 @@ export class BumpedCurve implements LoadCurve {
     }
     return total;
   }
+
 }
 
 /**
