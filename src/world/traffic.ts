@@ -172,7 +172,6 @@ export class BumpedCurve implements LoadCurve {
     }
     return total;
   }
-
 }
 
 /**
