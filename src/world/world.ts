@@ -147,6 +147,8 @@ export class World implements FleetFacts {
   private readonly endLimit: Minutes;
   private readonly observeRng: RandomStream;
   private readonly memo = new Map<string, MetricPoint>();
+  /** Points drawn so far, by group, metric and interval end. */
+  private readonly points = new Map<string, Map<MetricName, Map<Minutes, MetricPoint>>>();
   private readonly lastIntegralA: number[] = [];
   private readonly lastIntegralB: number[] = [];
   private readonly lastIntegral: number[] = [];
@@ -524,13 +526,18 @@ export class World implements FleetFacts {
     end: Minutes,
     now: Minutes,
   ): MetricPoint {
-    const key = `${groupKey}|${metric}|${end}`;
-    let point = this.memo.get(key);
+    // Nested maps, no key strings: the caller's groupKey string keeps its hash across calls.
+    let byMetric = this.points.get(groupKey);
+    if (byMetric === undefined) this.points.set(groupKey, (byMetric = new Map()));
+    let byEnd = byMetric.get(metric);
+    if (byEnd === undefined) byMetric.set(metric, (byEnd = new Map()));
+    let point = byEnd.get(end);
     if (point === undefined) {
       point = this.drawPoint(metric, group, end);
-      this.memo.set(key, point);
+      byEnd.set(end, point);
     }
-    if (this.delayedAt(end, now)) return { t: end, value: NaN, n: 0, events: 0 };
+    if (this.delays.size > 0 && this.delayedAt(end, now))
+      return { t: end, value: NaN, n: 0, events: 0 };
     return point;
   }
 
@@ -839,6 +846,7 @@ class ConfounderIndex {
   private static readonly NONE: readonly ConfounderInstance[] = [];
 
   constructor(items: readonly ConfounderInstance[]) {
+    this.size = items.length;
     for (const c of items) {
       const first = Math.floor(c.start / ConfounderIndex.BUCKET);
       const last = Math.floor(c.end / ConfounderIndex.BUCKET);
@@ -849,6 +857,9 @@ class ConfounderIndex {
       }
     }
   }
+
+  /** How many occurrences are indexed. */
+  readonly size: number;
 
   /** Candidates whose span may contain t (callers still check start ≤ t < end). */
   at(t: Minutes): readonly ConfounderInstance[] {
