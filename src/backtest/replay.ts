@@ -25,6 +25,7 @@ import {
 import { cumulativeTargets } from '../pipeline/targets.js';
 import type { TimelineEntry } from '../pipeline/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
+import { regionRuntimes } from '../world/regions.js';
 import type { MetricName, MetricPoint, Minutes, RegionRuntime } from '../world/types.js';
 import type { RecordedDeploy, RecordedMetrics, RecordedSeries } from './inputs.js';
 import { latestTime, pointAt, pointsIn } from './series.js';
@@ -190,20 +191,14 @@ class DeployReplay implements RolloutSite {
       this.listed.set(g.region, list);
     }
     const names = productionRegions(options.metrics, [this.deploy]);
-    let firstHost = 0;
-    this.regions = names.map((name, index) => {
-      const hosts = Math.max(1, this.listed.get(name)?.length ?? 0);
-      const r: RegionRuntime = {
+    this.regions = regionRuntimes(
+      names.map((name) => ({
         name,
         trafficShare: 1 / names.length,
-        hosts,
+        hosts: Math.max(1, this.listed.get(name)?.length ?? 0),
         utcOffsetHours: options.utcOffsets?.[name] ?? 0,
-        index,
-        firstHost,
-      };
-      firstHost += hosts;
-      return r;
-    });
+      })),
+    );
     this.targets = cumulativeTargets(
       this.policy.stages.map((s) => s.target),
       this.regions,

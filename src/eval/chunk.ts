@@ -1,6 +1,7 @@
 import { runTrial, TrialCache } from '../pipeline/executor.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import type { PolicyConfig } from '../policy/types.js';
+import { regionRuntimes } from '../world/regions.js';
 import { pinnedStart } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import {
@@ -53,7 +54,7 @@ export function runChunk(task: ChunkTask): ChunkResult {
       pairwise.push(emptyPairwise(policies[i]!.name, policies[j]!.name));
   }
   const rows: TrialRow[] = [];
-  const regions = scenario.fleet.regions.map((r, index) => ({ ...r, index, firstHost: 0 }));
+  const regions = regionRuntimes(scenario.fleet.regions);
   const fridayAt = pinnedStart(scenario, regions, 4, 16);
   const tuesdayAt = pinnedStart(scenario, regions, 1, 10);
   for (let trial = task.from; trial < task.to; trial++) {

@@ -23,6 +23,7 @@ import type {
   TrueEffect,
 } from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
+import { regionRuntimes } from '../world/regions.js';
 import { loadTrace, traceCurve } from '../world/trace.js';
 import type { LoadCurve } from '../world/traffic.js';
 import { resolve } from 'node:path';
@@ -168,11 +169,7 @@ class TrialRun implements RolloutSite {
     this.recordSeries = options.series === true;
 
     // The start and the confounders need the regions before the world exists.
-    const regions = this.scenario.fleet.regions.map((r, index, all) => ({
-      ...r,
-      index,
-      firstHost: all.slice(0, index).reduce((sum, x) => sum + x.hosts, 0),
-    }));
+    const regions = regionRuntimes(this.scenario.fleet.regions);
     this.startAt = options.startAt ?? drawStart(this.scenario, regions, this.streams);
     this.endLimit = this.startAt + MAX_TRIAL + this.scenario.horizon + 1;
     const confounders =

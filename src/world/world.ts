@@ -14,6 +14,7 @@ import {
   quantileStandardError,
   type LognormalComponent,
 } from './latency.js';
+import { regionRuntimes } from './regions.js';
 import {
   BumpedCurve,
   DiurnalCurve,
@@ -181,13 +182,8 @@ export class World implements FleetFacts {
     this.observeRng = options.streams.get('observe');
     this.conversionCycles = options.conversionCycles;
 
-    let firstHost = 0;
-    this.regions = scenario.fleet.regions.map((r, index) => {
-      const rt: RegionRuntime = { ...r, index, firstHost };
-      firstHost += r.hosts;
-      return rt;
-    });
-    const totalHosts = firstHost;
+    this.regions = regionRuntimes(scenario.fleet.regions);
+    const totalHosts = scenario.fleet.regions.reduce((sum, r) => sum + r.hosts, 0);
     this.staging = {
       name: 'staging',
       trafficShare: 0,
