@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GatesimError } from '../errors.js';
-import { loadPolicy, loadScenario } from '../config/index.js';
+import { GatesimError, ValidationError } from '../errors.js';
+import { checkPolicyAgainstScenario, loadPolicy, loadScenario } from '../config/index.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 
@@ -57,7 +57,11 @@ export function loadInputs(
   const policies: PolicyConfig[] = [];
   for (const file of expandPaths(policyPaths)) {
     const policy = loadPolicy(file);
-    for (const scenario of scenarios) loadPolicy(file, { scenario });
+    // Read and parse once; check the parsed policy against every scenario's fleet.
+    for (const scenario of scenarios) {
+      const issues = checkPolicyAgainstScenario(policy, scenario);
+      if (issues.length > 0) throw new ValidationError(file, issues);
+    }
     policies.push(policy);
   }
   unique(
