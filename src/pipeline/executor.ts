@@ -13,14 +13,15 @@ import {
   type DrawnBuild,
 } from '../world/trial-setup.js';
 import type { ConfounderInstance } from '../world/confounders/types.js';
-import type {
-  MetricName,
-  MetricPoint,
-  Minutes,
-  RegionRuntime,
-  ScenarioConfig,
-  TraceConfig,
-  TrueEffect,
+import {
+  zeroImpact,
+  type MetricName,
+  type MetricPoint,
+  type Minutes,
+  type RegionRuntime,
+  type ScenarioConfig,
+  type TraceConfig,
+  type TrueEffect,
 } from '../world/types.js';
 import { World, type Cohort, type WorldEvent } from '../world/world.js';
 import { regionRuntimes } from '../world/regions.js';
@@ -36,7 +37,7 @@ import {
 } from './rollout.js';
 import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
 import { cumulativeTargets } from './targets.js';
-import type { FinalState, Impact, TimelineEntry, TrialOutcome } from './types.js';
+import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
 
 /** The executor's own events; the rollout's travel inside `rollout`. */
 type PipelineEvent =
@@ -739,8 +740,4 @@ export function drawDelay(d: DelayDistribution, rng: RandomStream): Minutes {
       throw new Error(`unknown delay ${JSON.stringify(never)}`);
     }
   }
-}
-
-function zeroImpact(): Impact {
-  return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
 }

@@ -1,4 +1,4 @@
-import type { Minutes, TrueEffect } from '../world/types.js';
+import type { Impact, Minutes, TrueEffect } from '../world/types.js';
 
 /** How a trial ended for the build. */
 export type FinalState =
@@ -23,14 +23,7 @@ export interface BuildTruth {
   rollbackBreaking: boolean;
 }
 
-export interface Impact {
-  /** Requests that failed because of the build (excess over the old build). */
-  failedRequests: number;
-  /** Requests slower than the SLO because of the build. */
-  slowRequests: number;
-  lostCheckouts: number;
-  lostRevenue: number;
-}
+export type { Impact } from '../world/types.js';
 
 /** One entry of a trial's story. */
 export interface TimelineEntry {

@@ -279,6 +279,20 @@ export interface MetricPoint {
   events: number;
 }
 
+/** Harm caused by a build, counted as the excess over what the old build would have done. */
+export interface Impact {
+  /** Requests that failed because of the build. */
+  failedRequests: number;
+  /** Requests slower than the SLO because of the build. */
+  slowRequests: number;
+  lostCheckouts: number;
+  lostRevenue: number;
+}
+
+export function zeroImpact(): Impact {
+  return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
+}
+
 /** The full-fleet effect of a build, in the units of the impact bar. */
 export interface TrueEffect {
   errorRatePp: number;

@@ -24,6 +24,8 @@ import {
 } from './traffic.js';
 import {
   identityEffect,
+  zeroImpact,
+  type Impact,
   type CohortView,
   type EffectAccumulator,
   type Environment,
@@ -65,17 +67,6 @@ export class Cohort implements CohortView {
   ) {
     this.lastRestartAt = deployedAt;
   }
-}
-
-export interface Impact {
-  failedRequests: number;
-  slowRequests: number;
-  lostCheckouts: number;
-  lostRevenue: number;
-}
-
-function zeroImpact(): Impact {
-  return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
 }
 
 export interface WorldOptions {
