@@ -37,7 +37,15 @@ export function mixturePdf(components: readonly LognormalComponent[], x: number)
   return w > 0 ? total / w : 0;
 }
 
-export function mixtureQuantile(components: readonly LognormalComponent[], q: number): number {
+/**
+ * The q-quantile of the mixture; `logTolerance` is the precision of its log (the default is
+ * far below sampling noise; ground truth asks for more).
+ */
+export function mixtureQuantile(
+  components: readonly LognormalComponent[],
+  q: number,
+  logTolerance = 1e-9,
+): number {
   const first = components[0];
   if (first === undefined) return NaN;
   const z = normalQuantile(q);
@@ -61,13 +69,13 @@ export function mixtureQuantile(components: readonly LognormalComponent[], q: nu
   for (let i = 0; i < 60; i++) {
     const x = Math.exp(y);
     const f = mixtureCdf(components, x) - q;
-    if (Math.abs(f) < 1e-10) break;
+    if (Math.abs(f) < logTolerance / 10) break;
     if (f < 0) lo = y;
     else hi = y;
     const d = mixturePdf(components, x) * x;
     let next = d > 0 ? y - f / d : (lo + hi) / 2;
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (hi - lo < 1e-9) break;
+    if (hi - lo < logTolerance) break;
     y = next;
   }
   return Math.exp(y);

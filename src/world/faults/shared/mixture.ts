@@ -1,4 +1,5 @@
-import { normalCdf, normalPdf, normalQuantile, normalSf } from '../../../stats/special.js';
+import { normalQuantile, normalSf } from '../../../stats/special.js';
+import { mixtureQuantile } from '../../latency.js';
 import type { EffectAccumulator } from '../../types.js';
 
 /**
@@ -16,7 +17,6 @@ export interface ShiftComponent {
 
 /** The root finder stops when the log-latency step or bracket is this small (≈1e-12 relative latency). */
 const LOG_TOLERANCE = 1e-12;
-const MAX_ITERATIONS = 200;
 
 /**
  * The q-quantile of Σ wᵢ·LN(μ + shiftᵢ, σ) divided by the q-quantile of LN(μ, σ).
@@ -42,34 +42,9 @@ export function mixtureQuantileRatio(
   if (total === 0) return 1;
   if (!(sigma > 0)) return Math.exp(stepQuantile(components, total, q));
   if (hi - lo <= LOG_TOLERANCE) return Math.exp(lo);
-  const z = normalQuantile(q);
-  let a = lo + sigma * z;
-  let b = hi + sigma * z;
-  const target = q * total;
-  // Safeguarded Newton: the mixture CDF is smooth and increasing, so Newton from inside the
-  // bracket converges in a few steps; a step that leaves the bracket falls back to bisection.
-  let x = (a + b) / 2;
-  for (let i = 0; i < MAX_ITERATIONS && b - a > LOG_TOLERANCE; i++) {
-    let cdf = 0;
-    let pdf = 0;
-    for (const c of components) {
-      if (!(c.weight > 0)) continue;
-      const u = (x - c.shift) / sigma;
-      cdf += c.weight * normalCdf(u);
-      pdf += (c.weight * normalPdf(u)) / sigma;
-    }
-    const f = cdf - target;
-    if (f < 0) a = x;
-    else b = x;
-    const newton = pdf > 0 ? x - f / pdf : NaN;
-    const next = newton > a && newton < b ? newton : (a + b) / 2;
-    if (Math.abs(next - x) <= LOG_TOLERANCE) {
-      x = next;
-      break;
-    }
-    x = next;
-  }
-  return Math.exp(x - sigma * z);
+  // One mixture-quantile solver serves the world and ground truth: components with a common σ.
+  const mixture = components.map((c) => ({ weight: c.weight, mu: c.shift, sigma }));
+  return mixtureQuantile(mixture, q, LOG_TOLERANCE) / Math.exp(sigma * normalQuantile(q));
 }
 
 /** With σ = 0 every component is a point mass: the quantile is the first shift whose cumulative weight reaches q. */
