@@ -1,7 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from './write-file.js';
 import {
   readBaseline,
   renderBaseline,
@@ -104,19 +105,6 @@ function budgetsOf(o: CheckCliOptions): Budget[] {
   return out;
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** Runs `gatesim check`, prints the tables and sets the exit code (0 pass, 1 fail). */
 export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> {
   if (o.policy === undefined)
@@ -151,8 +139,10 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     bound,
     ...(baseline !== undefined ? { baseline } : {}),
   });
-  if (o.saveBaseline !== undefined)
-    await writeAtomic(o.saveBaseline, renderBaseline(result.asBaseline));
+  if (o.saveBaseline !== undefined) {
+    mkdirSync(dirname(resolve(o.saveBaseline)), { recursive: true });
+    writeFileAtomic(o.saveBaseline, renderBaseline(result.asBaseline), 'the baseline');
+  }
   process.stdout.write(o.quiet === true ? verdictLines(result) : checkReport(result));
   process.exitCode = result.passed ? 0 : 1;
   return result;

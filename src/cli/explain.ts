@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from './write-file.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { runTrial, type SeenPoint } from '../pipeline/executor.js';
 import type { TrialOutcome } from '../pipeline/types.js';
@@ -55,17 +56,16 @@ async function explainCommand(opts: ExplainOptions): Promise<void> {
   const svgPath = resolve(
     opts.svg ?? `reports/explain-${scenario.name}-${policy.name}-${opts.trial}.svg`,
   );
-  await mkdir(dirname(svgPath), { recursive: true });
-  const tmp = `${svgPath}.tmp-${process.pid}`;
-  await writeFile(
-    tmp,
+  mkdirSync(dirname(svgPath), { recursive: true });
+  writeFileAtomic(
+    svgPath,
     renderChart(
       outcome,
       series,
       new Set(policy.stages.filter((st) => st.target.kind === 'staging').map((st) => st.name)),
     ),
+    'the chart',
   );
-  await rename(tmp, svgPath);
   process.stdout.write(`\nchart: ${svgPath}\n`);
 }
 

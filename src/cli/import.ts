@@ -3,9 +3,9 @@
  * The policy goes to `-o FILE` (written atomically) or stdout; the source fields that could not
  * be modelled go to stderr. Bad input throws GatesimError, which main prints (exit code 2).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { writeFileAtomic } from './write-file.js';
 import { GatesimError } from '../errors.js';
 import type { ConfigInput, FileDelay, ImportResult, SourceText } from '../import/index.js';
 import {
@@ -73,18 +73,6 @@ function approvalDelay(opts: CommonOpts): FileDelay {
   };
 }
 
-/** Writes `text` to `path` through a temporary file in the same folder, so readers never see half a file. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text, 'utf8');
-    renameSync(tmp, path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new GatesimError('output-error', `${path}: cannot write the policy (${code})`);
-  }
-}
-
 function countChecks(r: ImportResult): number {
   return (
     r.draft.stages.reduce((n, s) => n + s.checks.length, 0) + (r.draft.watch?.checks.length ?? 0)
@@ -94,7 +82,7 @@ function countChecks(r: ImportResult): number {
 /** Prints the result: policy to the file or stdout, mappings to stdout, gaps and warnings to stderr. */
 function emit(result: ImportResult, opts: CommonOpts, io: ImportIo): void {
   if (opts.output !== undefined) {
-    writeAtomically(opts.output, result.text);
+    writeFileAtomic(opts.output, result.text, 'the policy');
     const lines = [
       `wrote ${opts.output}: ${result.draft.stages.length} stage(s), ${countChecks(result)} check(s)${result.draft.watch !== undefined ? ', a post-deploy watch' : ''}`,
     ];

@@ -1,0 +1,22 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { GatesimError } from '../errors.js';
+
+/**
+ * Writes a whole file through a temporary one in the same folder and a rename, so a reader
+ * never sees half a file and an interrupted run leaves the previous one in place. The folder
+ * must exist; `what` names the file in the error ("the policy").
+ */
+export function writeFileAtomic(file: string, text: string, what: string): string {
+  const path = resolve(file);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text, 'utf8');
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new GatesimError('output-error', `${path}: cannot write ${what} (${code})`);
+  }
+  return path;
+}
