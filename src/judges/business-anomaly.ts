@@ -221,7 +221,8 @@ export const businessAnomalyJudge: JudgeModel<BusinessAnomalyParams> = {
             `no ${seasonal.length === 0 ? 'seasonal' : 'canary'} ${input.metric} data`,
           );
         }
-        const line = `${formatNumber(r.observed)} events vs ${formatNumber(r.expected)} expected (${formatNumber(r.changePct)}%), p ${formatNumber(r.pValue)} (alpha ${params.alpha})`;
+        const line = () =>
+          `${formatNumber(r.observed)} events vs ${formatNumber(r.expected)} expected (${formatNumber(r.changePct)}%), p ${formatNumber(r.pValue)} (alpha ${params.alpha})`;
         return verdict(r.pValue <= params.alpha ? 'fail' : 'pass', line, { ...r });
       },
     };

@@ -146,12 +146,11 @@ export const kayentaScoreJudge: JudgeModel<KayentaScoreParams> = {
     return {
       evaluate(input): JudgeResult {
         if (failedScore !== undefined) {
+          const score = failedScore;
           return verdict(
             'fail',
-            `an earlier interval scored ${formatNumber(failedScore)} ≤ marginal ${params.marginal}`,
-            {
-              score: failedScore,
-            },
+            () => `an earlier interval scored ${formatNumber(score)} ≤ marginal ${params.marginal}`,
+            { score },
           );
         }
         const configs = metricConfigs(params, input.metric);
@@ -179,13 +178,15 @@ export const kayentaScoreJudge: JudgeModel<KayentaScoreParams> = {
         const s = kayentaScore(scored, params.groupWeights);
         figures.score = s.score;
         figures.nodataShare = s.nodataShare;
-        const detail = notes.length === 0 ? 'every metric Pass' : notes.join(', ');
-        const why = s.criticalFailure
-          ? ' (critical metric)'
-          : s.nodataShare >= 0.5
-            ? ' (≥ 50% Nodata)'
-            : '';
-        const line = `score ${formatNumber(s.score)}${why}: ${detail}`;
+        const line = (): string => {
+          const detail = notes.length === 0 ? 'every metric Pass' : notes.join(', ');
+          const why = s.criticalFailure
+            ? ' (critical metric)'
+            : s.nodataShare >= 0.5
+              ? ' (≥ 50% Nodata)'
+              : '';
+          return `score ${formatNumber(s.score)}${why}: ${detail}`;
+        };
         if (s.score <= params.marginal) {
           failedScore = s.score;
           return verdict('fail', line, figures);

@@ -141,6 +141,7 @@ export const mannWhitneyJudge: JudgeModel<MannWhitneyParams> = {
         const c = pointValues(data?.canary ?? [], params.nanStrategy);
         const b = pointValues(data?.baseline ?? [], params.nanStrategy);
         const r = classifyMannWhitney(c, b, params);
+        const metric = input.metric;
         const figures = {
           pValue: r.pValue,
           estimate: r.estimate,
@@ -160,14 +161,15 @@ export const mannWhitneyJudge: JudgeModel<MannWhitneyParams> = {
           case 'pass':
             return verdict(
               'pass',
-              `${input.metric} Pass (shift ${formatNumber(r.estimate)})`,
+              () => `${metric} Pass (shift ${formatNumber(r.estimate)})`,
               figures,
             );
           case 'high':
           case 'low':
             return verdict(
               'fail',
-              `${input.metric} ${r.classification === 'high' ? 'High' : 'Low'}: shift ${formatNumber(r.estimate)}, ` +
+              () =>
+                `${metric} ${r.classification === 'high' ? 'High' : 'Low'}: shift ${formatNumber(r.estimate)}, ` +
                 `${Math.round(params.confidence * 100)}% CI [${formatNumber(r.ciLow)}, ${formatNumber(r.ciHigh)}], ratio ${formatNumber(r.ratio)}`,
               figures,
             );

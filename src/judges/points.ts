@@ -87,15 +87,56 @@ export function metricData(
   return input.data[metric];
 }
 
-/** Builds a result; figures that are not finite numbers are dropped so reports stay clean. */
+/**
+ * A judge's result whose reason line is written, and whose figures are cleaned of non-finite
+ * numbers, only when someone reads them: a simulated trial takes hundreds of measurements and
+ * reads none of their reasons, while `explain` and the backtester read every one.
+ */
+class JudgeVerdict implements JudgeResult {
+  private why: string | (() => string);
+  private numbers: Record<string, number>;
+  private cleaned = false;
+
+  constructor(
+    readonly verdict: Verdict,
+    reason: string | (() => string),
+    figures: Record<string, number>,
+  ) {
+    this.why = reason;
+    this.numbers = figures;
+  }
+
+  get reason(): string {
+    if (typeof this.why !== 'string') this.why = this.why();
+    return this.why;
+  }
+
+  get figures(): Record<string, number> {
+    if (!this.cleaned) {
+      const clean: Record<string, number> = {};
+      for (const [k, x] of Object.entries(this.numbers)) if (Number.isFinite(x)) clean[k] = x;
+      this.numbers = clean;
+      this.cleaned = true;
+    }
+    return this.numbers;
+  }
+
+  toJSON(): JudgeResult {
+    return { verdict: this.verdict, reason: this.reason, figures: this.figures };
+  }
+}
+
+/**
+ * Builds a result. `reason` may be a function, called the first time the reason is read, so
+ * a hot path pays nothing for formatting; `figures` must not be changed afterwards (they are
+ * cleaned of non-finite numbers when first read, so reports stay clean).
+ */
 export function verdict(
   v: Verdict,
-  reason: string,
+  reason: string | (() => string),
   figures: Record<string, number> = {},
 ): JudgeResult {
-  const clean: Record<string, number> = {};
-  for (const [k, x] of Object.entries(figures)) if (Number.isFinite(x)) clean[k] = x;
-  return { verdict: v, reason, figures: clean };
+  return new JudgeVerdict(v, reason, figures);
 }
 
 /**
@@ -129,13 +170,22 @@ export class FreshPoints {
     canary: readonly MetricPoint[],
     baseline: readonly MetricPoint[],
   ): [MetricPoint, MetricPoint][] {
-    const byTime = new Map<number, MetricPoint>();
-    for (const b of baseline) if (isValidPoint(metric, b)) byTime.set(b.t, b);
+    // The pipeline sends both series on the same interval ends, so the partner is usually at
+    // the same index; a map by time is built only when it is not.
+    let byTime: Map<number, MetricPoint> | undefined;
     const out: [MetricPoint, MetricPoint][] = [];
-    for (const c of canary) {
+    for (let i = 0; i < canary.length; i++) {
+      const c = canary[i]!;
       if (this.seen.has(c.t) || !isValidPoint(metric, c)) continue;
-      const b = byTime.get(c.t);
-      if (b !== undefined) out.push([c, b]);
+      let b: MetricPoint | undefined = baseline[i];
+      if (b === undefined || b.t !== c.t) {
+        if (byTime === undefined) {
+          byTime = new Map();
+          for (const x of baseline) byTime.set(x.t, x);
+        }
+        b = byTime.get(c.t);
+      }
+      if (b !== undefined && isValidPoint(metric, b)) out.push([c, b]);
     }
     out.sort((a, b) => a[0].t - b[0].t);
     for (const [c] of out) this.seen.add(c.t);

@@ -86,13 +86,15 @@ export const relativeJudge: JudgeModel<RelativeParams> = {
             figures,
           );
         }
-        const shown =
+        const metric = input.metric;
+        const shown = (): string =>
           params.mode === 'ratio'
             ? `ratio ${formatNumber(cmp.change)} (tolerance +${params.maxIncrease}/−${params.maxDecrease})`
             : `difference ${formatNumber(cmp.change)} (tolerance +${params.maxIncrease}/−${params.maxDecrease})`;
         return verdict(
           cmp.verdict,
-          `${input.metric} canary ${formatNumber(c.value)} vs baseline ${formatNumber(b.value)}: ${shown}`,
+          () =>
+            `${metric} canary ${formatNumber(c.value)} vs baseline ${formatNumber(b.value)}: ${shown()}`,
           figures,
         );
       },

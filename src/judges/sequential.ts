@@ -108,7 +108,8 @@ export const sequentialJudge: JudgeModel<SequentialParams> = {
           figures.pValue = Math.min(...pBySide.values());
           return verdict(
             'pass',
-            `collecting: ${formatNumber(expected)} expected events < ${params.minExpectedEvents}`,
+            () =>
+              `collecting: ${formatNumber(expected)} expected events < ${params.minExpectedEvents}`,
             figures,
           );
         }
@@ -129,7 +130,9 @@ export const sequentialJudge: JudgeModel<SequentialParams> = {
         const p = Math.min(...pBySide.values());
         figures.pValue = p;
         figures.difference = diff;
-        const line = `${input.metric} canary ${formatNumber(pc)} vs baseline ${formatNumber(pb)}, always-valid p ${formatNumber(p)} (alpha ${params.alpha})`;
+        const metric = input.metric;
+        const line = () =>
+          `${metric} canary ${formatNumber(pc)} vs baseline ${formatNumber(pb)}, always-valid p ${formatNumber(p)} (alpha ${params.alpha})`;
         return verdict(failed ? 'fail' : 'pass', line, figures);
       },
     };

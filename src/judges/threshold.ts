@@ -76,7 +76,8 @@ export const thresholdJudge: JudgeModel<ThresholdParams> = {
         if (v === 'inconclusive')
           return verdict(v, `no ${input.metric} data in the window`, figures);
         const where = v === 'fail' ? 'outside' : 'within';
-        return verdict(v, `${describe(input.metric, agg.value, params)}: ${where} range`, figures);
+        const metric = input.metric;
+        return verdict(v, () => `${describe(metric, agg.value, params)}: ${where} range`, figures);
       },
     };
   },

@@ -196,12 +196,13 @@ export const trendJudge: JudgeModel<TrendParams> = {
           phi: phase.phi,
           sigma: phase.sigma,
         };
-        let stat: string;
+        let stat: () => string;
         if (params.method === 'cusum') {
           figures.cusumHigh = cusum.hi;
           figures.cusumLow = cusum.lo;
           figures.h = params.h;
-          stat = `CUSUM S+ ${formatNumber(cusum.hi)} S- ${formatNumber(cusum.lo)} (h ${params.h})`;
+          const { hi, lo } = cusum;
+          stat = () => `CUSUM S+ ${formatNumber(hi)} S- ${formatNumber(lo)} (h ${params.h})`;
         } else {
           const limit = ewmaLimitEstimated(
             Math.max(1, ewma.t),
@@ -211,13 +212,16 @@ export const trendJudge: JudgeModel<TrendParams> = {
           );
           figures.ewma = ewma.value;
           figures.limit = limit;
-          stat = `EWMA ${formatNumber(ewma.value)} (limit ±${formatNumber(limit)})`;
+          const value = ewma.value;
+          stat = () => `EWMA ${formatNumber(value)} (limit ±${formatNumber(limit)})`;
         }
         if (alarmAt !== undefined) {
           figures.alarmAt = alarmAt;
-          return verdict('fail', `${metric} ${stat}: signalled at point ${alarmAt}`, figures);
+          const at = alarmAt;
+          return verdict('fail', () => `${metric} ${stat()}: signalled at point ${at}`, figures);
         }
-        return verdict('pass', `${metric} ${stat} after ${folded} points`, figures);
+        const points = folded;
+        return verdict('pass', () => `${metric} ${stat()} after ${points} points`, figures);
       },
     };
   },

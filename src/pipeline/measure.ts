@@ -4,7 +4,8 @@
  * sees, when a baseline is read, how far back the `before` reference reaches, and how missing
  * data and small samples are settled before the judge is asked. Pure: no world, no clock.
  */
-import type { Judge, JudgeModel, JudgeResult, MetricData, Verdict } from '../judges/types.js';
+import { verdict } from '../judges/points.js';
+import type { Judge, JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
 import type { CheckConfig } from '../policy/types.js';
 import type { MetricName, MetricPoint, Minutes } from '../world/types.js';
 
@@ -50,14 +51,17 @@ export function beforeSpan(windowMinutes: Minutes): Minutes {
   return Math.max(60, windowMinutes);
 }
 
-/** Points that carry data: a value and a positive sample. */
-export function pointsWithData(points: readonly MetricPoint[] | undefined): MetricPoint[] {
-  return (points ?? []).filter((p) => p.n > 0 && !Number.isNaN(p.value));
-}
-
-/** The verdict a check's onMissingData gives a measurement without data. */
-export function missingVerdict(policy: CheckConfig['onMissingData']): Verdict {
-  return policy;
+/** Points that carry data (a value and a positive sample), and the sum of their samples. */
+function withData(points: readonly MetricPoint[] | undefined): { points: number; sample: number } {
+  let count = 0;
+  let sample = 0;
+  for (const p of points ?? []) {
+    if (p.n > 0 && !Number.isNaN(p.value)) {
+      count++;
+      sample += p.n;
+    }
+  }
+  return { points: count, sample };
 }
 
 /**
@@ -70,22 +74,21 @@ export function screenMeasurement(
   main: MetricData | undefined,
   baselineRequired: boolean,
 ): JudgeResult | undefined {
-  const canary = pointsWithData(main?.canary);
-  const baselineMissing = baselineRequired && pointsWithData(main?.baseline).length === 0;
-  if (canary.length === 0 || baselineMissing) {
-    return {
-      verdict: missingVerdict(check.onMissingData),
-      reason: `no data for ${canary.length === 0 ? 'the new hosts' : 'the baseline'} (onMissingData: ${check.onMissingData})`,
-      figures: {},
-    };
+  const canary = withData(main?.canary);
+  const baselineMissing = baselineRequired && withData(main?.baseline).points === 0;
+  if (canary.points === 0 || baselineMissing) {
+    const whose = canary.points === 0 ? 'the new hosts' : 'the baseline';
+    return verdict(
+      check.onMissingData,
+      `no data for ${whose} (onMissingData: ${check.onMissingData})`,
+    );
   }
-  const sample = canary.reduce((s, p) => s + p.n, 0);
+  const sample = canary.sample;
   if (sample < check.minSample) {
-    return {
-      verdict: 'inconclusive',
-      reason: `sample ${sample} below minSample ${check.minSample}`,
-      figures: { sample },
-    };
+    const least = check.minSample;
+    return verdict('inconclusive', () => `sample ${sample} below minSample ${least}`, {
+      sample,
+    });
   }
   return undefined;
 }

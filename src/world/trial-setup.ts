@@ -6,7 +6,9 @@ import {
   type RandomStream,
   type TrialStreams,
 } from '../random/index.js';
+import type { z } from 'zod';
 import { GatesimError } from '../errors.js';
+import { parseParams } from './faults/shared/params.js';
 import { CONFOUNDERS } from './confounders/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import { FAULTS } from './faults/index.js';
@@ -66,14 +68,14 @@ const FIXED_PARAMS = new WeakMap<Readonly<Record<string, unknown>>, unknown>();
 
 /** Resolves ranges with `rng` and fills defaults; specs without ranges are parsed only once. */
 function parsedParams(
-  schema: { parse(v: unknown): unknown },
+  schema: z.ZodType,
   raw: Readonly<Record<string, unknown>>,
   rng: RandomStream,
 ): unknown {
-  if (Object.values(raw).some(isRange)) return schema.parse(resolveParams(raw, rng));
+  if (Object.values(raw).some(isRange)) return parseParams(schema, resolveParams(raw, rng));
   let parsed = FIXED_PARAMS.get(raw);
   if (parsed === undefined) {
-    parsed = schema.parse(raw);
+    parsed = parseParams(schema, raw);
     FIXED_PARAMS.set(raw, parsed);
   }
   return parsed;

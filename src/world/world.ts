@@ -52,6 +52,13 @@ export class Cohort implements CohortView {
   /** When the build's fault first shows on this cohort (computed at creation). */
   onsetAt: Minutes = Infinity;
   restartHandle: unknown = undefined;
+  /**
+   * The effect drawPoint found at `effectTime` (NaN: none yet), shared by every metric drawn
+   * for that time; a restart clears it, since effects follow the last process start.
+   */
+  effectTime: Minutes = NaN;
+  effect: Readonly<EffectAccumulator> | undefined = undefined;
+  effectScratch: EffectAccumulator | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -144,6 +151,8 @@ export class World implements FleetFacts {
   private readonly lastIntegralA: number[] = [];
   private readonly lastIntegralB: number[] = [];
   private readonly lastIntegral: number[] = [];
+  private readonly intervalEnd: number[] = [];
+  private readonly intervalPerHost: number[] = [];
   private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
   private readonly pointReqs: number[] = [];
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
@@ -408,6 +417,7 @@ export class World implements FleetFacts {
         if (c.hosts === 0) return;
         this.advanceImpact(t);
         c.lastRestartAt = t;
+        c.effectTime = NaN;
         c.restarts.push(t);
         this.scheduleRestart(c, t);
         return;
@@ -494,6 +504,30 @@ export class World implements FleetFacts {
     return Math.max(0, Math.min(1, b.conversionRate * (1 + b.conversionAmplitude * cycle)));
   }
 
+  /** A cohort's effect (with confounders) at t, computed once for every metric drawn at t. */
+  private pointEffect(c: Cohort, t: Minutes): Readonly<EffectAccumulator> {
+    if (c.effectTime !== t || c.effect === undefined) {
+      c.effectScratch ??= identityEffect();
+      c.effect = this.effectAt(c, t, true, this.faults, c.effectScratch);
+      c.effectTime = t;
+    }
+    return c.effect;
+  }
+
+  /**
+   * Per-host requests of a cohort's region over the metric interval ending at `end`: every
+   * cohort of the region and every metric of that interval share it (faults asking the world
+   * for other spans in between do not evict it).
+   */
+  private intervalRequests(c: Cohort, start: Minutes, end: Minutes): number {
+    const i = c.region.index;
+    if (this.intervalEnd[i] !== end) {
+      this.intervalEnd[i] = end;
+      this.intervalPerHost[i] = this.perHostRequests(c.environment, c.region, start, end);
+    }
+    return this.intervalPerHost[i]!;
+  }
+
   private scratch(i: number): EffectAccumulator {
     while (this.scratchPool.length <= i) this.scratchPool.push(identityEffect());
     return this.scratchPool[i]!;
@@ -524,7 +558,7 @@ export class World implements FleetFacts {
       byEnd.set(end, point);
     }
     if (this.delays.size > 0 && this.delayedAt(end, now))
-      return { t: end, value: NaN, n: 0, events: 0 };
+      return missingPoint(end);
     return point;
   }
 
@@ -584,9 +618,7 @@ export class World implements FleetFacts {
   }
 
   private drawPoint(metric: MetricName, group: readonly Cohort[], end: Minutes): MetricPoint {
-    const withConfounders = true;
-    const missing: MetricPoint = { t: end, value: NaN, n: 0, events: 0 };
-    if (group.length === 0 || this.gapAt(end)) return missing;
+    if (group.length === 0 || this.gapAt(end)) return missingPoint(end);
     const start = end - this.scenario.metricInterval;
     const mid = (start + end) / 2;
     const rng = this.observeRng;
@@ -599,9 +631,8 @@ export class World implements FleetFacts {
     acc.length = 0;
     reqs.length = 0;
     for (const c of group) {
-      const a = this.effectAt(c, mid, withConfounders, this.faults, this.scratch(acc.length));
-      // Cohorts of one region share the per-host load; perHostRequests remembers the last interval.
-      const r = c.hosts * this.perHostRequests(c.environment, c.region, start, end);
+      const a = this.pointEffect(c, mid);
+      const r = c.hosts * this.intervalRequests(c, start, end);
       acc.push(a);
       reqs.push(r);
       expected += r;
@@ -614,7 +645,7 @@ export class World implements FleetFacts {
       }
       case 'error_rate': {
         const n = poisson(rng, expected);
-        if (n === 0) return missing;
+        if (n === 0) return missingPoint(end);
         const eps =
           noise.intervalErrorSd > 0
             ? lognormal(rng, -(noise.intervalErrorSd ** 2) / 2, noise.intervalErrorSd)
@@ -631,7 +662,7 @@ export class World implements FleetFacts {
       case 'latency_p99':
       case 'slow_rate': {
         const n = poisson(rng, expected);
-        if (n === 0) return missing;
+        if (n === 0) return missingPoint(end);
         const eps = noise.intervalLatencySd > 0 ? lognormal(rng, 0, noise.intervalLatencySd) : 1;
         const comps: LognormalComponent[] = [];
         for (let i = 0; i < group.length; i++)
@@ -687,7 +718,7 @@ export class World implements FleetFacts {
       }
       case 'conversion_rate': {
         const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
-        if (sessions === 0) return missing;
+        if (sessions === 0) return missingPoint(end);
         const eps =
           noise.intervalConversionSd > 0
             ? lognormal(rng, -(noise.intervalConversionSd ** 2) / 2, noise.intervalConversionSd)
@@ -852,6 +883,11 @@ class ConfounderIndex {
   at(t: Minutes): readonly ConfounderInstance[] {
     return this.buckets.get(Math.floor(t / ConfounderIndex.BUCKET)) ?? ConfounderIndex.NONE;
   }
+}
+
+/** A point without data: a metrics gap, a delay, or an interval without requests. */
+function missingPoint(end: Minutes): MetricPoint {
+  return { t: end, value: NaN, n: 0, events: 0 };
 }
 
 function resetEffect(acc: EffectAccumulator): EffectAccumulator {

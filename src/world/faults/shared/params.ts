@@ -11,10 +11,25 @@ export const positiveDurationSchema = durationSchema.refine((v) => v > 0, {
 });
 
 /**
+ * Parameter objects that are a schema's own output, by schema: checking them again would
+ * find nothing new, and a trial creates a hundred confounder occurrences from one spec.
+ */
+const PARSED = new WeakMap<object, unknown>();
+
+/** Parses parameters with a schema, remembering the result as valid for checkParams. */
+export function parseParams<P>(schema: z.ZodType<P>, raw: unknown): P {
+  const parsed = schema.parse(raw);
+  if (typeof parsed === 'object' && parsed !== null) PARSED.set(parsed, schema);
+  return parsed;
+}
+
+/**
  * Validates parameters handed straight to a factory (tests, benchmarks, importers) with
  * the same schema the loader uses, so a bad value names its parameter wherever it comes from.
  */
 export function checkParams<P>(kind: string, schema: z.ZodType<P>, params: unknown): P {
+  if (typeof params === 'object' && params !== null && PARSED.get(params) === schema)
+    return params as P;
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
