@@ -557,8 +557,7 @@ export class World implements FleetFacts {
       point = this.drawPoint(metric, group, end);
       byEnd.set(end, point);
     }
-    if (this.delays.size > 0 && this.delayedAt(end, now))
-      return missingPoint(end);
+    if (this.delays.size > 0 && this.delayedAt(end, now)) return missingPoint(end);
     return point;
   }
 

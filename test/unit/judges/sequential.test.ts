@@ -7,7 +7,7 @@ import {
 import type { JudgeInput } from '../../../src/judges/types.js';
 import { streamFor, type RandomStream } from '../../../src/random/index.js';
 import type { MetricPoint } from '../../../src/world/types.js';
-import { ratePoint, runJudgeContract } from '../../helpers/judge-contract.js';
+import { plainResult, ratePoint, runJudgeContract } from '../../helpers/judge-contract.js';
 
 // Realistic counts for a one-box: the canary host serves 500 requests a minute, the region's
 // old hosts 20 000, at a 0.2% error rate. One point per minute; the judge looks every minute.
@@ -130,7 +130,7 @@ describe('sequential judge', () => {
         metric: 'error_rate',
         data: { error_rate: { canary: [canary.at(-1)!], baseline: [baseline.at(-1)!] } },
       });
-      expect(cumulative).toEqual(interval);
+      expect(plainResult(cumulative)).toEqual(plainResult(interval));
     }
   });
 

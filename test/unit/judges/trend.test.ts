@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { JudgeInput } from '../../../src/judges/types.js';
 import { movingRangeSigma, phaseOne, trendJudge, trendParams } from '../../../src/judges/trend.js';
 import { streamFor, type RandomStream } from '../../../src/random/index.js';
-import { ratePoint, runJudgeContract, series, valuePoint } from '../../helpers/judge-contract.js';
+import {
+  plainResult,
+  ratePoint,
+  runJudgeContract,
+  series,
+  valuePoint,
+} from '../../helpers/judge-contract.js';
 
 // Counts large enough for the binomial difference to be near normal: 20 000 canary and
 // 100 000 baseline requests a minute at 1% errors, with an hour of pre-deploy points.
@@ -131,7 +137,7 @@ describe('trend judge', () => {
         metric: 'error_rate',
         data: { error_rate: { canary: [canary[i - 1]!], baseline: [baseline[i - 1]!], before } },
       });
-      expect(cumulative).toEqual(interval);
+      expect(plainResult(cumulative)).toEqual(plainResult(interval));
     }
     expect(
       a.evaluate({
