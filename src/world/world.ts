@@ -91,6 +91,9 @@ export interface WorldOptions {
   conversionCycles?: readonly ((t: Minutes) => number)[];
 }
 
+/** Points drawn for one group, by metric and interval end. */
+type PointsByMetric = Map<MetricName, Map<Minutes, MetricPoint>>;
+
 const WEEK_MINUTES = 10080;
 /** The effect of nothing at all; shared, so never mutated. */
 const IDENTITY: Readonly<EffectAccumulator> = Object.freeze(identityEffect());
@@ -145,9 +148,10 @@ export class World implements FleetFacts {
   private readonly scheduler: WorldScheduler;
   private readonly endLimit: Minutes;
   private readonly observeRng: RandomStream;
-  private readonly memo = new Map<string, MetricPoint>();
+  /** Groups as if on the old build (same hosts), by group key, with the points drawn for them. */
+  private readonly asOld = new Map<string, { cohorts: Cohort[]; points: PointsByMetric }>();
   /** Points drawn so far, by group, metric and interval end. */
-  private readonly points = new Map<string, Map<MetricName, Map<Minutes, MetricPoint>>>();
+  private readonly points = new Map<string, PointsByMetric>();
   private readonly lastIntegralA: number[] = [];
   private readonly lastIntegralB: number[] = [];
   private readonly lastIntegral: number[] = [];
@@ -582,10 +586,9 @@ export class World implements FleetFacts {
     at: Minutes,
     label: Minutes,
   ): MetricPoint {
-    const key = `old:${groupKey}|${metric}|${at}`;
-    let point = this.memo.get(key);
-    if (point === undefined) {
-      const asOld = group.map(
+    let old = this.asOld.get(groupKey);
+    if (old === undefined) {
+      const cohorts = group.map(
         (c) =>
           new Cohort(
             -1,
@@ -598,8 +601,14 @@ export class World implements FleetFacts {
             undefined,
           ),
       );
-      point = { ...this.drawPoint(metric, asOld, at), t: label };
-      this.memo.set(key, point);
+      this.asOld.set(groupKey, (old = { cohorts, points: new Map() }));
+    }
+    let byAt = old.points.get(metric);
+    if (byAt === undefined) old.points.set(metric, (byAt = new Map()));
+    let point = byAt.get(at);
+    if (point === undefined) {
+      point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
+      byAt.set(at, point);
     }
     return point;
   }
