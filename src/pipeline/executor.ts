@@ -96,6 +96,14 @@ interface RunData {
   history: Map<MetricName, RunHistory>;
 }
 
+interface RunGroups {
+  version: number;
+  canary: Cohort[];
+  canaryKey: string;
+  baseline: Cohort[] | undefined;
+  baselineKey: string;
+}
+
 interface RunHistory {
   canary: MetricPoint[];
   baseline: MetricPoint[];
@@ -152,6 +160,8 @@ class TrialRun implements RolloutSite {
   private readonly rollout: RolloutController;
   /** What each check run has seen (by run id): its points, so windows grow incrementally. */
   private readonly runHistory = new Map<number, RunData>();
+  /** Each run's cohort groups, by run id, as of a fleet version. */
+  private readonly runGroups = new Map<number, RunGroups>();
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
   private readonly stageCohorts: Cohort[][] = [];
   private readonly buildFaults: TrialRunFaults;
@@ -434,11 +444,8 @@ class TrialRun implements RolloutSite {
     const check = r.check;
     const step = this.scenario.metricInterval;
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
-    const canary = this.canaryGroup(check, r.stage, staging);
     const wantsBaseline = readsBaseline(check, r.model);
-    const baseline = wantsBaseline ? this.baselineGroup(check, canary, staging) : undefined;
-    const canaryKey = groupKey('c', canary);
-    const baselineKey = baseline === undefined ? '' : groupKey('b', baseline);
+    const { canary, canaryKey, baseline, baselineKey } = this.groupsOf(r, staging, wantsBaseline);
 
     const ends: Minutes[] = [];
     for (let k = Math.floor(seen.lastEnd / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
@@ -509,6 +516,24 @@ class TrialRun implements RolloutSite {
 
     const main = data[check.metric] !== undefined ? check.metric : r.metrics[0]!;
     return takeMeasurement(r.judge, check, data, main, wantsBaseline);
+  }
+
+  /** The run's canary and baseline cohorts with their keys, rebuilt only when the fleet changed. */
+  private groupsOf(r: CheckRun, staging: boolean, wantsBaseline: boolean): RunGroups {
+    const version = this.world.fleetVersion;
+    const known = this.runGroups.get(r.id);
+    if (known !== undefined && known.version === version) return known;
+    const canary = this.canaryGroup(r.check, r.stage, staging);
+    const baseline = wantsBaseline ? this.baselineGroup(r.check, canary, staging) : undefined;
+    const groups: RunGroups = {
+      version,
+      canary,
+      canaryKey: groupKey('c', canary),
+      baseline,
+      baselineKey: baseline === undefined ? '' : groupKey('b', baseline),
+    };
+    this.runGroups.set(r.id, groups);
+    return groups;
   }
 
   private canaryGroup(check: CheckConfig, stage: number, staging: boolean): Cohort[] {

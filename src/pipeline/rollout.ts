@@ -278,20 +278,14 @@ export class RolloutController {
         `unknown judge "${check.judge.kind}" in check ${check.name}`,
       );
     }
-    const parsed = model.params.safeParse(check.judge.params);
-    if (!parsed.success) {
-      throw new GatesimError(
-        'invalid-input',
-        `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
-      );
-    }
+    const params = judgeParams(model, check);
     const run: CheckRun = {
       id: this.runs.length,
       check,
       stage,
       model,
-      judge: model.create(parsed.data),
-      metrics: model.metrics(parsed.data, check.metric),
+      judge: model.create(params),
+      metrics: model.metrics(params, check.metric),
       counter: new CheckRunCounter(
         check,
         check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
@@ -373,4 +367,24 @@ export class RolloutController {
     this.site.cancel(h);
     this.pending.delete(h);
   }
+}
+
+/**
+ * A check's judge parameters, parsed with the judge's schema once per check (by identity):
+ * every trial starts the same checks again, and the parse is the same each time.
+ */
+const PARSED_JUDGE_PARAMS = new WeakMap<CheckConfig, { model: JudgeModel; params: unknown }>();
+
+function judgeParams(model: JudgeModel, check: CheckConfig): unknown {
+  const known = PARSED_JUDGE_PARAMS.get(check);
+  if (known !== undefined && known.model === model) return known.params;
+  const parsed = model.params.safeParse(check.judge.params);
+  if (!parsed.success) {
+    throw new GatesimError(
+      'invalid-input',
+      `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
+    );
+  }
+  PARSED_JUDGE_PARAMS.set(check, { model, params: parsed.data });
+  return parsed.data;
 }

@@ -162,6 +162,7 @@ export class World implements FleetFacts {
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
   private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
+  private changes = 0;
   private nextCohortId = 0;
 
   constructor(options: WorldOptions) {
@@ -323,6 +324,11 @@ export class World implements FleetFacts {
     return this.scenario.staging.hosts - this.stagingOld.hosts;
   }
 
+  /** Counts changes to which hosts run which build: groups of cohorts stay valid while it holds. */
+  get fleetVersion(): number {
+    return this.changes;
+  }
+
   /** Live cohorts (hosts > 0) matching a filter. */
   select(filter: (c: Cohort) => boolean): Cohort[] {
     return this.cohortsList.filter((c) => c.hosts > 0 && filter(c));
@@ -337,6 +343,7 @@ export class World implements FleetFacts {
   ): Cohort | undefined {
     if (count <= 0) return undefined;
     this.advanceImpact(t);
+    this.changes++;
     if (environment === 'staging') {
       const n = Math.min(count, this.stagingOld.hosts);
       this.stagingOld.hosts -= n;
@@ -364,6 +371,7 @@ export class World implements FleetFacts {
    */
   revert(environment: Environment, regionIndex: number, count: number, t: Minutes): number {
     this.advanceImpact(t);
+    this.changes++;
     let left = count;
     const live = this.cohortsList.filter(
       (c) =>
