@@ -641,16 +641,15 @@ export class World implements FleetFacts {
     const noise = this.scenario.noise;
     let hosts = 0;
     let expected = 0;
-    // Reused between points (drawPoint never re-enters): no garbage per point.
+    // Reused between points (drawPoint never re-enters), written by index and never shrunk:
+    // no garbage and no reallocation per point. Entries past the group's length are stale.
     const acc = this.pointAcc;
     const reqs = this.pointReqs;
-    acc.length = 0;
-    reqs.length = 0;
-    for (const c of group) {
-      const a = this.pointEffect(c, mid);
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
       const r = c.hosts * this.intervalRequests(c, start, end);
-      acc.push(a);
-      reqs.push(r);
+      acc[i] = this.pointEffect(c, mid);
+      reqs[i] = r;
       expected += r;
       hosts += c.hosts;
     }
