@@ -53,58 +53,60 @@ export function erf(x: number): number {
   return 1 - erfc(x);
 }
 
+const ERF_SMALL_A = [
+  3.1611237438705656, 113.86415415105016, 377.485237685302, 3209.3775891384695, 0.18577770618460315,
+];
+const ERF_SMALL_B = [23.601290952344122, 244.02463793444417, 1282.6165260773723, 2844.236833439171];
+
 function erfSmall(x: number): number {
-  const a = [
-    3.1611237438705656, 113.86415415105016, 377.485237685302, 3209.3775891384695,
-    0.18577770618460315,
-  ];
-  const b = [23.601290952344122, 244.02463793444417, 1282.6165260773723, 2844.236833439171];
   const z = x * x;
-  let num = a[4]! * z;
+  let num = ERF_SMALL_A[4]! * z;
   let den = z;
   for (let i = 0; i < 3; i++) {
-    num = (num + a[i]!) * z;
-    den = (den + b[i]!) * z;
+    num = (num + ERF_SMALL_A[i]!) * z;
+    den = (den + ERF_SMALL_B[i]!) * z;
   }
-  return (x * (num + a[3]!)) / (den + b[3]!);
+  return (x * (num + ERF_SMALL_A[3]!)) / (den + ERF_SMALL_B[3]!);
 }
 
+const ERFC_MID_C = [
+  0.5641884969886701, 8.883149794388377, 66.11919063714163, 298.6351381974001, 881.952221241769,
+  1712.0476126340707, 2051.0783778260716, 1230.3393547979972, 2.1531153547440383e-8,
+];
+const ERFC_MID_D = [
+  15.744926110709835, 117.6939508913125, 537.1811018620099, 1621.3895745666903, 3290.7992357334597,
+  4362.619090143247, 3439.3676741437216, 1230.3393548037495,
+];
+
 function erfcMid(x: number): number {
-  const c = [
-    0.5641884969886701, 8.883149794388377, 66.11919063714163, 298.6351381974001, 881.952221241769,
-    1712.0476126340707, 2051.0783778260716, 1230.3393547979972, 2.1531153547440383e-8,
-  ];
-  const d = [
-    15.744926110709835, 117.6939508913125, 537.1811018620099, 1621.3895745666903,
-    3290.7992357334597, 4362.619090143247, 3439.3676741437216, 1230.3393548037495,
-  ];
-  let num = c[8]! * x;
+  let num = ERFC_MID_C[8]! * x;
   let den = x;
   for (let i = 0; i < 7; i++) {
-    num = (num + c[i]!) * x;
-    den = (den + d[i]!) * x;
+    num = (num + ERFC_MID_C[i]!) * x;
+    den = (den + ERFC_MID_D[i]!) * x;
   }
-  const r = (num + c[7]!) / (den + d[7]!);
+  const r = (num + ERFC_MID_C[7]!) / (den + ERFC_MID_D[7]!);
   return expMinusSquare(x) * r;
 }
 
+const ERFC_LARGE_P = [
+  0.30532663496123236, 0.36034489994980445, 0.12578172611122926, 0.016083785148742275,
+  6.587491615298378e-4, 0.016315387137302097,
+];
+const ERFC_LARGE_Q = [
+  2.568520192289822, 1.8729528499234604, 0.5279051029514285, 0.06051834131244132,
+  0.0023352049762686918,
+];
+
 function erfcLarge(x: number): number {
-  const p = [
-    0.30532663496123236, 0.36034489994980445, 0.12578172611122926, 0.016083785148742275,
-    6.587491615298378e-4, 0.016315387137302097,
-  ];
-  const q = [
-    2.568520192289822, 1.8729528499234604, 0.5279051029514285, 0.06051834131244132,
-    0.0023352049762686918,
-  ];
   const z = 1 / (x * x);
-  let num = p[5]! * z;
+  let num = ERFC_LARGE_P[5]! * z;
   let den = z;
   for (let i = 0; i < 4; i++) {
-    num = (num + p[i]!) * z;
-    den = (den + q[i]!) * z;
+    num = (num + ERFC_LARGE_P[i]!) * z;
+    den = (den + ERFC_LARGE_Q[i]!) * z;
   }
-  let r = (z * (num + p[4]!)) / (den + q[4]!);
+  let r = (z * (num + ERFC_LARGE_P[4]!)) / (den + ERFC_LARGE_Q[4]!);
   r = (1 / Math.sqrt(Math.PI) - r) / x;
   return expMinusSquare(x) * r;
 }
@@ -131,6 +133,19 @@ export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }
 
+const QUANTILE_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const QUANTILE_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+];
+const QUANTILE_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+  4.374664141464968, 2.938163982698783,
+];
+const QUANTILE_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+
 /** Standard normal quantile Φ⁻¹(p) for p in (0, 1). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) {
@@ -138,37 +153,39 @@ export function normalQuantile(p: number): number {
     if (p === 1) return Infinity;
     throw new RangeError(`normalQuantile: p must be in [0, 1], got ${p}`);
   }
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
-    -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-    4.374664141464968, 2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const plow = 0.02425;
   let x: number;
   if (p < plow) {
     const q = Math.sqrt(-2 * Math.log(p));
     x =
-      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+      (((((QUANTILE_C[0]! * q + QUANTILE_C[1]!) * q + QUANTILE_C[2]!) * q + QUANTILE_C[3]!) * q +
+        QUANTILE_C[4]!) *
+        q +
+        QUANTILE_C[5]!) /
+      ((((QUANTILE_D[0]! * q + QUANTILE_D[1]!) * q + QUANTILE_D[2]!) * q + QUANTILE_D[3]!) * q + 1);
   } else if (p <= 1 - plow) {
     const q = p - 0.5;
     const r = q * q;
     x =
-      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+      ((((((QUANTILE_A[0]! * r + QUANTILE_A[1]!) * r + QUANTILE_A[2]!) * r + QUANTILE_A[3]!) * r +
+        QUANTILE_A[4]!) *
+        r +
+        QUANTILE_A[5]!) *
+        q) /
+      (((((QUANTILE_B[0]! * r + QUANTILE_B[1]!) * r + QUANTILE_B[2]!) * r + QUANTILE_B[3]!) * r +
+        QUANTILE_B[4]!) *
+        r +
+        1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     x =
-      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+      -(
+        ((((QUANTILE_C[0]! * q + QUANTILE_C[1]!) * q + QUANTILE_C[2]!) * q + QUANTILE_C[3]!) * q +
+          QUANTILE_C[4]!) *
+          q +
+        QUANTILE_C[5]!
+      ) /
+      ((((QUANTILE_D[0]! * q + QUANTILE_D[1]!) * q + QUANTILE_D[2]!) * q + QUANTILE_D[3]!) * q + 1);
   }
   // One Halley refinement step against the accurate CDF.
   const e = normalCdf(x) - p;
