@@ -13,7 +13,7 @@
  * compute that index and then select the order statistic without materialising the n₁·n₂
  * differences when there are many: a bisection on the value with an O(n₁ + n₂) counting step
  * (after one O(n log n) sort), then a snap to the exact difference. Small samples enumerate
- * and sort, which is faster below {@link ENUMERATE_MAX_PAIRS} pairs.
+ * and select in place, which is faster below {@link ENUMERATE_MAX_PAIRS} pairs.
  */
 import { normalCdf, normalQuantile, normalSf } from './special.js';
 
@@ -43,7 +43,7 @@ export interface MannWhitneyResult {
   ciHigh: number;
 }
 
-/** Below this many pairs the differences are enumerated and sorted; above it, bisection. */
+/** Below this many pairs the differences are enumerated and selected in place; above it, bisection. */
 export const ENUMERATE_MAX_PAIRS = 20_000;
 
 // Scratch buffers reused across calls: judges call this hundreds of times per trial.
@@ -206,8 +206,47 @@ function enumerated(sx: Float64Array, sy: Float64Array): Selector {
     const xi = sx[i]!;
     for (let j = 0; j < sy.length; j++) d[p++] = xi - sy[j]!;
   }
-  d.sort();
-  return (k) => d[k - 1]!;
+  // A few order statistics are needed, not the whole order: select each in place (the
+  // partitions left by one narrow the next).
+  return (k) => selectInPlace(d, k - 1);
+}
+
+/**
+ * The k-th smallest (0-based) value of `a`, partitioning `a` in place around it (Hoare's
+ * quickselect with a median-of-three pivot). Should the partitions shrink too slowly (an
+ * adversarial order), the remaining range is sorted instead, so the cost stays O(n log n).
+ */
+export function selectInPlace(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  let budget = 2 * Math.ceil(Math.log2(a.length + 1)) + 8;
+  while (hi > lo) {
+    if (budget-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return a[k]!;
+    }
+    const x = a[lo]!;
+    const y = a[(lo + hi) >> 1]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /** Number of pairs with xᵢ − yⱼ ≤ d, for sorted samples, in O(n₁ + n₂). */

@@ -4,6 +4,7 @@ import {
   ENUMERATE_MAX_PAIRS,
   kthPairwiseDifference,
   mannWhitneyU,
+  selectInPlace,
 } from '../../../src/stats/mann-whitney.js';
 import { close, readStatsFixture, type ScipyFixture, type WilcoxFixture } from './fixtures.js';
 
@@ -188,5 +189,41 @@ describe('mannWhitneyU properties', () => {
       }),
       FC,
     );
+  });
+});
+
+describe('selectInPlace', () => {
+  it('returns the k-th smallest value and leaves a partition around it', () => {
+    const values = fc.array(
+      fc.integer({ min: -20, max: 20 }).map((v) => v / 2),
+      { minLength: 1, maxLength: 300 },
+    );
+    fc.assert(
+      fc.property(values, fc.nat(), (xs, seed) => {
+        const k = seed % xs.length;
+        const sorted = [...xs].sort((a, b) => a - b);
+        const a = Float64Array.from(xs);
+        const v = selectInPlace(a, k);
+        const below = [...a.subarray(0, k)].every((x) => x <= v);
+        const above = [...a.subarray(k + 1)].every((x) => x >= v);
+        return v === sorted[k] && a[k] === v && below && above;
+      }),
+      FC,
+    );
+  });
+
+  it('stays exact when the partitions shrink slowly (sorted, reversed and constant input)', () => {
+    const n = 5000;
+    const inputs = [
+      Float64Array.from({ length: n }, (_, i) => i),
+      Float64Array.from({ length: n }, (_, i) => n - i),
+      new Float64Array(n).fill(3),
+      Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : n - i)),
+    ];
+    for (const input of inputs) {
+      const sorted = [...input].sort((a, b) => a - b);
+      for (const k of [0, 1, n >> 1, n - 2, n - 1])
+        expect(selectInPlace(Float64Array.from(input), k)).toBe(sorted[k]);
+    }
   });
 });
