@@ -208,6 +208,41 @@ export function traceCurve(trace: Trace, offsetMinutes: Minutes): LoadCurve {
   return new TraceCurve(trace, offsetMinutes);
 }
 
+/** A trace's knots as shares, their running integral and extremes: the same at every offset. */
+interface TraceKnots {
+  x: Float64Array;
+  s: Float64Array;
+  cum: Float64Array;
+  minShare: number;
+  maxShare: number;
+}
+
+/** Knots by trace: every trial's curves are the same trace at another offset, so build them once. */
+const KNOTS = new WeakMap<Trace, TraceKnots>();
+
+function traceKnots(trace: Trace): TraceKnots {
+  const m = trace.times.length;
+  const x = new Float64Array(m + 1);
+  const s = new Float64Array(m + 1);
+  const cum = new Float64Array(m + 1);
+  for (let i = 0; i < m; i++) {
+    x[i] = trace.times[i]!;
+    s[i] = Math.max(TRACE_FLOOR_SHARE, trace.values[i]! / trace.peak);
+  }
+  x[m] = trace.period;
+  s[m] = s[0]!;
+  for (let i = 1; i <= m; i++)
+    cum[i] = cum[i - 1]! + ((x[i]! - x[i - 1]!) * (s[i]! + s[i - 1]!)) / 2;
+  let lo = Infinity;
+  let hi = 0;
+  for (const v of s) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  // A piecewise-linear curve takes its extremes at knots.
+  return { x, s, cum, minShare: lo, maxShare: hi };
+}
+
 class TraceCurve implements LoadCurve {
   readonly minShare: number;
   readonly maxShare: number;
@@ -231,30 +266,14 @@ class TraceCurve implements LoadCurve {
         `${trace.file}: the trace carries no load (its ${TRACE_PEAK_QUANTILE * 100}th percentile is ${trace.peak})`,
       );
     }
-    const m = trace.times.length;
-    this.x = new Float64Array(m + 1);
-    this.s = new Float64Array(m + 1);
-    this.cum = new Float64Array(m + 1);
-    for (let i = 0; i < m; i++) {
-      this.x[i] = trace.times[i]!;
-      this.s[i] = Math.max(TRACE_FLOOR_SHARE, trace.values[i]! / trace.peak);
-    }
-    this.x[m] = trace.period;
-    this.s[m] = this.s[0]!;
-    for (let i = 1; i <= m; i++) {
-      this.cum[i] =
-        this.cum[i - 1]! + ((this.x[i]! - this.x[i - 1]!) * (this.s[i]! + this.s[i - 1]!)) / 2;
-    }
+    let knots = KNOTS.get(trace);
+    if (knots === undefined) KNOTS.set(trace, (knots = traceKnots(trace)));
+    this.x = knots.x;
+    this.s = knots.s;
+    this.cum = knots.cum;
+    this.minShare = knots.minShare;
+    this.maxShare = knots.maxShare;
     this.period = trace.period;
-    let lo = Infinity;
-    let hi = 0;
-    for (const v of this.s) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    // A piecewise-linear curve takes its extremes at knots.
-    this.minShare = lo;
-    this.maxShare = hi;
   }
 
   /** Index i with x[i] ≤ r < x[i + 1], for r in [0, period). */

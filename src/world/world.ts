@@ -6,6 +6,7 @@ import {
   lognormal,
   type RandomStream,
 } from '../random/index.js';
+import { normalCdf } from '../stats/special.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import type { FaultInstance, FleetFacts, RollbackEffect } from './faults/types.js';
 import {
@@ -162,6 +163,8 @@ export class World implements FleetFacts {
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
   private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
+  /** One step's excess impact, reused by every step of advanceImpact. */
+  private readonly stepImpact: Impact = zeroImpact();
   private changes = 0;
   private nextCohortId = 0;
 
@@ -507,6 +510,30 @@ export class World implements FleetFacts {
     if (s > 0) out.push({ weight: weight * s, mu: mu + Math.log(acc.slowMul), sigma });
   }
 
+  /**
+   * The share of one cohort's requests faster than x: the CDF of its latencyComponents at
+   * weight 1, summed as mixtureCdf sums them, without building the components.
+   */
+  private latencyCdf(acc: Readonly<EffectAccumulator>, noise: number, x: number): number {
+    if (x <= 0) return 0;
+    const { medianMs, sigma } = this.service.latency;
+    const mu = Math.log(medianMs * acc.latencyMul * noise);
+    const s = acc.slowShare > 0 ? Math.min(1, acc.slowShare) : 0;
+    const lx = Math.log(x);
+    let total = 0;
+    let w = 0;
+    if (s < 1) {
+      const weight = 1 - s;
+      total += weight * normalCdf((lx - mu) / sigma);
+      w += weight;
+    }
+    if (s > 0) {
+      total += s * normalCdf((lx - (mu + Math.log(acc.slowMul))) / sigma);
+      w += s;
+    }
+    return w > 0 ? total / w : 0;
+  }
+
   /** Conversion at t in a region: it swings with the region's daily cycle (people buy more at busy hours). */
   private conversionAt(region: RegionRuntime, t: Minutes): number {
     const b = this.service.business;
@@ -784,7 +811,7 @@ export class World implements FleetFacts {
         let b = Math.min(t, a + (a < fineUntil ? IMPACT_FINE_STEP : IMPACT_STEP));
         if (a < fineUntil && b > fineUntil) b = fineUntil;
         if (a < this.escapeFrom && b > this.escapeFrom) b = this.escapeFrom;
-        const seg = zeroImpact();
+        const seg = resetImpact(this.stepImpact);
         this.addExcess(seg, c, a, b);
         addImpact(this.impact, seg);
         if (a >= this.escapeFrom) addImpact(this.escapeImpact, seg);
@@ -799,18 +826,13 @@ export class World implements FleetFacts {
     const requests = c.hosts * this.perHostRequests('production', c.region, a, b);
     if (requests <= 0) return;
     const withFault = this.effectAt(c, mid, false, this.harmful, this.scratch(0));
-    const base = identityEffect();
     const pWith = this.errorProbability(c, withFault, 1);
-    const pWithout = this.errorProbability(c, base, 1);
+    const pWithout = this.errorProbability(c, IDENTITY, 1);
     out.failedRequests += requests * Math.max(0, pWith - pWithout);
     if (withFault.latencyMul !== 1 || withFault.slowShare > 0) {
       const slo = this.service.latency.sloMs;
-      const compsWith: LognormalComponent[] = [];
-      const compsWithout: LognormalComponent[] = [];
       const load = this.loadLatencyFactor(c, mid);
-      this.latencyComponents(withFault, 1, load, compsWith);
-      this.latencyComponents(base, 1, load, compsWithout);
-      const extra = mixtureCdf(compsWithout, slo) - mixtureCdf(compsWith, slo);
+      const extra = this.latencyCdf(IDENTITY, load, slo) - this.latencyCdf(withFault, load, slo);
       out.slowRequests += requests * Math.max(0, extra);
     }
     if (withFault.conversionMul !== 1) {
@@ -916,6 +938,14 @@ function resetEffect(acc: EffectAccumulator): EffectAccumulator {
   acc.memoryMB = 0;
   acc.connections = 0;
   return acc;
+}
+
+function resetImpact(impact: Impact): Impact {
+  impact.failedRequests = 0;
+  impact.slowRequests = 0;
+  impact.lostCheckouts = 0;
+  impact.lostRevenue = 0;
+  return impact;
 }
 
 function addImpact(into: Impact, from: Impact): void {
