@@ -254,17 +254,31 @@ export interface EffectAccumulator {
 }
 
 export function identityEffect(): EffectAccumulator {
-  return {
-    errorAdd: 0,
-    errorMul: 1,
-    latencyMul: 1,
-    slowShare: 0,
-    slowMul: 1,
-    conversionMul: 1,
-    crashesPerHostHour: 0,
-    memoryMB: 0,
-    connections: 0,
+  // Every field starts as a non-integer (NaN) before its value: V8 then stores the fields as
+  // doubles from the first accumulator on, instead of as small integers that a fault's
+  // fraction later forces it to widen (which throws away the optimised code of every function
+  // that touched an accumulator, once per field). The values are what they look like.
+  const acc: EffectAccumulator = {
+    errorAdd: NaN,
+    errorMul: NaN,
+    latencyMul: NaN,
+    slowShare: NaN,
+    slowMul: NaN,
+    conversionMul: NaN,
+    crashesPerHostHour: NaN,
+    memoryMB: NaN,
+    connections: NaN,
   };
+  acc.errorAdd = 0;
+  acc.errorMul = 1;
+  acc.latencyMul = 1;
+  acc.slowShare = 0;
+  acc.slowMul = 1;
+  acc.conversionMul = 1;
+  acc.crashesPerHostHour = 0;
+  acc.memoryMB = 0;
+  acc.connections = 0;
+  return acc;
 }
 
 /** A data point: the metric over one metric interval for one group of hosts. */
@@ -290,7 +304,18 @@ export interface Impact {
 }
 
 export function zeroImpact(): Impact {
-  return { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
+  // Fields start as doubles for the reason identityEffect gives.
+  const impact: Impact = {
+    failedRequests: NaN,
+    slowRequests: NaN,
+    lostCheckouts: NaN,
+    lostRevenue: NaN,
+  };
+  impact.failedRequests = 0;
+  impact.slowRequests = 0;
+  impact.lostCheckouts = 0;
+  impact.lostRevenue = 0;
+  return impact;
 }
 
 /** The full-fleet effect of a build, in the units of the impact bar. */
