@@ -131,7 +131,7 @@ export class World implements FleetFacts {
   private readonly curves: readonly LoadCurve[];
   private readonly conversionCycles: readonly ((t: Minutes) => number)[] | undefined;
   private readonly analytic: readonly DiurnalCurve[];
-  private readonly perHostPeak: readonly number[];
+  private readonly perHostPeak: Float64Array;
   private readonly stagingPerHostRate: number;
   private readonly stagingShare: number;
   private readonly hostMultPrefix: readonly Float64Array[];
@@ -153,13 +153,15 @@ export class World implements FleetFacts {
   private readonly asOld = new Map<string, { cohorts: Cohort[]; points: PointsByMetric }>();
   /** Points drawn so far, by group, metric and interval end. */
   private readonly points = new Map<string, PointsByMetric>();
-  private readonly lastIntegralA: number[] = [];
-  private readonly lastIntegralB: number[] = [];
-  private readonly lastIntegral: number[] = [];
-  private readonly intervalEnd: number[] = [];
-  private readonly intervalPerHost: number[] = [];
+  // Per-region memos (index regions.length is staging) in typed arrays: their layout never
+  // changes, so optimised code that reads them is never thrown away.
+  private readonly lastIntegralA: Float64Array;
+  private readonly lastIntegralB: Float64Array;
+  private readonly lastIntegral: Float64Array;
+  private readonly intervalEnd: Float64Array;
+  private readonly intervalPerHost: Float64Array;
   private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
-  private readonly pointReqs: number[] = [];
+  private pointReqs = new Float64Array(64);
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
   private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
@@ -213,9 +215,16 @@ export class World implements FleetFacts {
       const base = baseCurves[i]!;
       return bumps.length > 0 ? new BumpedCurve(base, bumps) : base;
     });
-    this.perHostPeak = this.regions.map(
+    this.perHostPeak = Float64Array.from(
+      this.regions,
       (r) => (scenario.traffic.peakRequestsPerMin * r.trafficShare) / r.hosts,
     );
+    const places = this.regions.length + 1;
+    this.lastIntegralA = new Float64Array(places).fill(NaN);
+    this.lastIntegralB = new Float64Array(places).fill(NaN);
+    this.lastIntegral = new Float64Array(places);
+    this.intervalEnd = new Float64Array(places).fill(NaN);
+    this.intervalPerHost = new Float64Array(places);
     this.stagingPerHostRate = scenario.staging.requestsPerMin / Math.max(1, scenario.staging.hosts);
     // Staging load as a share of an average production host's peak: small, so load-gated faults stay hidden.
     this.stagingShare =
@@ -671,6 +680,7 @@ export class World implements FleetFacts {
     // Reused between points (drawPoint never re-enters), written by index and never shrunk:
     // no garbage and no reallocation per point. Entries past the group's length are stale.
     const acc = this.pointAcc;
+    if (this.pointReqs.length < group.length) this.pointReqs = new Float64Array(2 * group.length);
     const reqs = this.pointReqs;
     for (let i = 0; i < group.length; i++) {
       const c = group[i]!;
