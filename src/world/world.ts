@@ -673,8 +673,6 @@ export class World implements FleetFacts {
     if (group.length === 0 || this.gapAt(end)) return missingPoint(end);
     const start = end - this.scenario.metricInterval;
     const mid = (start + end) / 2;
-    const rng = this.observeRng;
-    const noise = this.scenario.noise;
     let hosts = 0;
     let expected = 0;
     // Reused between points (drawPoint never re-enters), written by index and never shrunk:
@@ -690,103 +688,143 @@ export class World implements FleetFacts {
       expected += r;
       hosts += c.hosts;
     }
+    // One method per metric: each stays small, so the engine optimises (and, when a new kind
+    // of input turns up, re-optimises) them one at a time.
     switch (metric) {
       case 'requests': {
-        const n = poisson(rng, expected);
+        const n = poisson(this.observeRng, expected);
         return { t: end, value: n, n, events: 0 };
       }
-      case 'error_rate': {
-        const n = poisson(rng, expected);
-        if (n === 0) return missingPoint(end);
-        const eps =
-          noise.intervalErrorSd > 0
-            ? lognormal(rng, -(noise.intervalErrorSd ** 2) / 2, noise.intervalErrorSd)
-            : 1;
-        let p = 0;
-        for (let i = 0; i < group.length; i++)
-          p += reqs[i]! * this.errorProbability(group[i]!, acc[i]!, eps);
-        p = expected > 0 ? p / expected : 0;
-        const errors = binomial(rng, n, Math.min(1, p));
-        return { t: end, value: errors / n, n, events: errors };
-      }
+      case 'error_rate':
+        return this.errorRatePoint(group, end, expected);
       case 'latency_p50':
       case 'latency_p90':
       case 'latency_p99':
-      case 'slow_rate': {
-        const n = poisson(rng, expected);
-        if (n === 0) return missingPoint(end);
-        const eps = noise.intervalLatencySd > 0 ? lognormal(rng, 0, noise.intervalLatencySd) : 1;
-        const comps: LognormalComponent[] = [];
-        for (let i = 0; i < group.length; i++)
-          this.latencyComponents(
-            acc[i]!,
-            reqs[i]!,
-            eps * this.loadLatencyFactor(group[i]!, mid),
-            comps,
-          );
-        if (metric === 'slow_rate') {
-          const frac = 1 - mixtureCdf(comps, this.service.latency.sloMs);
-          const slow = binomial(rng, n, Math.min(1, Math.max(0, frac)));
-          return { t: end, value: slow / n, n, events: slow };
-        }
-        const q = LATENCY_QUANTILES[metric]!;
-        const x = mixtureQuantile(comps, q);
-        const se = quantileStandardError(comps, q, n, x);
-        return { t: end, value: Math.max(0, normal(rng, x, se)), n, events: 0 };
-      }
-      case 'memory': {
-        let mem = 0;
-        for (let i = 0; i < group.length; i++)
-          mem += group[i]!.hosts * (this.service.memory.baseMB + acc[i]!.memoryMB);
-        const mean = mem / hosts;
-        // Per-host memory varies by a few percent; the mean over h hosts by 2%/√h.
-        const value = normal(rng, mean, (0.02 * this.service.memory.baseMB) / Math.sqrt(hosts));
-        return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
-      }
-      case 'connections': {
-        let conns = 0;
-        for (let i = 0; i < group.length; i++) {
-          const c = group[i]!;
-          const inflight =
-            (this.perHostRate(c.environment, c.region, end) / 60) *
-            (this.service.connections.holdMs / 1000);
-          conns +=
-            c.hosts * Math.min(this.service.connections.poolSize, inflight + acc[i]!.connections);
-        }
-        const mean = conns / hosts;
-        const value = normal(rng, mean, Math.sqrt(Math.max(mean, 1) / hosts));
-        return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
-      }
-      case 'crash_count': {
-        let rate = 0;
-        let restarts = 0;
-        for (let i = 0; i < group.length; i++) {
-          const c = group[i]!;
-          rate += c.hosts * (this.service.crashesPerHostHour + acc[i]!.crashesPerHostHour);
-          for (const r of c.restarts) if (r > start && r <= end) restarts += c.hosts;
-        }
-        const crashes = poisson(rng, (rate * (end - start)) / 60) + restarts;
-        return { t: end, value: crashes, n: hosts, events: crashes };
-      }
-      case 'conversion_rate': {
-        const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
-        if (sessions === 0) return missingPoint(end);
-        const eps =
-          noise.intervalConversionSd > 0
-            ? lognormal(rng, -(noise.intervalConversionSd ** 2) / 2, noise.intervalConversionSd)
-            : 1;
-        let conv = 0;
-        for (let i = 0; i < group.length; i++)
-          conv += reqs[i]! * this.conversionAt(group[i]!.region, mid) * acc[i]!.conversionMul;
-        conv = expected > 0 ? (conv / expected) * eps : 0;
-        const checkouts = binomial(rng, sessions, Math.min(1, Math.max(0, conv)));
-        return { t: end, value: checkouts / sessions, n: sessions, events: checkouts };
-      }
+      case 'slow_rate':
+        return this.latencyPoint(metric, group, end, mid, expected);
+      case 'memory':
+        return this.memoryPoint(group, end, hosts);
+      case 'connections':
+        return this.connectionsPoint(group, end, hosts);
+      case 'crash_count':
+        return this.crashPoint(group, start, end, hosts);
+      case 'conversion_rate':
+        return this.conversionPoint(group, end, mid, expected);
       default: {
         const never: never = metric;
         throw new Error(`unknown metric ${String(never)}`);
       }
     }
+  }
+
+  // Each metric's point over the cohorts drawPoint prepared (pointAcc, pointReqs).
+
+  private errorRatePoint(group: readonly Cohort[], end: Minutes, expected: number): MetricPoint {
+    const rng = this.observeRng;
+    const sd = this.scenario.noise.intervalErrorSd;
+    const n = poisson(rng, expected);
+    if (n === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, -(sd ** 2) / 2, sd) : 1;
+    let p = 0;
+    for (let i = 0; i < group.length; i++)
+      p += this.pointReqs[i]! * this.errorProbability(group[i]!, this.pointAcc[i]!, eps);
+    p = expected > 0 ? p / expected : 0;
+    const errors = binomial(rng, n, Math.min(1, p));
+    return { t: end, value: errors / n, n, events: errors };
+  }
+
+  private latencyPoint(
+    metric: 'latency_p50' | 'latency_p90' | 'latency_p99' | 'slow_rate',
+    group: readonly Cohort[],
+    end: Minutes,
+    mid: Minutes,
+    expected: number,
+  ): MetricPoint {
+    const rng = this.observeRng;
+    const sd = this.scenario.noise.intervalLatencySd;
+    const n = poisson(rng, expected);
+    if (n === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, 0, sd) : 1;
+    const comps: LognormalComponent[] = [];
+    for (let i = 0; i < group.length; i++)
+      this.latencyComponents(
+        this.pointAcc[i]!,
+        this.pointReqs[i]!,
+        eps * this.loadLatencyFactor(group[i]!, mid),
+        comps,
+      );
+    if (metric === 'slow_rate') {
+      const frac = 1 - mixtureCdf(comps, this.service.latency.sloMs);
+      const slow = binomial(rng, n, Math.min(1, Math.max(0, frac)));
+      return { t: end, value: slow / n, n, events: slow };
+    }
+    const q = LATENCY_QUANTILES[metric]!;
+    const x = mixtureQuantile(comps, q);
+    const se = quantileStandardError(comps, q, n, x);
+    return { t: end, value: Math.max(0, normal(rng, x, se)), n, events: 0 };
+  }
+
+  private memoryPoint(group: readonly Cohort[], end: Minutes, hosts: number): MetricPoint {
+    const { baseMB } = this.service.memory;
+    let mem = 0;
+    for (let i = 0; i < group.length; i++)
+      mem += group[i]!.hosts * (baseMB + this.pointAcc[i]!.memoryMB);
+    const mean = mem / hosts;
+    // Per-host memory varies by a few percent; the mean over h hosts by 2%/√h.
+    const value = normal(this.observeRng, mean, (0.02 * baseMB) / Math.sqrt(hosts));
+    return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
+  }
+
+  private connectionsPoint(group: readonly Cohort[], end: Minutes, hosts: number): MetricPoint {
+    const { holdMs, poolSize } = this.service.connections;
+    let conns = 0;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
+      const inflight = (this.perHostRate(c.environment, c.region, end) / 60) * (holdMs / 1000);
+      conns += c.hosts * Math.min(poolSize, inflight + this.pointAcc[i]!.connections);
+    }
+    const mean = conns / hosts;
+    const value = normal(this.observeRng, mean, Math.sqrt(Math.max(mean, 1) / hosts));
+    return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
+  }
+
+  private crashPoint(
+    group: readonly Cohort[],
+    start: Minutes,
+    end: Minutes,
+    hosts: number,
+  ): MetricPoint {
+    let rate = 0;
+    let restarts = 0;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
+      rate += c.hosts * (this.service.crashesPerHostHour + this.pointAcc[i]!.crashesPerHostHour);
+      for (const r of c.restarts) if (r > start && r <= end) restarts += c.hosts;
+    }
+    const crashes = poisson(this.observeRng, (rate * (end - start)) / 60) + restarts;
+    return { t: end, value: crashes, n: hosts, events: crashes };
+  }
+
+  private conversionPoint(
+    group: readonly Cohort[],
+    end: Minutes,
+    mid: Minutes,
+    expected: number,
+  ): MetricPoint {
+    const rng = this.observeRng;
+    const sd = this.scenario.noise.intervalConversionSd;
+    const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
+    if (sessions === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, -(sd ** 2) / 2, sd) : 1;
+    let conv = 0;
+    for (let i = 0; i < group.length; i++)
+      conv +=
+        this.pointReqs[i]! *
+        this.conversionAt(group[i]!.region, mid) *
+        this.pointAcc[i]!.conversionMul;
+    conv = expected > 0 ? (conv / expected) * eps : 0;
+    const checkouts = binomial(rng, sessions, Math.min(1, Math.max(0, conv)));
+    return { t: end, value: checkouts / sessions, n: sessions, events: checkouts };
   }
 
   // ---- impact ----------------------------------------------------------------------
