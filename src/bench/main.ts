@@ -5,10 +5,11 @@
  * Takes a few minutes on two cores.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
@@ -153,11 +154,16 @@ async function main(): Promise<void> {
     section(
       `the default suite (npm start): every scenario × every policy, 200 trials; 1 worker, then ${cores}`,
     );
-    const run = (workers: number): number => {
+    const cpuFile = join(ROOT, 'reports/bench-suite-cpu.json');
+    /** Wall seconds of the default suite, and the CPU seconds of every thread of its process. */
+    const run = (workers: number, v8Flags: string[] = []): { seconds: number; cpu: number } => {
       const t0 = performance.now();
       execFileSync(
         process.execPath,
         [
+          ...v8Flags,
+          '--import',
+          pathToFileURL(join(ROOT, 'dist/bench/cpu-report.js')).href,
           join(ROOT, 'dist/cli/main.js'),
           'compare',
           '--quiet',
@@ -166,15 +172,29 @@ async function main(): Promise<void> {
           '--out',
           join(ROOT, `reports/bench-suite-${workers}`),
         ],
-        { cwd: ROOT, stdio: 'inherit' },
+        { cwd: ROOT, stdio: 'inherit', env: { ...process.env, GATESIM_BENCH_CPU_FILE: cpuFile } },
       );
-      return (performance.now() - t0) / 1000;
+      const seconds = (performance.now() - t0) / 1000;
+      const { cpuSeconds } = JSON.parse(readFileSync(cpuFile, 'utf8')) as { cpuSeconds: number };
+      return { seconds, cpu: cpuSeconds };
     };
     const one = run(1);
     const all = run(cores);
-    add('oneWorkerSuiteSeconds', one, 's');
-    add('defaultSuiteSeconds', all, `s (${cores} workers)`, '< 60 on 2 cores');
-    if (cores >= 2) add('twoWorkerSpeedup', one / all, '×', '≥ 1.8 with 2 workers');
+    add('oneWorkerSuiteSeconds', one.seconds, 's');
+    add('defaultSuiteSeconds', all.seconds, `s (${cores} workers)`, '< 60 on 2 cores');
+    add('oneWorkerCoresBusy', one.cpu / one.seconds, 'cores (CPU s / wall s of the 1-worker run)');
+    if (cores >= 2) {
+      add('twoWorkerSpeedup', one.seconds / all.seconds, '×', '≥ 1.8 with 2 workers');
+      // The same pair with V8's background threads (concurrent compiling and GC) off: how the
+      // pool itself scales when one worker cannot borrow the second core for them.
+      const oneAlone = run(1, ['--single-threaded']);
+      const allAlone = run(cores, ['--single-threaded']);
+      add(
+        'twoWorkerSpeedupV8SingleThreaded',
+        oneAlone.seconds / allAlone.seconds,
+        `× (${oneAlone.seconds.toFixed(1)} s / ${allAlone.seconds.toFixed(1)} s, node --single-threaded)`,
+      );
+    }
   }
 
   if (want('real-data')) {
