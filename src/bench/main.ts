@@ -5,7 +5,7 @@
  * Takes a few minutes on two cores.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -155,13 +155,17 @@ async function main(): Promise<void> {
       `the default suite (npm start): every scenario × every policy, 200 trials; 1 worker, then ${cores}`,
     );
     const cpuFile = join(ROOT, 'reports/bench-suite-cpu.json');
-    /** Wall seconds of the default suite, and the CPU seconds of every thread of its process. */
-    const run = (workers: number, v8Flags: string[] = []): { seconds: number; cpu: number } => {
+    /** Wall seconds of the default suite, and the CPU seconds of every thread of its processes. */
+    const run = (
+      workers: number,
+      how: { v8Flags?: string[]; env?: Record<string, string> } = {},
+    ): { seconds: number; cpu: number } => {
+      rmSync(cpuFile, { force: true });
       const t0 = performance.now();
       execFileSync(
         process.execPath,
         [
-          ...v8Flags,
+          ...(how.v8Flags ?? []),
           '--import',
           pathToFileURL(join(ROOT, 'dist/bench/cpu-report.js')).href,
           join(ROOT, 'dist/cli/main.js'),
@@ -172,11 +176,18 @@ async function main(): Promise<void> {
           '--out',
           join(ROOT, `reports/bench-suite-${workers}`),
         ],
-        { cwd: ROOT, stdio: 'inherit', env: { ...process.env, GATESIM_BENCH_CPU_FILE: cpuFile } },
+        {
+          cwd: ROOT,
+          stdio: 'inherit',
+          env: { ...process.env, ...how.env, GATESIM_BENCH_CPU_FILE: cpuFile },
+        },
       );
       const seconds = (performance.now() - t0) / 1000;
-      const { cpuSeconds } = JSON.parse(readFileSync(cpuFile, 'utf8')) as { cpuSeconds: number };
-      return { seconds, cpu: cpuSeconds };
+      const cpu = readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split('\n')
+        .reduce((sum, line) => sum + (JSON.parse(line) as { cpuSeconds: number }).cpuSeconds, 0);
+      return { seconds, cpu };
     };
     const one = run(1);
     const all = run(cores);
@@ -184,15 +195,22 @@ async function main(): Promise<void> {
     add('defaultSuiteSeconds', all.seconds, `s (${cores} workers)`, '< 60 on 2 cores');
     add('oneWorkerCoresBusy', one.cpu / one.seconds, 'cores (CPU s / wall s of the 1-worker run)');
     if (cores >= 2) {
-      add('twoWorkerSpeedup', one.seconds / all.seconds, '×', '≥ 1.8 with 2 workers');
-      // The same pair with V8's background threads (concurrent compiling and GC) off: how the
-      // pool itself scales when one worker cannot borrow the second core for them.
-      const oneAlone = run(1, ['--single-threaded']);
-      const allAlone = run(cores, ['--single-threaded']);
+      // The pool fills every core, so the CLI ran it with V8's background threads off
+      // (cli/v8-threads.ts); the baseline keeps them on.
+      const kept = run(cores, { env: { GATESIM_KEEP_V8_THREADS: '1' } });
       add(
-        'twoWorkerSpeedupV8SingleThreaded',
-        oneAlone.seconds / allAlone.seconds,
-        `× (${oneAlone.seconds.toFixed(1)} s / ${allAlone.seconds.toFixed(1)} s, node --single-threaded)`,
+        'defaultSuiteSecondsV8Threads',
+        kept.seconds,
+        `s (${cores} workers, V8's background threads kept on)`,
+      );
+      add('defaultSuiteCpuSeconds', all.cpu, `CPU s (${kept.cpu.toFixed(1)} with them on)`);
+      add('twoWorkerSpeedup', one.seconds / all.seconds, '×', '≥ 1.8 with 2 workers');
+      // How the pool itself scales when one worker cannot borrow the second core for V8's work.
+      const oneAlone = run(1, { v8Flags: ['--single-threaded'] });
+      add(
+        'twoWorkerSpeedupBothSingleThreaded',
+        oneAlone.seconds / all.seconds,
+        `× (1 worker under node --single-threaded: ${oneAlone.seconds.toFixed(1)} s)`,
       );
     }
   }

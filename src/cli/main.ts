@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { GatesimError } from '../errors.js';
 import { registerBacktest } from './backtest.js';
@@ -10,6 +11,7 @@ import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
 import { registerTune } from './tune.js';
 import { registerValidate } from './validate.js';
+import { rerunSingleThreaded, wantsSingleThreadedV8 } from './v8-threads.js';
 
 // A reader that stops early (`gatesim explain … | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -35,6 +37,17 @@ registerBacktest(program);
 registerTune(program);
 registerCheck(program);
 registerConvert(program);
+
+// Commands with a worker pool that fills every core run with V8's background threads off
+// (see v8-threads.ts): this process restarts the command once that way and passes on its exit.
+program.hook('preAction', async (_program, command) => {
+  const opts = command.opts<{ workers?: number | string }>();
+  if (!command.options.some((o) => o.long === '--workers')) return;
+  const workers =
+    opts.workers === undefined ? availableParallelism() : Number.parseInt(String(opts.workers), 10);
+  if (!Number.isFinite(workers) || !wantsSingleThreadedV8(workers)) return;
+  process.exit(await rerunSingleThreaded());
+});
 
 try {
   await program.parseAsync(process.argv);

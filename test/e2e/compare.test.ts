@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -12,8 +12,15 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const FILES = ['summary.json', 'summary.csv', 'trials.csv', 'report.md', 'report.html'];
 
-function gatesim(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+function gatesim(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,6 +59,27 @@ describe('gatesim compare', () => {
     expect(summary.trialsPerPair).toBe(60);
     expect(summary.results).toHaveLength(6);
     expect(a['trials.csv']!.trim().split('\n')).toHaveLength(1 + 6 * 60);
+  });
+
+  it('a pool that fills every core restarts under single-threaded V8 with the same results and exit codes', () => {
+    // As many workers as cores (at least 2), so the CLI restarts itself (cli/v8-threads.ts).
+    const full = String(Math.max(2, availableParallelism()));
+    const restarted = gatesim(['compare', ...STUDY, '--workers', full, '--out', join(tmp, 'wf')]);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.status).toBe(0);
+    const kept = gatesim(['compare', ...STUDY, '--workers', full, '--out', join(tmp, 'wk')], {
+      GATESIM_KEEP_V8_THREADS: '1',
+    });
+    expect(kept.status).toBe(0);
+    const a = read(join(tmp, 'wf'));
+    const b = read(join(tmp, 'wk'));
+    for (const f of FILES) expect(b[f], f).toBe(a[f]);
+    // Bad input: the restarted run's exit code and one message, not two.
+    const bad = gatesim(['compare', '--scenarios', 'no-such.yaml', '--workers', full, '--quiet']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'gatesim: no-such.yaml: no such file or folder',
+    ]);
   });
 
   it('shards merged give exactly the unsharded result', () => {
