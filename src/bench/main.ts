@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEFAULT_TRIALS } from '../cli/compare.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   if (want('suite')) {
     const cores = availableParallelism();
     section(
-      `the default suite (npm start): every scenario × every policy, 200 trials; 1 worker, then ${cores}`,
+      `the default suite (npm start): every scenario × every policy, ${DEFAULT_TRIALS} trials; 1 worker, then ${cores}`,
     );
     const cpuFile = join(ROOT, 'reports/bench-suite-cpu.json');
     /** Wall seconds of the default suite, and the CPU seconds of every thread of its processes. */

@@ -269,6 +269,11 @@ export function identityEffect(): EffectAccumulator {
     memoryMB: NaN,
     connections: NaN,
   };
+  return resetEffect(acc);
+}
+
+/** Sets an accumulator back to the identity (no effect), for reuse. */
+export function resetEffect(acc: EffectAccumulator): EffectAccumulator {
   acc.errorAdd = 0;
   acc.errorMul = 1;
   acc.latencyMul = 1;
@@ -311,6 +316,11 @@ export function zeroImpact(): Impact {
     lostCheckouts: NaN,
     lostRevenue: NaN,
   };
+  return resetImpact(impact);
+}
+
+/** Sets an impact back to zero, for reuse. */
+export function resetImpact(impact: Impact): Impact {
   impact.failedRequests = 0;
   impact.slowRequests = 0;
   impact.lostCheckouts = 0;

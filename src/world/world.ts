@@ -25,6 +25,8 @@ import {
 } from './traffic.js';
 import {
   identityEffect,
+  resetEffect,
+  resetImpact,
   zeroImpact,
   type Impact,
   type CohortView,
@@ -973,27 +975,6 @@ class ConfounderIndex {
 /** A point without data: a metrics gap, a delay, or an interval without requests. */
 function missingPoint(end: Minutes): MetricPoint {
   return { t: end, value: NaN, n: 0, events: 0 };
-}
-
-function resetEffect(acc: EffectAccumulator): EffectAccumulator {
-  acc.errorAdd = 0;
-  acc.errorMul = 1;
-  acc.latencyMul = 1;
-  acc.slowShare = 0;
-  acc.slowMul = 1;
-  acc.conversionMul = 1;
-  acc.crashesPerHostHour = 0;
-  acc.memoryMB = 0;
-  acc.connections = 0;
-  return acc;
-}
-
-function resetImpact(impact: Impact): Impact {
-  impact.failedRequests = 0;
-  impact.slowRequests = 0;
-  impact.lostCheckouts = 0;
-  impact.lostRevenue = 0;
-  return impact;
 }
 
 function addImpact(into: Impact, from: Impact): void {
