@@ -4,10 +4,11 @@
  * Every worker thread is a V8 isolate that compiles hot code and collects garbage on V8's own
  * background threads. With a core to spare (one worker on two cores) that work is free; when
  * the worker pool fills every core it only competes with the workers. Measured on the 2-core
- * bench machine, the default suite on 2 workers took 15.8–17.1 s with V8's background threads
- * off and 18.1–19.5 s with them on, and 4 s less CPU (`npm run bench` reports both). So a run
- * whose pool fills the cores restarts once with them off. Results never depend on it; set
- * GATESIM_KEEP_V8_THREADS=1 to keep them.
+ * bench machine, the built-in suite at 200 trials on 2 workers took 15.8–17.1 s with V8's
+ * background threads off and 18.1–19.5 s with them on, with 10% less CPU; at 600 trials
+ * 37.9 s against 39.6 s (`npm run bench` reports both). So a run whose pool fills the cores
+ * restarts once with them off. Results never depend on it; set GATESIM_KEEP_V8_THREADS=1 to
+ * keep them.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, constants } from 'node:os';
