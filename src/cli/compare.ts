@@ -74,7 +74,8 @@ export async function runCompareCommand(opts: CompareCliOptions): Promise<void> 
     seed: opts.seed,
     workers: opts.workers,
     ...(shard !== undefined ? { shard } : {}),
-    onProgress: (done, total) => bar?.update(done, total),
+    // The study counts trials per scenario; the bar counts runs (trial × policy), as the summary line does.
+    onProgress: (done, total) => bar?.update(done * policies.length, total * policies.length),
   });
   const started = process.hrtime.bigint();
   try {
@@ -120,14 +121,14 @@ function progressBar(
     },
     Presets.shades_classic,
   );
-  let startedAt = 0;
+  // The rate counts from the start of the run, not from the first finished chunk.
+  const startedAt = performance.now();
   let started = false;
   return {
     update(done, total) {
       if (!started) {
         bar.start(total, 0, { rate: '0' });
         started = true;
-        startedAt = performance.now();
       }
       const rate = done / Math.max(1e-3, (performance.now() - startedAt) / 1000);
       bar.update(done, { rate: rate.toFixed(0) });
