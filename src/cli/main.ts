@@ -46,7 +46,13 @@ program.hook('preAction', async (_program, command) => {
   const workers =
     opts.workers === undefined ? availableParallelism() : Number.parseInt(String(opts.workers), 10);
   if (!Number.isFinite(workers) || !wantsSingleThreadedV8(workers)) return;
-  process.exit(await rerunSingleThreaded());
+  let code: number;
+  try {
+    code = await rerunSingleThreaded();
+  } catch {
+    return; // No child (it could not be started): run here, with V8's threads on.
+  }
+  process.exit(code);
 });
 
 try {

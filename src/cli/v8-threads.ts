@@ -4,9 +4,9 @@
  * Every worker thread is a V8 isolate that compiles hot code and collects garbage on V8's own
  * background threads. With a core to spare (one worker on two cores) that work is free; when
  * the worker pool fills every core it only competes with the workers. Measured on the 2-core
- * bench machine, the built-in suite at 200 trials on 2 workers took 15.8–17.1 s with V8's
- * background threads off and 18.1–19.5 s with them on, with 10% less CPU; at 600 trials
- * 37.9 s against 39.6 s (`npm run bench` reports both). So a run whose pool fills the cores
+ * bench machine (alternating runs), the built-in suite at 200 trials on 2 workers took
+ * 16.0–17.9 s with V8's background threads off and 17.6–19.6 s with them on, with 10% less
+ * CPU; at 600 trials 37.4–37.9 s against 39.1–39.6 s (`npm run bench` reports both). So a run whose pool fills the cores
  * restarts once with them off. Results never depend on it; set GATESIM_KEEP_V8_THREADS=1 to
  * keep them.
  */
@@ -31,7 +31,7 @@ export function wantsSingleThreadedV8(
 /**
  * Runs this same command line again under `node --single-threaded`, with the terminal and
  * environment as they are, and resolves with its exit code once it ends (128 + the signal's
- * number when a signal ended it). SIGINT and SIGTERM sent to this process are passed on, so
+ * number when a signal ended it); rejects only when the child could not be started. SIGINT and SIGTERM sent to this process are passed on, so
  * stopping either process stops the run; reports are written atomically either way.
  */
 export function rerunSingleThreaded(): Promise<number> {
