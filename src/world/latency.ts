@@ -67,23 +67,12 @@ export function mixtureQuantile(
   if (!(hi > lo)) return Math.exp(lo);
   let y = guess / w;
   for (let i = 0; i < 60; i++) {
-    // The CDF and the density in one pass (the same sums mixtureCdf and mixturePdf make).
     const x = Math.exp(y);
-    const lx = Math.log(x);
-    let cdf = 0;
-    let pdf = 0;
-    let weights = 0;
-    for (const c of components) {
-      const u = (lx - c.mu) / c.sigma;
-      cdf += c.weight * normalCdf(u);
-      pdf += (c.weight * normalPdf(u)) / (c.sigma * x);
-      weights += c.weight;
-    }
-    const f = (weights > 0 ? cdf / weights : 0) - q;
+    const f = mixtureCdf(components, x) - q;
     if (Math.abs(f) < logTolerance / 10) break;
     if (f < 0) lo = y;
     else hi = y;
-    const d = (weights > 0 ? pdf / weights : 0) * x;
+    const d = mixturePdf(components, x) * x;
     let next = d > 0 ? y - f / d : (lo + hi) / 2;
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     if (hi - lo < logTolerance) break;
