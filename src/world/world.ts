@@ -6,7 +6,6 @@ import {
   lognormal,
   type RandomStream,
 } from '../random/index.js';
-import { normalCdf } from '../stats/special.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import type { FaultInstance, FleetFacts, RollbackEffect } from './faults/types.js';
 import {
@@ -167,6 +166,8 @@ export class World implements FleetFacts {
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
   private readonly scratchPool: EffectAccumulator[] = [];
   private impactAt: Minutes = -Infinity;
+  /** Components latencyCdf builds, reused between calls. */
+  private readonly cdfComponents: LognormalComponent[] = [];
   /** One step's excess impact, reused by every step of advanceImpact. */
   private readonly stepImpact: Impact = zeroImpact();
   private changes = 0;
@@ -521,28 +522,12 @@ export class World implements FleetFacts {
     if (s > 0) out.push({ weight: weight * s, mu: mu + Math.log(acc.slowMul), sigma });
   }
 
-  /**
-   * The share of one cohort's requests faster than x: the CDF of its latencyComponents at
-   * weight 1, summed as mixtureCdf sums them, without building the components.
-   */
+  /** The share of one cohort's requests faster than x: the CDF of its latencyComponents at weight 1. */
   private latencyCdf(acc: Readonly<EffectAccumulator>, noise: number, x: number): number {
-    if (x <= 0) return 0;
-    const { medianMs, sigma } = this.service.latency;
-    const mu = Math.log(medianMs * acc.latencyMul * noise);
-    const s = acc.slowShare > 0 ? Math.min(1, acc.slowShare) : 0;
-    const lx = Math.log(x);
-    let total = 0;
-    let w = 0;
-    if (s < 1) {
-      const weight = 1 - s;
-      total += weight * normalCdf((lx - mu) / sigma);
-      w += weight;
-    }
-    if (s > 0) {
-      total += s * normalCdf((lx - (mu + Math.log(acc.slowMul))) / sigma);
-      w += s;
-    }
-    return w > 0 ? total / w : 0;
+    const comps = this.cdfComponents;
+    comps.length = 0;
+    this.latencyComponents(acc, 1, noise, comps);
+    return mixtureCdf(comps, x);
   }
 
   /** Conversion at t in a region: it swings with the region's daily cycle (people buy more at busy hours). */
