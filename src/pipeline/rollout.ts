@@ -1,4 +1,5 @@
 import { GatesimError } from '../errors.js';
+import { safeParseOnce } from '../util/parse-once.js';
 import type { Judge, JudgeModel, JudgeResult } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { inWindows, nextWindowStart } from '../world/calendar.js';
@@ -370,21 +371,16 @@ export class RolloutController {
 }
 
 /**
- * A check's judge parameters, parsed with the judge's schema once per check (by identity):
- * every trial starts the same checks again, and the parse is the same each time.
+ * A check's judge parameters, parsed with the judge's schema; every trial starts the same
+ * checks again, so the parse is remembered (parseOnce).
  */
-const PARSED_JUDGE_PARAMS = new WeakMap<CheckConfig, { model: JudgeModel; params: unknown }>();
-
 function judgeParams(model: JudgeModel, check: CheckConfig): unknown {
-  const known = PARSED_JUDGE_PARAMS.get(check);
-  if (known !== undefined && known.model === model) return known.params;
-  const parsed = model.params.safeParse(check.judge.params);
+  const parsed = safeParseOnce(model.params, check.judge.params);
   if (!parsed.success) {
     throw new GatesimError(
       'invalid-input',
       `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
     );
   }
-  PARSED_JUDGE_PARAMS.set(check, { model, params: parsed.data });
   return parsed.data;
 }

@@ -8,7 +8,7 @@ import {
 } from '../random/index.js';
 import type { z } from 'zod';
 import { GatesimError } from '../errors.js';
-import { parseParams } from './faults/shared/params.js';
+import { parseOnce } from '../util/parse-once.js';
 import { CONFOUNDERS } from './confounders/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import { FAULTS } from './faults/index.js';
@@ -63,22 +63,16 @@ function createFault(spec: FaultSpec, streams: TrialStreams, purpose: string): F
   return model.create(parsedParams(model.params, spec.params, streams.get(purpose)));
 }
 
-/** Parsed parameters of specs without ranges: the same for every trial, so parse once. */
-const FIXED_PARAMS = new WeakMap<Readonly<Record<string, unknown>>, unknown>();
-
-/** Resolves ranges with `rng` and fills defaults; specs without ranges are parsed only once. */
+/**
+ * Resolves ranges with `rng` and fills defaults. A spec without ranges is the same object in
+ * every trial, so parseOnce parses it once.
+ */
 function parsedParams(
   schema: z.ZodType,
   raw: Readonly<Record<string, unknown>>,
   rng: RandomStream,
 ): unknown {
-  if (Object.values(raw).some(isRange)) return parseParams(schema, resolveParams(raw, rng));
-  let parsed = FIXED_PARAMS.get(raw);
-  if (parsed === undefined) {
-    parsed = parseParams(schema, raw);
-    FIXED_PARAMS.set(raw, parsed);
-  }
-  return parsed;
+  return parseOnce(schema, Object.values(raw).some(isRange) ? resolveParams(raw, rng) : raw);
 }
 
 /** The start time: a random allowed local day and hour of the schedule's region, in week 1. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatesimError } from '../../../errors.js';
 import { durationSchema } from '../../../util/duration.js';
+import { isOutputOf } from '../../../util/parse-once.js';
 
 /** A probability or a share of requests, hosts or users: a number in [0, 1]. */
 export const shareSchema = z.number().min(0).max(1);
@@ -11,25 +12,12 @@ export const positiveDurationSchema = durationSchema.refine((v) => v > 0, {
 });
 
 /**
- * Parameter objects that are a schema's own output, by schema: checking them again would
- * find nothing new, and a trial creates a hundred confounder occurrences from one spec.
- */
-const PARSED = new WeakMap<object, unknown>();
-
-/** Parses parameters with a schema, remembering the result as valid for checkParams. */
-export function parseParams<P>(schema: z.ZodType<P>, raw: unknown): P {
-  const parsed = schema.parse(raw);
-  if (typeof parsed === 'object' && parsed !== null) PARSED.set(parsed, schema);
-  return parsed;
-}
-
-/**
  * Validates parameters handed straight to a factory (tests, benchmarks, importers) with
  * the same schema the loader uses, so a bad value names its parameter wherever it comes from.
  */
 export function checkParams<P>(kind: string, schema: z.ZodType<P>, params: unknown): P {
-  if (typeof params === 'object' && params !== null && PARSED.get(params) === schema)
-    return params as P;
+  // A schema's own output (the loader's or a trial's parse) needs no second look.
+  if (isOutputOf(schema, params)) return params as P;
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
