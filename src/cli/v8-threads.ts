@@ -6,9 +6,9 @@
  * the worker pool fills every core it only competes with the workers. Measured on the 2-core
  * bench machine (alternating runs), the built-in suite at 200 trials on 2 workers took
  * 16.0–17.9 s with V8's background threads off and 17.6–19.6 s with them on, with 10% less
- * CPU; at 600 trials 37.4–37.9 s against 39.1–39.6 s (`npm run bench` reports both). So a run whose pool fills the cores
- * restarts once with them off. Results never depend on it; set GATESIM_KEEP_V8_THREADS=1 to
- * keep them.
+ * CPU; at 600 trials 37.4–37.9 s against 39.1–39.6 s (`npm run bench` reports both). So a run
+ * whose pool fills the cores restarts once with them off. Results never depend on it; set
+ * GATESIM_KEEP_V8_THREADS=1 to keep them.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, constants } from 'node:os';
@@ -31,8 +31,9 @@ export function wantsSingleThreadedV8(
 /**
  * Runs this same command line again under `node --single-threaded`, with the terminal and
  * environment as they are, and resolves with its exit code once it ends (128 + the signal's
- * number when a signal ended it); rejects only when the child could not be started. SIGINT and SIGTERM sent to this process are passed on, so
- * stopping either process stops the run; reports are written atomically either way.
+ * number when a signal ended it); rejects only when the child could not be started. SIGINT
+ * and SIGTERM sent to this process are passed on, so stopping either process stops the run;
+ * reports are written atomically either way.
  */
 export function rerunSingleThreaded(): Promise<number> {
   const child = spawn(
