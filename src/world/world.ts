@@ -54,13 +54,6 @@ export class Cohort implements CohortView {
   /** When the build's fault first shows on this cohort (computed at creation). */
   onsetAt: Minutes = Infinity;
   restartHandle: unknown = undefined;
-  /**
-   * The effect drawPoint found at `effectTime` (NaN: none yet), shared by every metric drawn
-   * for that time; a restart clears it, since effects follow the last process start.
-   */
-  effectTime: Minutes = NaN;
-  effect: Readonly<EffectAccumulator> | undefined = undefined;
-  effectScratch: EffectAccumulator | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -444,7 +437,6 @@ export class World implements FleetFacts {
         if (c.hosts === 0) return;
         this.advanceImpact(t);
         c.lastRestartAt = t;
-        c.effectTime = NaN;
         c.restarts.push(t);
         this.scheduleRestart(c, t);
         return;
@@ -537,16 +529,6 @@ export class World implements FleetFacts {
     const cycle =
       recorded !== undefined ? recorded(t) : (this.analytic[region.index]?.cycle(t) ?? 0);
     return Math.max(0, Math.min(1, b.conversionRate * (1 + b.conversionAmplitude * cycle)));
-  }
-
-  /** A cohort's effect (with confounders) at t, computed once for every metric drawn at t. */
-  private pointEffect(c: Cohort, t: Minutes): Readonly<EffectAccumulator> {
-    if (c.effectTime !== t || c.effect === undefined) {
-      c.effectScratch ??= identityEffect();
-      c.effect = this.effectAt(c, t, true, this.faults, c.effectScratch);
-      c.effectTime = t;
-    }
-    return c.effect;
   }
 
   /**
@@ -670,7 +652,7 @@ export class World implements FleetFacts {
     for (let i = 0; i < group.length; i++) {
       const c = group[i]!;
       const r = c.hosts * this.intervalRequests(c, start, end);
-      acc[i] = this.pointEffect(c, mid);
+      acc[i] = this.effectAt(c, mid, true, this.faults, this.scratch(i));
       reqs[i] = r;
       expected += r;
       hosts += c.hosts;
