@@ -152,8 +152,8 @@ export class World implements FleetFacts {
   private readonly lastIntegralA: Float64Array;
   private readonly lastIntegralB: Float64Array;
   private readonly lastIntegral: Float64Array;
-  private readonly intervalEnd: Float64Array;
-  private readonly intervalPerHost: Float64Array;
+  /** Per region, which of its two memo slots to overwrite next. */
+  private readonly lastIntegralNext: Uint8Array;
   private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
   private pointReqs = new Float64Array(64);
   /** Reusable accumulators: one per cohort of the group being drawn (no garbage per point). */
@@ -216,11 +216,10 @@ export class World implements FleetFacts {
       (r) => (scenario.traffic.peakRequestsPerMin * r.trafficShare) / r.hosts,
     );
     const places = this.regions.length + 1;
-    this.lastIntegralA = new Float64Array(places).fill(NaN);
-    this.lastIntegralB = new Float64Array(places).fill(NaN);
-    this.lastIntegral = new Float64Array(places);
-    this.intervalEnd = new Float64Array(places).fill(NaN);
-    this.intervalPerHost = new Float64Array(places);
+    this.lastIntegralA = new Float64Array(2 * places).fill(NaN);
+    this.lastIntegralB = new Float64Array(2 * places).fill(NaN);
+    this.lastIntegral = new Float64Array(2 * places);
+    this.lastIntegralNext = new Uint8Array(places);
     this.stagingPerHostRate = scenario.staging.requestsPerMin / Math.max(1, scenario.staging.hosts);
     // Staging load as a share of an average production host's peak: small, so load-gated faults stay hidden.
     this.stagingShare =
@@ -268,13 +267,19 @@ export class World implements FleetFacts {
   perHostRequests(environment: Environment, region: RegionRuntime, a: Minutes, b: Minutes): number {
     if (b <= a) return 0;
     if (environment === 'staging') return this.stagingPerHostRate * (b - a);
-    // The canary and its baseline ask for the same interval back to back: remember the last one.
+    // Every cohort and metric of a region asks for the same metric interval in turn, with a
+    // fault's own span (a leak since the process start) in between: remember the last two.
     const r = region.index;
-    if (this.lastIntegralA[r] === a && this.lastIntegralB[r] === b) return this.lastIntegral[r]!;
+    for (let slot = 2 * r; slot < 2 * r + 2; slot++) {
+      if (this.lastIntegralA[slot] === a && this.lastIntegralB[slot] === b)
+        return this.lastIntegral[slot]!;
+    }
     const v = this.perHostPeak[r]! * this.curves[r]!.integral(a, b);
-    this.lastIntegralA[r] = a;
-    this.lastIntegralB[r] = b;
-    this.lastIntegral[r] = v;
+    const slot = 2 * r + this.lastIntegralNext[r]!;
+    this.lastIntegralNext[r] = 1 - this.lastIntegralNext[r]!;
+    this.lastIntegralA[slot] = a;
+    this.lastIntegralB[slot] = b;
+    this.lastIntegral[slot] = v;
     return v;
   }
 
@@ -531,20 +536,6 @@ export class World implements FleetFacts {
     return Math.max(0, Math.min(1, b.conversionRate * (1 + b.conversionAmplitude * cycle)));
   }
 
-  /**
-   * Per-host requests of a cohort's region over the metric interval ending at `end`: every
-   * cohort of the region and every metric of that interval share it (faults asking the world
-   * for other spans in between do not evict it).
-   */
-  private intervalRequests(c: Cohort, start: Minutes, end: Minutes): number {
-    const i = c.region.index;
-    if (this.intervalEnd[i] !== end) {
-      this.intervalEnd[i] = end;
-      this.intervalPerHost[i] = this.perHostRequests(c.environment, c.region, start, end);
-    }
-    return this.intervalPerHost[i]!;
-  }
-
   private scratch(i: number): EffectAccumulator {
     while (this.scratchPool.length <= i) this.scratchPool.push(identityEffect());
     return this.scratchPool[i]!;
@@ -651,7 +642,7 @@ export class World implements FleetFacts {
     const reqs = this.pointReqs;
     for (let i = 0; i < group.length; i++) {
       const c = group[i]!;
-      const r = c.hosts * this.intervalRequests(c, start, end);
+      const r = c.hosts * this.perHostRequests(c.environment, c.region, start, end);
       acc[i] = this.effectAt(c, mid, true, this.faults, this.scratch(i));
       reqs[i] = r;
       expected += r;
