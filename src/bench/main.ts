@@ -217,8 +217,8 @@ async function main(): Promise<void> {
   }
 
   if (want('real-data')) {
-    section('detectors on labelled real series (../shared/data/real-metrics), default parameters');
-    const root = resolve(ROOT, '..', 'shared', 'data', 'real-metrics');
+    section('detectors on labelled real series (data/real-metrics), default parameters');
+    const root = resolve(ROOT, 'data', 'real-metrics');
     for (const d of summarizeDetectors(evaluateDetectorsOnRealData(root))) {
       add(`realData.${d.detector}.caught`, d.caught, `of ${d.anomalies} labelled anomalies`);
       add(

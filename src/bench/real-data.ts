@@ -2,7 +2,7 @@
  * How the anomaly judges do on recorded production series with expert labels: Microsoft's
  * Cloud Monitoring Dataset (Label = 1 marks an anomalous point) and three Numenta Anomaly
  * Benchmark series (labelled windows in combined_windows.json), from
- * /work/shared/data/real-metrics (MIT licensed; see its README).
+ * the repository's data/real-metrics (MIT licensed; see its README).
  *
  * A series is replayed as a stream of canary checks, the way a pipeline would run them:
  * consecutive episodes of EPISODE_POINTS points each get a fresh judge, measured once per
@@ -55,7 +55,7 @@ export const EPISODE_POINTS = 12;
 export const SLACK_POINTS = 3;
 const WEEK = 10080;
 
-/** The labelled series in /work/shared/data/real-metrics and how each is mapped. */
+/** The labelled series in data/real-metrics and how each is mapped. */
 export const REAL_SERIES: readonly RealSeriesSpec[] = [
   {
     path: 'microsoft-cloud-monitoring/consumer-purchase-rate/purchase-01.csv',
@@ -278,7 +278,7 @@ export interface RealDataOptions {
  * Runs the anomaly judges over every labelled real series under `root` (the real-metrics
  * folder) and counts what they catch and how often they alarm elsewhere.
  *
- * @example evaluateDetectorsOnRealData('/work/shared/data/real-metrics')[0].detectors
+ * @example evaluateDetectorsOnRealData('data/real-metrics')[0].detectors
  */
 export function evaluateDetectorsOnRealData(
   root: string,

@@ -9,7 +9,7 @@ import {
 } from '../../src/bench/real-data.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
-const REAL = join(repoRoot, '..', 'shared', 'data', 'real-metrics');
+const REAL = join(repoRoot, 'data', 'real-metrics');
 
 function figures(all: readonly SeriesFigures[], series: string, detector: string) {
   const s = all.find((x) => x.series.endsWith(series));

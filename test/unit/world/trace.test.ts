@@ -11,7 +11,7 @@ import {
 } from '../../../src/world/trace.js';
 import { inverseIntegral } from '../../../src/world/traffic.js';
 
-const REAL = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'real-metrics');
+const REAL = join(import.meta.dirname, '..', '..', '..', 'data', 'real-metrics');
 
 /** A midpoint Riemann sum: an independent check of the exact integral. */
 function numeric(f: (t: number) => number, a: number, b: number, step: number): number {
