@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_TRIALS } from '../cli/compare.js';
+import { DEFAULT_TRIALS } from '../cli/commands/compare.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
@@ -54,6 +54,25 @@ function rssChild(
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
   const want = (k: string): boolean => only.size === 0 || only.has(k);
+
+  if (want('startup')) {
+    section('start-up: gatesim --help against a bare node -e 0 (median of 7, interleaved)');
+    const wall = (args: string[]): number => {
+      const t = process.hrtime.bigint();
+      execFileSync(process.execPath, args, { stdio: 'ignore' });
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    };
+    const help: number[] = [];
+    const bare: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      help.push(wall([join(ROOT, 'dist/cli/main.js'), '--help']));
+      bare.push(wall(['-e', '0']));
+    }
+    const median7 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[3]!;
+    add('helpStartupSeconds', median7(help), 's (gatesim --help)');
+    add('bareNodeStartupSeconds', median7(bare), 's (node -e 0)');
+    add('helpStartupRatio', median7(help) / median7(bare), '×', '≤ 2.5');
+  }
 
   if (want('engine')) {
     section('engine: hold model, 10,000 pending events (median of 3 rounds)');

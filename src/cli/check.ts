@@ -1,7 +1,7 @@
+import { DEFAULT_CHECK_TRIALS } from './commands/check.js';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { writeFileAtomic } from './write-file.js';
 import {
   readBaseline,
@@ -17,11 +17,7 @@ import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/option
 import { loadPolicy } from '../config/index.js';
 import { GatesimError } from '../errors.js';
 import { formatPercent, formatPp, formatPValue } from '../report/format.js';
-import { handleErrors } from './errors.js';
 import { defaultScenarioPaths, loadInputs } from './inputs.js';
-
-/** Trials per scenario by default, as compare. */
-export const DEFAULT_CHECK_TRIALS = 200;
 
 /** Options as commander hands them over: raw strings, checked in the action so bad input exits 2. */
 export interface CheckCliOptions {
@@ -39,57 +35,6 @@ export interface CheckCliOptions {
   bound?: string;
   workers?: string;
   quiet?: boolean;
-}
-
-/** Registers `gatesim check`. */
-export function registerCheck(program: Command): void {
-  program
-    .command('check')
-    .description(
-      'fail (exit 1) when a policy misses a budget on any scenario or is significantly worse than a baseline; exit 2 on bad input',
-    )
-    .option('--policy <file>', 'the policy file to check')
-    .option(
-      '--scenarios <paths...>',
-      'scenario files or folders (default: the built-in scenarios/)',
-    )
-    .option('--max-shipped-bad <rate>', 'budget: shipped-bad at most this, e.g. 0.05 or 5%')
-    .option('--max-blocked-good <rate>', 'budget: blocked-good at most this')
-    .option('--max-ttd-p90 <minutes>', 'budget: p90 time to detect at most this, e.g. 30m')
-    .option(
-      '--max-lead-time-p90 <minutes>',
-      'budget: p90 lead time of good builds at most this, e.g. 4h',
-    )
-    .option(
-      '--baseline <file>',
-      'a baseline saved by --save-baseline: fail when significantly worse (McNemar)',
-    )
-    .option(
-      '--baseline-policy <file>',
-      'a policy file to compare with on the same trials (e.g. the version on main)',
-    )
-    .option(
-      '--save-baseline <file>',
-      'save this run as a baseline (per-trial outcomes) for a later --baseline',
-    )
-    .option(
-      '--trials <n>',
-      `trials per scenario (default ${DEFAULT_CHECK_TRIALS}, or the baseline's)`,
-    )
-    .option('--seed <n>', "root seed (default 1, or the baseline's)")
-    .option(
-      '--bound <which>',
-      'judge budgets on the 95% upper bound or the point estimate: upper | point',
-      'upper',
-    )
-    .option('--workers <n>', 'worker threads (results do not depend on it; default: all cores)')
-    .option('--quiet', 'print only the verdict line')
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action(
-      handleErrors(async (opts: CheckCliOptions) => {
-        await runCheckCommand(opts);
-      }),
-    );
 }
 
 function budgetsOf(o: CheckCliOptions): Budget[] {

@@ -1,19 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { openReportWriter } from '../report/index.js';
 import { parseShard, runStudyChunks, StudyFold } from '../eval/study.js';
 import type { TrialOutcome } from '../pipeline/types.js';
-import { defaultPolicyPaths, defaultScenarioPaths, loadInputs, wholeNumber } from './inputs.js';
-import { handleErrors } from './errors.js';
-
-/**
- * Trials per (scenario, policy) by default: the whole built-in suite (15 × 8 pairs) in well
- * under a minute on two cores (37 s on the 2-core bench machine), leaving room for slower ones.
- */
-export const DEFAULT_TRIALS = 600;
+import { defaultPolicyPaths, defaultScenarioPaths, loadInputs } from './inputs.js';
 
 export interface CompareCliOptions {
   scenarios?: string[];
@@ -24,34 +15,6 @@ export interface CompareCliOptions {
   out: string;
   shard?: string;
   quiet?: boolean;
-}
-
-export function registerCompare(program: Command): void {
-  program
-    .command('compare')
-    .description('run many seeded trials of every policy on every scenario and write the reports')
-    .option(
-      '--scenarios <paths...>',
-      'scenario files or folders (default: the built-in scenarios/)',
-    )
-    .option('--policies <paths...>', 'policy files or folders (default: the built-in policies/)')
-    .option(
-      '--trials <n>',
-      'trials per scenario and policy',
-      wholeNumber('--trials', 1),
-      DEFAULT_TRIALS,
-    )
-    .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
-    .option(
-      '--workers <n>',
-      'worker threads (results do not depend on it)',
-      wholeNumber('--workers', 1),
-      availableParallelism(),
-    )
-    .option('--out <dir>', 'output folder', 'reports/latest')
-    .option('--shard <i/n>', 'run only slice i of n (merge the slices with `gatesim merge`)')
-    .option('--quiet', 'no progress bar')
-    .action(handleErrors(async (opts: CompareCliOptions) => runCompareCommand(opts)));
 }
 
 export async function runCompareCommand(opts: CompareCliOptions): Promise<void> {

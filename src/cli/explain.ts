@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { writeFileAtomic } from './write-file.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { runTrial, type SeenPoint } from '../pipeline/executor.js';
@@ -13,10 +12,8 @@ import {
 } from '../report/index.js';
 import { localTime } from '../world/calendar.js';
 import { buildName } from '../world/names.js';
-import { handleErrors } from './errors.js';
-import { wholeNumber } from './inputs.js';
 
-interface ExplainOptions {
+export interface ExplainOptions {
   scenario: string;
   policy: string;
   trial: number;
@@ -24,24 +21,7 @@ interface ExplainOptions {
   svg?: string;
 }
 
-export function registerExplain(program: Command): void {
-  program
-    .command('explain')
-    .description(
-      "print one trial's story and chart its key metrics (canary vs baseline) with decisions marked",
-    )
-    .requiredOption('--scenario <file>', 'scenario file')
-    .requiredOption('--policy <file>', 'policy file')
-    .requiredOption('--trial <k>', 'trial index', wholeNumber('--trial', 0))
-    .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
-    .option(
-      '--svg <file>',
-      'where to write the chart (default reports/explain-<scenario>-<policy>-<trial>.svg)',
-    )
-    .action(handleErrors(async (opts: ExplainOptions) => explainCommand(opts)));
-}
-
-async function explainCommand(opts: ExplainOptions): Promise<void> {
+export async function explainCommand(opts: ExplainOptions): Promise<void> {
   const scenario = loadScenario(opts.scenario);
   const policy = loadPolicy(opts.policy, { scenario });
   const { outcome, series } = runTrial({

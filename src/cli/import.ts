@@ -4,14 +4,11 @@
  * be modelled go to stderr. Bad input throws GatesimError, which main prints (exit code 2).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { writeFileAtomic } from './write-file.js';
 import { GatesimError } from '../errors.js';
 import type { ConfigInput, FileDelay, ImportResult, SourceText } from '../import/index.js';
 import {
   DEFAULT_APPROVAL_DELAY,
-  DEFAULT_AB_SHARE,
-  DEFAULT_CODEDEPLOY_HOSTS,
   formatGap,
   importAppConfig,
   importArgoRollouts,
@@ -26,19 +23,15 @@ export interface ImportIo {
   stderr(text: string): void;
 }
 
-const processIo: ImportIo = {
+export const processIo: ImportIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
 
-interface CommonOpts {
+export interface CommonOpts {
   output?: string;
   map: string[];
   approvalMedian?: string;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function readSource(path: string): SourceText {
@@ -103,21 +96,6 @@ function emit(result: ImportResult, opts: CommonOpts, io: ImportIo): void {
   if (err.length > 0) io.stderr(`${err.join('\n')}\n`);
 }
 
-function commonOptions(cmd: Command): Command {
-  return cmd
-    .option('-o, --output <file>', 'write the policy here (atomically) instead of stdout')
-    .option(
-      '--map <NAME=METRIC[:UNIT]>',
-      'map a source metric onto a gatesim metric (repeatable); METRIC none drops it; UNIT: ratio, percent, success, success-percent, seconds, ms, bytes, mb, count',
-      collect,
-      [],
-    )
-    .option(
-      '--approval-median <duration>',
-      `median wait for a manual approval (default ${DEFAULT_APPROVAL_DELAY.kind === 'lognormal' ? DEFAULT_APPROVAL_DELAY.median : 30}m; lognormal, sigma 0.8)`,
-    );
-}
-
 function parseShare(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0 || n > 1)
@@ -138,114 +116,68 @@ function parseHosts(text: string): number {
   return n;
 }
 
-/** Registers `gatesim import` and its subcommands: argo-rollouts, flagger, codedeploy, appconfig. */
-export function registerImport(program: Command, io: ImportIo = processIo): void {
-  const imp = program
-    .command('import')
-    .description(
-      'turn an existing deployment configuration into a gatesim policy (docs/import.md)',
-    );
-
-  commonOptions(
-    imp
-      .command('argo-rollouts')
-      .description('an Argo Rollouts canary Rollout and its (Cluster)AnalysisTemplates')
-      .argument(
-        '<rollout>',
-        'the Rollout YAML (may also hold the templates, as several --- documents)',
-      )
-      .argument('[templates...]', 'AnalysisTemplate / ClusterAnalysisTemplate YAML files')
-      .option('--rollout <name>', 'which Rollout, when the files hold several'),
-  ).action((rollout: string, templates: string[], opts: CommonOpts & { rollout?: string }) => {
-    const files = [rollout, ...templates].map(readSource);
-    const result = importArgoRollouts(files, {
-      map: opts.map,
-      approvalDelay: approvalDelay(opts),
-      command: `gatesim import argo-rollouts ${[rollout, ...templates].join(' ')}`,
-      ...(opts.rollout !== undefined ? { rollout: opts.rollout } : {}),
-    });
-    emit(result, opts, io);
+/** `gatesim import argo-rollouts ROLLOUT [TEMPLATES...]`. */
+export function runArgoImport(
+  rollout: string,
+  templates: string[],
+  opts: CommonOpts & { rollout?: string },
+  io: ImportIo,
+): void {
+  const files = [rollout, ...templates].map(readSource);
+  const result = importArgoRollouts(files, {
+    map: opts.map,
+    approvalDelay: approvalDelay(opts),
+    command: `gatesim import argo-rollouts ${[rollout, ...templates].join(' ')}`,
+    ...(opts.rollout !== undefined ? { rollout: opts.rollout } : {}),
   });
+  emit(result, opts, io);
+}
 
-  commonOptions(
-    imp
-      .command('flagger')
-      .description('a Flagger Canary and its MetricTemplates')
-      .argument('<canary>', 'the Canary YAML (may also hold MetricTemplates)')
-      .argument('[templates...]', 'MetricTemplate YAML files')
-      .option('--canary <name>', 'which Canary, when the files hold several')
-      .option(
-        '--ab-share <share>',
-        `share of traffic an A/B match sends to the canary (default ${DEFAULT_AB_SHARE})`,
-      ),
-  ).action(
-    (
-      canary: string,
-      templates: string[],
-      opts: CommonOpts & { canary?: string; abShare?: string },
-    ) => {
-      const files = [canary, ...templates].map(readSource);
-      const result = importFlagger(files, {
-        map: opts.map,
-        approvalDelay: approvalDelay(opts),
-        command: `gatesim import flagger ${[canary, ...templates].join(' ')}`,
-        ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
-        ...(opts.abShare !== undefined ? { abShare: parseShare(opts.abShare) } : {}),
-      });
-      emit(result, opts, io);
-    },
-  );
-
-  commonOptions(
-    imp
-      .command('codedeploy')
-      .description(
-        'an AWS CodeDeploy deployment configuration (predefined name or JSON) with CloudWatch alarms',
-      )
-      .argument(
-        '<config>',
-        'a predefined name (e.g. CodeDeployDefault.ECSCanary10Percent5Minutes) or a configuration JSON',
-      )
-      .option(
-        '--alarms <file>',
-        'CloudWatch alarms: a JSON list, or `aws cloudwatch describe-alarms` output',
-      )
-      .option(
-        '--hosts <n>',
-        `hosts in the deployment group, for HOST_COUNT and OneAtATime (default ${DEFAULT_CODEDEPLOY_HOSTS})`,
-      ),
-  ).action((config: string, opts: CommonOpts & { alarms?: string; hosts?: string }) => {
-    const result = importCodeDeploy(configInput(config), {
-      map: opts.map,
-      approvalDelay: approvalDelay(opts),
-      command: `gatesim import codedeploy ${config}`,
-      ...(opts.alarms !== undefined ? { alarms: readSource(opts.alarms) } : {}),
-      ...(opts.hosts !== undefined ? { hosts: parseHosts(opts.hosts) } : {}),
-    });
-    emit(result, opts, io);
+/** `gatesim import flagger CANARY [TEMPLATES...]`. */
+export function runFlaggerImport(
+  canary: string,
+  templates: string[],
+  opts: CommonOpts & { canary?: string; abShare?: string },
+  io: ImportIo,
+): void {
+  const files = [canary, ...templates].map(readSource);
+  const result = importFlagger(files, {
+    map: opts.map,
+    approvalDelay: approvalDelay(opts),
+    command: `gatesim import flagger ${[canary, ...templates].join(' ')}`,
+    ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
+    ...(opts.abShare !== undefined ? { abShare: parseShare(opts.abShare) } : {}),
   });
+  emit(result, opts, io);
+}
 
-  commonOptions(
-    imp
-      .command('appconfig')
-      .description(
-        'an AWS AppConfig deployment strategy (predefined name or JSON) with CloudWatch alarms',
-      )
-      .argument(
-        '<strategy>',
-        'a predefined name (e.g. AppConfig.Canary10Percent20Minutes) or a strategy JSON',
-      )
-      .option(
-        '--alarms <file>',
-        'CloudWatch alarms: a JSON list, or `aws cloudwatch describe-alarms` output',
-      ),
-  ).action((strategy: string, opts: CommonOpts & { alarms?: string }) => {
-    const result = importAppConfig(configInput(strategy), {
-      map: opts.map,
-      approvalDelay: approvalDelay(opts),
-      command: `gatesim import appconfig ${strategy}`,
-      ...(opts.alarms !== undefined ? { alarms: readSource(opts.alarms) } : {}),
-    });
-    emit(result, opts, io);
+/** `gatesim import codedeploy NAME|CONFIG.json`. */
+export function runCodeDeployImport(
+  config: string,
+  opts: CommonOpts & { alarms?: string; hosts?: string },
+  io: ImportIo,
+): void {
+  const result = importCodeDeploy(configInput(config), {
+    map: opts.map,
+    approvalDelay: approvalDelay(opts),
+    command: `gatesim import codedeploy ${config}`,
+    ...(opts.alarms !== undefined ? { alarms: readSource(opts.alarms) } : {}),
+    ...(opts.hosts !== undefined ? { hosts: parseHosts(opts.hosts) } : {}),
   });
+  emit(result, opts, io);
+}
+
+/** `gatesim import appconfig NAME|STRATEGY.json`. */
+export function runAppConfigImport(
+  strategy: string,
+  opts: CommonOpts & { alarms?: string },
+  io: ImportIo,
+): void {
+  const result = importAppConfig(configInput(strategy), {
+    map: opts.map,
+    approvalDelay: approvalDelay(opts),
+    command: `gatesim import appconfig ${strategy}`,
+    ...(opts.alarms !== undefined ? { alarms: readSource(opts.alarms) } : {}),
+  });
+  emit(result, opts, io);
 }

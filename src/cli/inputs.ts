@@ -86,13 +86,3 @@ function unique(names: readonly string[], what: string): void {
     seen.add(n);
   }
 }
-
-/** Parses a whole number option, with a message naming the option. */
-export function wholeNumber(name: string, min: number): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new GatesimError('bad-option', `${name}: expected a whole number ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}

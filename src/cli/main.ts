@@ -2,15 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { GatesimError } from '../errors.js';
-import { registerBacktest } from './backtest.js';
-import { registerCheck } from './check.js';
-import { registerCompare } from './compare.js';
-import { registerConvert } from './convert.js';
-import { registerExplain } from './explain.js';
-import { registerImport } from './import.js';
-import { registerMerge } from './merge.js';
-import { registerTune } from './tune.js';
-import { registerValidate } from './validate.js';
+import { registerCommands } from './commands/index.js';
 import { rerunSingleThreaded, wantsSingleThreadedV8 } from './v8-threads.js';
 
 // A reader that stops early (`gatesim explain … | head`) is not an error.
@@ -28,15 +20,7 @@ program
   )
   .version('0.1.0')
   .showHelpAfterError();
-registerCompare(program);
-registerMerge(program);
-registerExplain(program);
-registerValidate(program);
-registerImport(program);
-registerBacktest(program);
-registerTune(program);
-registerCheck(program);
-registerConvert(program);
+registerCommands(program);
 
 // Commands with a worker pool that fills every core run with V8's background threads off
 // (see v8-threads.ts): this process restarts the command once that way and passes on its exit.

@@ -2,14 +2,12 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
 import { GatesimError } from '../errors.js';
 import type { ChunkResult } from '../eval/chunk.js';
 import { StudyFold } from '../eval/study.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { openReportWriter } from '../report/index.js';
 import { SHARD_CHUNKS, SHARD_META } from './compare.js';
-import { handleErrors } from './errors.js';
 
 interface ShardMeta {
   gatesimShard: number;
@@ -19,19 +17,6 @@ interface ShardMeta {
   policies: string[];
   shard: string;
   chunks: number;
-}
-
-export function registerMerge(program: Command): void {
-  program
-    .command('merge')
-    .description(
-      'combine the outputs of `compare --shard i/n` runs into exactly what one run writes',
-    )
-    .argument('<dirs...>', 'shard output folders')
-    .option('--out <dir>', 'output folder', 'reports/latest')
-    .action(
-      handleErrors(async (dirs: string[], opts: { out: string }) => mergeShards(dirs, opts.out)),
-    );
 }
 
 async function readMeta(dir: string): Promise<ShardMeta> {

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { AnyConfig } from '../config/index.js';
 import { checkPolicyAgainstScenario, loadAny, loadScenario } from '../config/index.js';
 import { formatIssues, GatesimError, ValidationError } from '../errors.js';
@@ -95,18 +94,4 @@ function dedupeIssues<T extends { path: string; message: string }>(issues: reado
     seen.add(key);
     return true;
   });
-}
-
-/** `gatesim validate FILE...`: checks scenario and policy files without running anything. */
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description(
-      'check scenario and policy files (or folders of them); policies are also checked against every scenario given',
-    )
-    .argument('<files...>', 'scenario or policy files, or folders of .yaml files')
-    .option('--scenario <files...>', 'also check every policy against these scenarios')
-    .action((files: string[], opts: ValidateOptions) => {
-      process.exitCode = runValidate(files, opts);
-    });
 }

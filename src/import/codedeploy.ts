@@ -17,7 +17,7 @@ import { lookupName } from './names.js';
 import type { SourceNode } from './source.js';
 import { parseSource } from './source.js';
 import type { CommonImportOptions, ImportResult, SourceText } from './types.js';
-import { TRAFFIC_SWITCH_MINUTES } from './types.js';
+import { DEFAULT_CODEDEPLOY_HOSTS, TRAFFIC_SWITCH_MINUTES } from './types.js';
 
 export interface CodeDeployImportOptions extends CommonImportOptions {
   /** CloudWatch alarms on the deployment group (a JSON list, or describe-alarms output). */
@@ -49,7 +49,6 @@ interface CodeDeployConfig {
 }
 
 /** The default fleet size when a host count matters and `--hosts` is not given. */
-export const DEFAULT_CODEDEPLOY_HOSTS = 100;
 
 const canary = (
   platform: Platform,

@@ -30,7 +30,7 @@ import { promRange } from './metric-map.js';
 import type { SourceDoc, SourceNode } from './source.js';
 import { kindOf, parseSource } from './source.js';
 import type { CommonImportOptions, ImportResult, SourceText } from './types.js';
-import { DEFAULT_APPROVAL_DELAY, TRAFFIC_SWITCH_MINUTES } from './types.js';
+import { DEFAULT_AB_SHARE, DEFAULT_APPROVAL_DELAY, TRAFFIC_SWITCH_MINUTES } from './types.js';
 
 export interface FlaggerImportOptions extends CommonImportOptions {
   /** Share of users an A/B test's `match` sends to the canary (Flagger cannot know it; default 0.1). */
@@ -40,7 +40,6 @@ export interface FlaggerImportOptions extends CommonImportOptions {
 }
 
 /** The A/B share used when `--ab-share` is not given. */
-export const DEFAULT_AB_SHARE = 0.1;
 
 const SPEC_FIELDS: Record<string, KnownField> = {
   targetRef: 'the workload being deployed',

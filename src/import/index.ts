@@ -5,9 +5,9 @@
  */
 export { importArgoRollouts } from './argo-rollouts.js';
 export type { ArgoImportOptions } from './argo-rollouts.js';
-export { importFlagger, DEFAULT_AB_SHARE } from './flagger.js';
+export { importFlagger } from './flagger.js';
 export type { FlaggerImportOptions } from './flagger.js';
-export { importCodeDeploy, CODEDEPLOY_PREDEFINED, DEFAULT_CODEDEPLOY_HOSTS } from './codedeploy.js';
+export { importCodeDeploy, CODEDEPLOY_PREDEFINED } from './codedeploy.js';
 export type { CodeDeployImportOptions } from './codedeploy.js';
 export { importAppConfig, APPCONFIG_PREDEFINED, appConfigSteps } from './appconfig.js';
 export type { AppConfigImportOptions } from './appconfig.js';
@@ -22,7 +22,7 @@ export { parseMapRules, UNITS } from './metric-map.js';
 export type { MapRule, Unit } from './metric-map.js';
 export { writePolicy } from './draft.js';
 export type { DraftPolicy, FileDelay } from './draft.js';
-export { DEFAULT_APPROVAL_DELAY } from './types.js';
+export { DEFAULT_AB_SHARE, DEFAULT_APPROVAL_DELAY, DEFAULT_CODEDEPLOY_HOSTS } from './types.js';
 export type {
   CommonImportOptions,
   Gap,

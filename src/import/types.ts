@@ -49,6 +49,11 @@ export interface CommonImportOptions {
   command?: string;
 }
 
+/** Share of traffic an A/B match sends to a Flagger canary when the Canary does not say. */
+export const DEFAULT_AB_SHARE = 0.1;
+/** Hosts in a CodeDeploy deployment group when `--hosts` is not given. */
+export const DEFAULT_CODEDEPLOY_HOSTS = 100;
+
 /** The default wait for a person to approve: a lognormal with median 30 min (sigma 0.8). */
 export const DEFAULT_APPROVAL_DELAY: FileDelay = { kind: 'lognormal', median: 30, sigma: 0.8 };
 

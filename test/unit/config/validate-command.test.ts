@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerValidate, runValidate } from '../../../src/cli/validate.js';
+import { registerValidate } from '../../../src/cli/commands/validate.js';
+import { runValidate } from '../../../src/cli/validate.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 

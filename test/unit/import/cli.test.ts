@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerImport } from '../../../src/cli/import.js';
+import { registerImport } from '../../../src/cli/commands/import.js';
 import { GatesimError } from '../../../src/errors.js';
 import { importArgoRollouts } from '../../../src/import/index.js';
 import { parse } from 'yaml';

@@ -1,0 +1,43 @@
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import type { CompareCliOptions } from '../compare.js';
+import { handleErrors } from '../errors.js';
+import { wholeNumber } from '../options.js';
+
+/**
+ * Trials per (scenario, policy) by default: the whole built-in suite (15 × 8 pairs) in well
+ * under a minute on two cores (37 s on the 2-core bench machine), leaving room for slower ones.
+ */
+export const DEFAULT_TRIALS = 600;
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('run many seeded trials of every policy on every scenario and write the reports')
+    .option(
+      '--scenarios <paths...>',
+      'scenario files or folders (default: the built-in scenarios/)',
+    )
+    .option('--policies <paths...>', 'policy files or folders (default: the built-in policies/)')
+    .option(
+      '--trials <n>',
+      'trials per scenario and policy',
+      wholeNumber('--trials', 1),
+      DEFAULT_TRIALS,
+    )
+    .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
+    .option(
+      '--workers <n>',
+      'worker threads (results do not depend on it)',
+      wholeNumber('--workers', 1),
+      availableParallelism(),
+    )
+    .option('--out <dir>', 'output folder', 'reports/latest')
+    .option('--shard <i/n>', 'run only slice i of n (merge the slices with `gatesim merge`)')
+    .option('--quiet', 'no progress bar')
+    .action(
+      handleErrors(async (opts: CompareCliOptions) =>
+        (await import('../compare.js')).runCompareCommand(opts),
+      ),
+    );
+}
