@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_TRIALS } from '../cli/commands/compare.js';
+import { DEFAULT_TRIALS } from '../cli/options.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_CHECK_TRIALS } from './commands/check.js';
+import { DEFAULT_CHECK_TRIALS } from './options.js';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';

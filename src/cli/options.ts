@@ -5,6 +5,16 @@
  */
 import { GatesimError } from '../errors.js';
 
+/**
+ * Trials per (scenario, policy) for `compare` by default: the whole built-in suite (15 × 8
+ * pairs) in well under a minute on two cores, leaving room for slower ones.
+ */
+export const DEFAULT_TRIALS = 600;
+/** Trials per scenario for `check` by default. */
+export const DEFAULT_CHECK_TRIALS = 200;
+/** Trials per setting and scenario for `tune` by default. */
+export const DEFAULT_TUNE_TRIALS = 200;
+
 /** Parses a whole number option, with a message naming the option. */
 export function wholeNumber(name: string, min: number): (v: string) => number {
   return (v: string) => {

@@ -1,4 +1,4 @@
-import { DEFAULT_TUNE_TRIALS } from './commands/tune.js';
+import { DEFAULT_TUNE_TRIALS } from './options.js';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';

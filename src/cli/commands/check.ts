@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { CheckCliOptions } from '../check.js';
 import { handleErrors } from '../errors.js';
-
-/** Trials per scenario by default, as compare. */
-export const DEFAULT_CHECK_TRIALS = 200;
+import { DEFAULT_CHECK_TRIALS } from '../options.js';
 
 /** Registers `gatesim check`. */
 export function registerCheck(program: Command): void {

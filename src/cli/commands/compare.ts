@@ -2,13 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { CompareCliOptions } from '../compare.js';
 import { handleErrors } from '../errors.js';
-import { wholeNumber } from '../options.js';
-
-/**
- * Trials per (scenario, policy) by default: the whole built-in suite (15 × 8 pairs) in well
- * under a minute on two cores (37 s on the 2-core bench machine), leaving room for slower ones.
- */
-export const DEFAULT_TRIALS = 600;
+import { DEFAULT_TRIALS, wholeNumber } from '../options.js';
 
 export function registerCompare(program: Command): void {
   program

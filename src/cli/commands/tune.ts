@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { TuneCliOptions } from '../tune.js';
 import { handleErrors } from '../errors.js';
-import { collect } from '../options.js';
-
-/** Trials per setting and scenario by default. */
-export const DEFAULT_TUNE_TRIALS = 200;
+import { DEFAULT_TUNE_TRIALS, collect } from '../options.js';
 
 /** Registers `gatesim tune`. */
 export function registerTune(program: Command): void {
