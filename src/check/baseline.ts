@@ -14,7 +14,14 @@ import { z } from 'zod';
 import { GatesimError } from '../errors.js';
 import type { Summary } from '../eval/types.js';
 import { mcnemar } from '../stats/index.js';
-import type { CollectedStudy } from './collect.js';
+import type { CollectedStudy, PerTrial } from './collect.js';
+import { pairedDifferenceInterval } from './paired-interval.js';
+
+/**
+ * One scenario of a baseline: the outcome letters and, from files saved by this version on,
+ * the per-trial times and impact the paired comparisons of TTD, lead time and impact need.
+ */
+export type BaselineScenario = { outcomes: string } & Partial<PerTrial>;
 
 /** A saved baseline. */
 export interface BaselineFile {
@@ -22,7 +29,7 @@ export interface BaselineFile {
   policy: string;
   seed: number;
   trials: number;
-  scenarios: Record<string, { outcomes: string }>;
+  scenarios: Record<string, BaselineScenario>;
   summary: Summary;
 }
 
@@ -30,8 +37,9 @@ export interface BaselineFile {
 export function makeBaseline(study: CollectedStudy, p: number): BaselineFile {
   const first = study.runs[0]?.[p];
   const policy = first?.policy ?? '';
-  const scenarios: Record<string, { outcomes: string }> = {};
-  for (const row of study.runs) scenarios[row[p]!.scenario] = { outcomes: row[p]!.outcomes };
+  const scenarios: Record<string, BaselineScenario> = {};
+  for (const row of study.runs)
+    scenarios[row[p]!.scenario] = { outcomes: row[p]!.outcomes, ...row[p]!.perTrial };
   return {
     gatesimBaseline: 1,
     policy,
@@ -57,7 +65,16 @@ const baselineSchema = z.object({
   policy: z.string(),
   seed: z.number().int().min(0),
   trials: z.number().int().min(1),
-  scenarios: z.record(z.string(), z.object({ outcomes: z.string().regex(/^[SCBP]*$/) })),
+  scenarios: z.record(
+    z.string(),
+    z.object({
+      outcomes: z.string().regex(/^[SCBP]*$/),
+      ttd: z.array(z.number().min(0).nullable()).optional(),
+      leadTime: z.array(z.number().min(0).nullable()).optional(),
+      failedRequests: z.array(z.number().min(0)).optional(),
+      lostCheckouts: z.array(z.number().min(0)).optional(),
+    }),
+  ),
   summary: z.looseObject({}),
 });
 
@@ -102,15 +119,28 @@ export async function readBaseline(file: string): Promise<BaselineFile> {
       `--baseline ${file}: not a gatesim baseline (${issue.path.join('.') || 'top level'}: ${issue.message})`,
     );
   }
+  const scenarios: Record<string, BaselineScenario> = {};
   for (const [name, s] of Object.entries(r.data.scenarios)) {
     if (s.outcomes.length !== r.data.trials)
       throw new GatesimError(
         'bad-baseline',
         `--baseline ${file}: scenario ${name} has ${s.outcomes.length} outcomes for ${r.data.trials} trials`,
       );
+    for (const key of ['ttd', 'leadTime', 'failedRequests', 'lostCheckouts'] as const) {
+      const values = s[key];
+      if (values !== undefined && values.length !== r.data.trials)
+        throw new GatesimError(
+          'bad-baseline',
+          `--baseline ${file}: scenarios.${name}.${key} has ${values.length} values for ${r.data.trials} trials`,
+        );
+    }
+    // Optional keys stay absent rather than undefined (exactOptionalPropertyTypes).
+    scenarios[name] = Object.fromEntries(
+      Object.entries(s).filter(([, v]) => v !== undefined),
+    ) as BaselineScenario;
   }
-  // The summary is kept for people and tools; the comparison reads only the outcomes.
-  return { ...r.data, summary: r.data.summary as unknown as Summary };
+  // The summary is kept for people and tools; the comparison reads only the per-trial data.
+  return { ...r.data, scenarios, summary: r.data.summary as unknown as Summary };
 }
 
 /** A paired comparison of one rate on one scenario. */
@@ -128,7 +158,17 @@ export interface Regression {
   betterOnly: number;
   /** McNemar exact, two-sided. */
   pValue: number;
-  /** `worse`: significantly worse at 5%; `better`: significantly better; else `same`. */
+  /** 95% interval of the paired difference currentRate − baselineRate (Newcombe's method 10). */
+  interval: { lo: number; hi: number };
+  /**
+   * The non-inferiority margin this rate was judged on (shipped-bad under `--margin`):
+   * worse when the interval's upper end is above it. Undefined: judged by McNemar.
+   */
+  margin: number | undefined;
+  /**
+   * `worse`: significantly worse at 5% (McNemar), or under a margin not shown to be within it;
+   * `better`: significantly better; else `same`.
+   */
   verdict: 'worse' | 'better' | 'same';
 }
 
@@ -140,7 +180,12 @@ export const REGRESSION_ALPHA = 0.05;
  * @throws GatesimError when the trials do not pair (a build good in one run and bad in the
  * other means the scenario, its file or the seed differ from the baseline's).
  */
-export function compareOutcomes(scenario: string, current: string, baseline: string): Regression[] {
+export function compareOutcomes(
+  scenario: string,
+  current: string,
+  baseline: string,
+  shippedBadMargin?: number,
+): Regression[] {
   if (current.length !== baseline.length)
     throw new GatesimError(
       'baseline-mismatch',
@@ -189,9 +234,20 @@ export function compareOutcomes(scenario: string, current: string, baseline: str
     currentCount: number,
     worseOnly: number,
     betterOnly: number,
+    margin: number | undefined,
   ): Regression => {
     const { pValue } = mcnemar(worseOnly, betterOnly);
     const significant = pValue < REGRESSION_ALPHA;
+    // Trials where both or neither did badly: the table's concordant cells.
+    const both = baselineCount - betterOnly;
+    const { lo, hi } = pairedDifferenceInterval({
+      both,
+      onlyFirst: worseOnly,
+      onlySecond: betterOnly,
+      neither: of - both - worseOnly - betterOnly,
+    });
+    const worse =
+      margin === undefined ? significant && worseOnly > betterOnly : of > 0 && hi > margin;
     return {
       scenario,
       metric,
@@ -202,11 +258,21 @@ export function compareOutcomes(scenario: string, current: string, baseline: str
       worseOnly,
       betterOnly,
       pValue,
-      verdict: significant && worseOnly > betterOnly ? 'worse' : significant ? 'better' : 'same',
+      interval: { lo, hi },
+      margin,
+      verdict: worse ? 'worse' : significant && betterOnly > worseOnly ? 'better' : 'same',
     };
   };
   return [
-    one('shipped-bad', tally.bad, tally.sB, tally.sC, tally.sWorse, tally.sBetter),
-    one('blocked-good', tally.good, tally.bB, tally.bC, tally.bWorse, tally.bBetter),
+    one(
+      'shipped-bad',
+      tally.bad,
+      tally.sB,
+      tally.sC,
+      tally.sWorse,
+      tally.sBetter,
+      shippedBadMargin,
+    ),
+    one('blocked-good', tally.good, tally.bB, tally.bC, tally.bWorse, tally.bBetter, undefined),
   ];
 }

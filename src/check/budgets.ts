@@ -14,6 +14,7 @@ import {
   type QuantileWithInterval,
 } from './bounds.js';
 import type { PolicyRun } from './collect.js';
+import { buildsForRate, valuesForQuantile } from './trials-needed.js';
 
 /** A limit on one figure. Rates are shares in [0, 1]; times are minutes. */
 export type Budget =
@@ -37,7 +38,18 @@ export interface BudgetRow {
   status: 'pass' | 'fail' | 'n/a';
   /** Why a row is n/a or fails without a number. */
   note: string | undefined;
+  /** For a budget missed on the upper bound: whether more trials could bring it in, and how many. */
+  moreTrials: MoreTrials | undefined;
 }
+
+/**
+ * What more trials would do for a failed budget, if the figure stayed at its estimate:
+ * `enough` gives the count of builds (or values) whose bound would meet the budget and the
+ * trials per scenario that takes at this scenario's mix; `no-help` when the estimate itself
+ * misses the budget.
+ */
+export type MoreTrials =
+  { kind: 'enough'; count: number; of: string; trials: number } | { kind: 'no-help' };
 
 /** `shipped-bad ≤ 2.0%`, `ttd p90 ≤ 30 min`. */
 export function describeBudget(b: Budget): string {
@@ -63,6 +75,7 @@ function rateRow(
   r: RateWithInterval,
   bound: Bound,
   none: string,
+  what: string,
 ): BudgetRow {
   const judged = judgedRate(r, bound);
   if (judged === undefined)
@@ -73,15 +86,28 @@ function rateRow(
       judged,
       status: 'n/a',
       note: none,
+      moreTrials: undefined,
     };
+  const status = judged <= budget.max ? 'pass' : 'fail';
   return {
     scenario: run.scenario,
     budget,
     measured: { kind: 'rate', rate: r },
     judged,
-    status: judged <= budget.max ? 'pass' : 'fail',
+    status,
     note: undefined,
+    moreTrials:
+      status === 'fail' && bound === 'upper'
+        ? rateMoreTrials(budget.max, r, run.result.trials, what)
+        : undefined,
   };
+}
+
+function rateMoreTrials(max: number, r: RateWithInterval, trials: number, of: string): MoreTrials {
+  const count = buildsForRate(max, r.rate);
+  if (count === undefined) return { kind: 'no-help' };
+  // Trials per scenario at this scenario's share of such builds.
+  return { kind: 'enough', count, of, trials: Math.ceil((count * trials) / r.of) };
 }
 
 function quantileRow(
@@ -92,6 +118,7 @@ function quantileRow(
   bound: Bound,
   none: string,
   empty: string,
+  what: string,
 ): BudgetRow {
   const q = quantileWithInterval(values, 0.9);
   const measured: Measured = { kind: 'quantile', quantile: q };
@@ -103,6 +130,7 @@ function quantileRow(
       judged: undefined,
       status: 'n/a',
       note: none,
+      moreTrials: undefined,
     };
   if (q.n === 0)
     return {
@@ -112,20 +140,24 @@ function quantileRow(
       judged: Infinity,
       status: 'fail',
       note: empty,
+      moreTrials: undefined,
     };
   const judged = judgedQuantile(q, bound);
   const note =
     judged === Infinity
       ? `${q.n} values cannot bound a p90 at 95% (it takes ${minValuesToBound(0.9)})`
       : undefined;
-  return {
-    scenario: run.scenario,
-    budget,
-    measured,
-    judged,
-    status: judged <= budget.max ? 'pass' : 'fail',
-    note,
-  };
+  const status = judged <= budget.max ? 'pass' : 'fail';
+  let moreTrials: MoreTrials | undefined;
+  if (status === 'fail' && bound === 'upper') {
+    const share = values.filter((v) => v <= budget.max).length / q.n;
+    const count = valuesForQuantile(share, 0.9);
+    moreTrials =
+      count === undefined
+        ? { kind: 'no-help' }
+        : { kind: 'enough', count, of: what, trials: Math.ceil((count * run.result.trials) / q.n) };
+  }
+  return { scenario: run.scenario, budget, measured, judged, status, note, moreTrials };
 }
 
 /** Judges one budget on one scenario's run. Figures with nothing to count are n/a, not failures. */
@@ -133,9 +165,9 @@ export function judgeBudget(run: PolicyRun, budget: Budget, bound: Bound): Budge
   const r = run.result;
   switch (budget.kind) {
     case 'shipped-bad':
-      return rateRow(run, budget, r.shippedBad, bound, 'no bad builds');
+      return rateRow(run, budget, r.shippedBad, bound, 'no bad builds', 'bad builds');
     case 'blocked-good':
-      return rateRow(run, budget, r.blockedGood, bound, 'no good builds');
+      return rateRow(run, budget, r.blockedGood, bound, 'no good builds', 'good builds');
     case 'ttd-p90':
       return quantileRow(
         run,
@@ -145,6 +177,7 @@ export function judgeBudget(run: PolicyRun, budget: Budget, bound: Bound): Budge
         bound,
         'no bad builds',
         'no bad build was stopped',
+        'stopped bad builds',
       );
     case 'lead-time-p90':
       return quantileRow(
@@ -155,6 +188,7 @@ export function judgeBudget(run: PolicyRun, budget: Budget, bound: Bound): Budge
         bound,
         'no good builds',
         'no good build shipped',
+        'shipped good builds',
       );
     default: {
       const never: never = budget;

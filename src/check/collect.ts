@@ -36,6 +36,20 @@ export interface PolicyRun {
   ttdMinutes: number[];
   /** Minutes from start to 100%, for every good build that shipped. */
   leadTimeMinutes: number[];
+  /** The same figures trial by trial (trial 0 first), for paired comparisons with a baseline. */
+  perTrial: PerTrial;
+}
+
+/**
+ * One value per trial, trial 0 first; null where the trial has none (a bad build nobody
+ * stopped has no time to detect, a good build that was blocked no lead time).
+ */
+export interface PerTrial {
+  ttd: (number | null)[];
+  leadTime: (number | null)[];
+  /** Requests that failed because of the build, over the whole trial. */
+  failedRequests: number[];
+  lostCheckouts: number[];
 }
 
 export interface CollectedStudy {
@@ -68,6 +82,14 @@ export async function collectStudy(o: CollectOptions): Promise<CollectedStudy> {
   );
   const ttd = o.scenarios.map(() => o.policies.map((): number[] => []));
   const lead = o.scenarios.map(() => o.policies.map((): number[] => []));
+  const perTrial = o.scenarios.map(() =>
+    o.policies.map((): PerTrial => ({
+      ttd: new Array<number | null>(o.trials).fill(null),
+      leadTime: new Array<number | null>(o.trials).fill(null),
+      failedRequests: new Array<number>(o.trials).fill(0),
+      lostCheckouts: new Array<number>(o.trials).fill(0),
+    })),
+  );
   const scenarioIndex = new Map(o.scenarios.map((s, i) => [s.name, i]));
   const policyIndex = new Map(o.policies.map((p, i) => [p.name, i]));
   for await (const chunk of runStudyChunks({
@@ -84,9 +106,17 @@ export async function collectStudy(o: CollectOptions): Promise<CollectedStudy> {
       const p = policyIndex.get(row.policy)!;
       letters[s]![p]![row.trial] = outcomeLetter(row);
       const t = timeToDetect(row as TrialOutcome);
-      if (t !== undefined) ttd[s]![p]!.push(t);
-      if (!row.build.bad && row.final === 'shipped' && row.shippedAt !== undefined)
+      const each = perTrial[s]![p]!;
+      if (t !== undefined) {
+        ttd[s]![p]!.push(t);
+        each.ttd[row.trial] = t;
+      }
+      if (!row.build.bad && row.final === 'shipped' && row.shippedAt !== undefined) {
         lead[s]![p]!.push(row.shippedAt);
+        each.leadTime[row.trial] = row.shippedAt;
+      }
+      each.failedRequests[row.trial] = row.impact.failedRequests;
+      each.lostCheckouts[row.trial] = row.impact.lostCheckouts;
     }
   }
   const summary = fold.summary();
@@ -98,6 +128,7 @@ export async function collectStudy(o: CollectOptions): Promise<CollectedStudy> {
       outcomes: letters[s]![p]!.join(''),
       ttdMinutes: ttd[s]![p]!,
       leadTimeMinutes: lead[s]![p]!,
+      perTrial: perTrial[s]![p]!,
     })),
   );
   return { seed: o.seed, trials: o.trials, summary, runs };

@@ -4,15 +4,22 @@
  */
 import { GatesimError } from '../errors.js';
 import type { PolicyConfig } from '../policy/types.js';
-import type { ScenarioConfig } from '../world/types.js';
-import { compareOutcomes, makeBaseline, type BaselineFile, type Regression } from './baseline.js';
-import type { Bound } from './bounds.js';
-import { judgeBudget, type Budget, type BudgetRow } from './budgets.js';
-import { collectStudy, type CollectedStudy } from './collect.js';
+import { compareOutcomes, makeBaseline, type Regression } from './baseline.js';
+import { judgeBudget, type BudgetRow } from './budgets.js';
+import { collectStudy } from './collect.js';
+import { NO_ALLOWANCE } from './options.js';
+import { compareMetrics, type Allowances, type MetricComparison } from './paired-metrics.js';
+import type { CheckOptions, CheckResult } from './types.js';
 
-export type { Budget, BudgetRow, Measured } from './budgets.js';
+export type { Budget, BudgetRow, Measured, MoreTrials } from './budgets.js';
+export type { Allowances, MetricComparison, PairedMetric } from './paired-metrics.js';
+export { compareMetrics } from './paired-metrics.js';
+export { pairedDifferenceInterval, type PairedTable } from './paired-interval.js';
+export { signedRank, type SignedRankResult } from './signed-rank.js';
+export { buildsForRate, valuesForQuantile } from './trials-needed.js';
+export type { Allowance } from './options.js';
 export { describeBudget, judgeBudget } from './budgets.js';
-export type { BaselineFile, Regression } from './baseline.js';
+export type { BaselineFile, BaselineScenario, Regression } from './baseline.js';
 export {
   readBaseline,
   renderBaseline,
@@ -36,40 +43,10 @@ export {
   type PolicyRun,
   type OutcomeLetter,
 } from './collect.js';
-export { renderCheckTable, renderRegressionTable } from './table.js';
+export { renderCheckTable, renderRegressionTable, renderMetricTable } from './table.js';
+export { renderCheckMarkdown, whyLines } from './render.js';
 
-/** What to compare with: a saved baseline, or a policy file run alongside on the same trials. */
-export type BaselineSource =
-  { kind: 'file'; file: string; baseline: BaselineFile } | { kind: 'policy'; policy: PolicyConfig };
-
-export interface CheckOptions {
-  policy: PolicyConfig;
-  scenarios: readonly ScenarioConfig[];
-  trials: number;
-  seed: number;
-  workers?: number;
-  budgets: readonly Budget[];
-  /** Judge budgets on the 95% upper bound (default) or the estimate. */
-  bound?: Bound;
-  baseline?: BaselineSource;
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface CheckResult {
-  policy: string;
-  seed: number;
-  trials: number;
-  bound: Bound;
-  rows: BudgetRow[];
-  /** Paired comparisons with the baseline, two per scenario; empty without one. */
-  regressions: Regression[];
-  /** The baseline's policy name, when there was one. */
-  baselineName: string | undefined;
-  passed: boolean;
-  /** This run as a baseline, for `--save-baseline`. */
-  asBaseline: BaselineFile;
-  study: CollectedStudy;
-}
+export type { BaselineSource, CheckOptions, CheckResult } from './types.js';
 
 /**
  * Runs the check. With a baseline file the seed and trials must be the file's (pass them
@@ -84,6 +61,16 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     );
   const bound = o.bound ?? 'upper';
   const base = o.baseline;
+  if (base === undefined && (o.margin !== undefined || o.allowances !== undefined))
+    throw new GatesimError(
+      'nothing-to-check',
+      'a margin or an allowed worsening compares with a baseline: give --baseline or --baseline-policy',
+    );
+  const allowances: Allowances = {
+    ttd: o.allowances?.ttd ?? NO_ALLOWANCE,
+    leadTime: o.allowances?.leadTime ?? NO_ALLOWANCE,
+    impact: o.allowances?.impact ?? NO_ALLOWANCE,
+  };
   if (base?.kind === 'file') {
     const b = base.baseline;
     if (b.seed !== o.seed || b.trials !== o.trials)
@@ -118,16 +105,33 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   for (const s of study.runs)
     for (const budget of o.budgets) rows.push(judgeBudget(s[0]!, budget, bound));
   const regressions: Regression[] = [];
+  const metrics: MetricComparison[] = [];
   if (base !== undefined) {
     for (const s of study.runs) {
       const current = s[0]!;
       const previous =
-        base.kind === 'file' ? base.baseline.scenarios[current.scenario]!.outcomes : s[1]!.outcomes;
-      regressions.push(...compareOutcomes(current.scenario, current.outcomes, previous));
+        base.kind === 'file'
+          ? base.baseline.scenarios[current.scenario]!
+          : { outcomes: s[1]!.outcomes, ...s[1]!.perTrial };
+      // The outcome pairing check comes first: it refuses trials that do not pair.
+      regressions.push(
+        ...compareOutcomes(current.scenario, current.outcomes, previous.outcomes, o.margin),
+      );
+      metrics.push(
+        ...compareMetrics(
+          current.scenario,
+          current.outcomes,
+          current.perTrial,
+          previous,
+          allowances,
+        ),
+      );
     }
   }
   const passed =
-    rows.every((r) => r.status !== 'fail') && regressions.every((r) => r.verdict !== 'worse');
+    rows.every((r) => r.status !== 'fail') &&
+    regressions.every((r) => r.verdict !== 'worse') &&
+    metrics.every((m) => m.verdict !== 'worse');
   return {
     policy: o.policy.name,
     seed: o.seed,
@@ -135,6 +139,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     bound,
     rows,
     regressions,
+    metrics,
+    margin: o.margin,
+    allowances,
     baselineName:
       base === undefined
         ? undefined

@@ -7,16 +7,27 @@ import {
   readBaseline,
   renderBaseline,
   renderCheckTable,
+  renderMetricTable,
   renderRegressionTable,
   runCheck,
+  type Allowances,
   type BaselineSource,
   type Budget,
   type CheckResult,
 } from '../check/index.js';
-import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';
+import {
+  parseAllowance,
+  parseBound,
+  parseMargin,
+  parseMinutes,
+  parseRate,
+  parseWhole,
+} from '../check/options.js';
+import { renderCheckMarkdown, whyLines } from '../check/render.js';
 import { loadPolicy } from '../config/index.js';
 import { GatesimError } from '../errors.js';
-import { formatPercent, formatPp, formatPValue } from '../report/format.js';
+import { formatPp } from '../report/format.js';
+import { renderHtmlReport } from '../report/index.js';
 import { defaultScenarioPaths, loadInputs } from './inputs.js';
 
 /** Options as commander hands them over: raw strings, checked in the action so bad input exits 2. */
@@ -35,6 +46,11 @@ export interface CheckCliOptions {
   bound?: string;
   workers?: string;
   quiet?: boolean;
+  margin?: string;
+  allowTtdWorse?: string;
+  allowLeadTimeWorse?: string;
+  allowImpactWorse?: string;
+  out?: string;
 }
 
 function budgetsOf(o: CheckCliOptions): Budget[] {
@@ -50,6 +66,17 @@ function budgetsOf(o: CheckCliOptions): Budget[] {
   return out;
 }
 
+function allowancesOf(o: CheckCliOptions): Partial<Allowances> | undefined {
+  const a: Partial<Allowances> = {};
+  if (o.allowTtdWorse !== undefined)
+    a.ttd = parseAllowance('--allow-ttd-worse', o.allowTtdWorse, 'minutes');
+  if (o.allowLeadTimeWorse !== undefined)
+    a.leadTime = parseAllowance('--allow-lead-time-worse', o.allowLeadTimeWorse, 'minutes');
+  if (o.allowImpactWorse !== undefined)
+    a.impact = parseAllowance('--allow-impact-worse', o.allowImpactWorse, 'count');
+  return Object.keys(a).length > 0 ? a : undefined;
+}
+
 /** Runs `gatesim check`, prints the tables and sets the exit code (0 pass, 1 fail). */
 export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> {
   if (o.policy === undefined)
@@ -57,6 +84,17 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
   if (o.baseline !== undefined && o.baselinePolicy !== undefined)
     throw new GatesimError('bad-option', 'give --baseline or --baseline-policy, not both');
   const budgets = budgetsOf(o);
+  const margin = o.margin === undefined ? undefined : parseMargin('--margin', o.margin);
+  const allowances = allowancesOf(o);
+  if (
+    (margin !== undefined || allowances !== undefined) &&
+    o.baseline === undefined &&
+    o.baselinePolicy === undefined
+  )
+    throw new GatesimError(
+      'bad-option',
+      '--margin and --allow-*-worse compare with a baseline: give --baseline or --baseline-policy',
+    );
   const bound = parseBound('--bound', o.bound ?? 'upper');
   const workers =
     o.workers === undefined ? availableParallelism() : parseWhole('--workers', o.workers, 1);
@@ -83,10 +121,21 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     budgets,
     bound,
     ...(baseline !== undefined ? { baseline } : {}),
+    ...(margin !== undefined ? { margin } : {}),
+    ...(allowances !== undefined ? { allowances } : {}),
   });
   if (o.saveBaseline !== undefined) {
     mkdirSync(dirname(resolve(o.saveBaseline)), { recursive: true });
     writeFileAtomic(o.saveBaseline, renderBaseline(result.asBaseline), 'the baseline');
+  }
+  if (o.out !== undefined) {
+    mkdirSync(resolve(o.out), { recursive: true });
+    writeFileAtomic(resolve(o.out, 'check.md'), renderCheckMarkdown(result), 'the check report');
+    writeFileAtomic(
+      resolve(o.out, 'report.html'),
+      renderHtmlReport(result.study.summary),
+      'the HTML report',
+    );
   }
   process.stdout.write(o.quiet === true ? verdictLines(result) : checkReport(result));
   process.exitCode = result.passed ? 0 : 1;
@@ -103,18 +152,25 @@ export function checkReport(r: CheckResult): string {
   if (r.rows.length > 0) parts.push('\n' + renderCheckTable(r.rows, r.bound));
   if (r.baselineName !== undefined) {
     parts.push(
-      `\npaired with baseline ${r.baselineName} on the same trials (McNemar exact, two-sided, worse at p < 0.05):\n`,
+      r.margin === undefined
+        ? `\npaired with baseline ${r.baselineName} on the same trials (McNemar exact, two-sided, worse at p < 0.05):\n`
+        : `\npaired with baseline ${r.baselineName} on the same trials (shipped-bad: non-inferior when the 95% paired interval's upper end ≤ ${formatPp(r.margin)}; blocked-good: McNemar exact, worse at p < 0.05):\n`,
     );
     parts.push(renderRegressionTable(r.regressions));
+    parts.push(
+      `\ntimes and impact on the trials where both have a value (Wilcoxon signed-rank, two-sided; worse when beyond the allowance at p < 0.05):\n`,
+    );
+    parts.push(renderMetricTable(r.metrics));
   }
   parts.push('\n' + verdictLines(r));
   return parts.join('');
 }
 
-/** The verdict, with how much worse each significant regression is. */
+/** The verdict and, on failure, one line per failed check saying why. */
 export function verdictLines(r: CheckResult): string {
   const failed = r.rows.filter((x) => x.status === 'fail');
   const worse = r.regressions.filter((x) => x.verdict === 'worse');
+  const worseMetrics = r.metrics.filter((x) => x.verdict === 'worse');
   if (r.passed) {
     const what = [
       r.rows.length > 0 ? `every budget met on every scenario (${r.rows.length} checks)` : '',
@@ -122,19 +178,12 @@ export function verdictLines(r: CheckResult): string {
     ].filter((s) => s !== '');
     return `PASS: ${what.join('; ')}\n`;
   }
-  const lines: string[] = [];
+  const regressions = worse.length + worseMetrics.length;
   const head = [
     failed.length > 0 ? `${failed.length} of ${r.rows.length} budget checks failed` : '',
-    worse.length > 0
-      ? `${worse.length} significant regression${worse.length === 1 ? '' : 's'} against ${r.baselineName}`
+    regressions > 0
+      ? `${regressions} regression${regressions === 1 ? '' : 's'} against ${r.baselineName}`
       : '',
   ].filter((s) => s !== '');
-  lines.push(`FAIL: ${head.join('; ')}`);
-  for (const w of worse) {
-    lines.push(
-      `  ${w.scenario}: ${w.metric} worse by ${formatPp(w.diff)} (${formatPercent(w.baselineCount / w.of)} -> ${formatPercent(w.currentCount / w.of)} of ${w.of}; ` +
-        `${w.worseOnly} trials worse, ${w.betterOnly} better; p = ${formatPValue(w.pValue)})`,
-    );
-  }
-  return lines.join('\n') + '\n';
+  return [`FAIL: ${head.join('; ')}`, ...whyLines(r).map((l) => `  ${l}`)].join('\n') + '\n';
 }

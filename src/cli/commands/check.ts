@@ -45,7 +45,19 @@ export function registerCheck(program: Command): void {
       'upper',
     )
     .option('--workers <n>', 'worker threads (results do not depend on it; default: all cores)')
-    .option('--quiet', 'print only the verdict line')
+    .option('--quiet', 'print only the verdict and, on failure, why')
+    // Against a baseline: non-inferiority and allowed worsening (see docs/tune-check.md).
+    .option(
+      '--margin <pp>',
+      'shipped-bad may rise by at most this on the 95% paired interval, e.g. 1pp',
+    )
+    .option('--allow-ttd-worse <x>', 'allowed worsening of time to detect: 10% or 5m')
+    .option('--allow-lead-time-worse <x>', 'allowed worsening of lead time: 10% or 30m')
+    .option(
+      '--allow-impact-worse <x>',
+      'allowed worsening of failed requests and lost checkouts: 10% or a count',
+    )
+    .option('--out <dir>', 'also write check.md and report.html into this folder')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(
       handleErrors(async (opts: CheckCliOptions) => {

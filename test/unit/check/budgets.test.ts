@@ -22,6 +22,7 @@ function run(o: {
     scenario: 's',
     policy: 'p',
     result: {
+      trials: o.shipped[1] + o.blocked[1],
       shippedBad: rate(...o.shipped),
       blockedGood: rate(...o.blocked),
       badBuilds: o.shipped[1],
@@ -30,6 +31,7 @@ function run(o: {
     outcomes: '',
     ttdMinutes: o.ttd ?? [],
     leadTimeMinutes: o.lead ?? [],
+    perTrial: { ttd: [], leadTime: [], failedRequests: [], lostCheckouts: [] },
   };
 }
 
@@ -126,7 +128,7 @@ describe('the printed tables', () => {
       "scenario  budget               measured (95% interval)    judged (95% upper)  result
       s         shipped-bad ≤ 10.0%  3.0% (1.0–8.5%) · 3/100    8.5%                PASS
       s         blocked-good ≤ 5.0%  –                                              n/a     no good builds
-      s         ttd p90 ≤ 30 min     45 min (41–50 min) · n=50  50 min              FAIL
+      s         ttd p90 ≤ 30 min     45 min (41–50 min) · n=50  50 min              FAIL    the estimate itself misses the budget
       "
     `);
     expect(
@@ -141,6 +143,8 @@ describe('the printed tables', () => {
           worseOnly: 9,
           betterOnly: 1,
           pValue: 22 / 1024,
+          interval: { lo: 0.3, hi: 0.8 },
+          margin: undefined,
           verdict: 'worse',
         },
         {
@@ -153,12 +157,14 @@ describe('the printed tables', () => {
           worseOnly: 0,
           betterOnly: 0,
           pValue: 1,
+          interval: { lo: -1, hi: 1 },
+          margin: undefined,
           verdict: 'same',
         },
       ]),
     ).toMatchInlineSnapshot(`
-      "scenario  metric       baseline  now    change    discordant trials  p (McNemar)  result
-      s         shipped-bad  25.0%     91.7%  +66.7 pp  9 worse, 1 better  0.0215       WORSE
+      "scenario  metric       baseline  now    change (95% paired interval)  discordant trials  p (McNemar)  result
+      s         shipped-bad  25.0%     91.7%  +66.7 pp (+30.0 to +80.0 pp)  9 worse, 1 better  0.0215       WORSE
       "
     `);
   });
