@@ -37,6 +37,11 @@ export interface MetricComparison {
   currentMedian: number;
   /** Median of the paired differences new − base. */
   medianChange: number;
+  /** Mean of the paired differences: with most pairs equal the median is 0 and says little. */
+  meanChange: number;
+  /** Pairs where the new policy's value is larger (worse), and smaller. */
+  worsePairs: number;
+  betterPairs: number;
   allowance: Allowance;
   /** The signed-rank p-value that decided the verdict (two-sided). */
   pValue: number;
@@ -113,6 +118,9 @@ export function compareMetrics(
       baselineMedian: NaN,
       currentMedian: NaN,
       medianChange: NaN,
+      meanChange: NaN,
+      worsePairs: 0,
+      betterPairs: 0,
       allowance,
       pValue: 1,
       verdict: 'n/a',
@@ -152,6 +160,9 @@ export function compareMetrics(
       baselineMedian: median(before),
       currentMedian: median(now),
       medianChange: median(plain),
+      meanChange: plain.reduce((a, b) => a + b, 0) / plain.length,
+      worsePairs: plain.filter((x) => x > 0).length,
+      betterPairs: plain.filter((x) => x < 0).length,
       allowance,
       pValue: worse || !better ? worseTest.pValue : plainTest.pValue,
       verdict: worse ? 'worse' : better ? 'better' : 'same',

@@ -70,8 +70,9 @@ export function whyLines(r: CheckResult): string[] {
   for (const c of r.metrics) {
     if (c.verdict !== 'worse') continue;
     lines.push(
-      `${c.scenario}: ${metricName(c.metric)} worse: median change ${metricChange(c.metric, c.medianChange)} over ${c.pairs} paired trials ` +
-        `(median ${metricValue(c.metric, c.baselineMedian)} -> ${metricValue(c.metric, c.currentMedian)}; allowed ${allowanceText(c.metric, c.allowance)}; signed-rank p = ${formatPValue(c.pValue)})`,
+      `${c.scenario}: ${metricName(c.metric)} worse: mean change ${metricChange(c.metric, c.meanChange)} over ${c.pairs} paired trials, ` +
+        `${c.worsePairs} worse and ${c.betterPairs} better (median ${metricValue(c.metric, c.baselineMedian)} -> ${metricValue(c.metric, c.currentMedian)}; ` +
+        `allowed ${allowanceText(c.metric, c.allowance)}; signed-rank p = ${formatPValue(c.pValue)})`,
     );
   }
   return lines;

@@ -24,6 +24,7 @@ export interface TuneCliOptions {
   workers?: string;
   out?: string;
   quiet?: boolean;
+  perScenario?: boolean;
 }
 
 function constraintOf(o: TuneCliOptions): Constraint | undefined {
@@ -74,8 +75,11 @@ export async function runTuneCommand(o: TuneCliOptions): Promise<TuneResult> {
     seed,
     workers,
     ...(budget !== undefined ? { budget } : {}),
+    ...(o.perScenario === true ? { perScenario: true } : {}),
     onProgress: say,
   });
+  // Warnings are not progress: --quiet keeps them.
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   const files = await writeTuneOutputs(result, o.out ?? 'reports/tune');
   process.stdout.write(summaryText(result));
   const shown = [files.markdown, files.html, files.json, files.policy]
@@ -105,7 +109,7 @@ export function summaryText(r: TuneResult): string {
     `tune ${r.policy}: ${how}; ${r.trials} trials × ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} per setting (seed ${r.seed})`,
   );
   const c = r.recommended === undefined ? undefined : r.candidates[r.recommended]!;
-  const rule = `${describeConstraint(r.constraint)} on the ${r.bound === 'upper' ? '95% upper bound' : 'estimate'}, ${describeObjective(r.constraint)}`;
+  const rule = `${describeConstraint(r.constraint)}${r.perScenario ? ' on every scenario' : ''} on the ${r.bound === 'upper' ? '95% upper bound' : 'estimate'}, ${describeObjective(r.constraint)}`;
   if (c === undefined) {
     lines.push(`no setting meets ${rule}`);
   } else {
@@ -118,6 +122,11 @@ export function summaryText(r: TuneResult): string {
     lines.push(
       `  shipped-bad ${formatRateInterval(c.pooled.shippedBad)} · blocked-good ${formatRateInterval(c.pooled.blockedGood)} · lead time p90 ${formatMinutes(c.leadTimeP90.value)}`,
     );
+    lines.push('  by scenario:');
+    for (const f of c.scenarioFigures)
+      lines.push(
+        `    ${f.scenario}: shipped-bad ${formatRateInterval(f.shippedBad)} · blocked-good ${formatRateInterval(f.blockedGood)} · lead time p90 ${formatMinutes(f.leadTimeP90.value)}${f.meets ? '' : '  (misses the constraint here)'}`,
+      );
   }
   const front = r.candidates.filter((x) => x.pareto);
   lines.push(

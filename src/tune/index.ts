@@ -22,6 +22,7 @@ export type {
   TuneResult,
   CandidateResult,
   Objectives,
+  ScenarioFigures,
   TuneRound,
 } from './types.js';
 export { DEFAULT_CONSTRAINT } from './types.js';
@@ -43,6 +44,8 @@ export interface TuneOptions {
   workers?: number;
   /** Settings the hypercube tries (and the most a grid may have). */
   budget?: number;
+  /** A setting is feasible only when every scenario meets the constraint. */
+  perScenario?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -71,10 +74,11 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     budget: o.budget,
     constraint,
     bound,
+    perScenario: o.perScenario ?? false,
     ...(o.onProgress !== undefined ? { onProgress: o.onProgress } : {}),
   });
   const finalists = found.candidates.filter((c) => c.trials === o.trials);
-  const best = recommend(finalists, constraint, bound, template.params);
+  const best = recommend(finalists, constraint, bound, template.params, o.perScenario ?? false);
   const result: TuneResult = {
     policy: policyName,
     file: o.policyFile,
@@ -85,11 +89,13 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     params: template.params,
     constraint,
     bound,
+    perScenario: o.perScenario ?? false,
     rounds: found.rounds,
     candidates: found.candidates,
     skipped: found.skipped,
     recommended: best?.id,
     tunedYaml: undefined,
+    warnings: template.warnings,
   };
   if (best !== undefined) {
     const tuned = tunedHeader(result) + template.render(best.values);

@@ -4,7 +4,16 @@
  * document (not the validated config), so it names what the file says, and the tuned value
  * can be written back into the same text with its comments and layout intact.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Node,
+  type Scalar,
+} from 'yaml';
 import { GatesimError } from '../errors.js';
 import { didYouMean, listNames } from '../config/suggest.js';
 
@@ -128,4 +137,89 @@ export function locate(doc: Document, keys: readonly PathKey[], context: string)
       `${context}: ${formatPath(keys)} is ${describe(node)}, not a number or a duration`,
     );
   return { kind: 'scalar', node, value: node.value };
+}
+
+/** Where an alias stands: its path in the document and its line and column (1-based). */
+export interface AliasSite {
+  path: string;
+  line: number;
+  column: number;
+}
+
+/** An anchored node a tuned path resolves to or passes through, and the aliases sharing it. */
+export interface SharedAnchor {
+  anchor: string;
+  /** The anchored node's path (the tuned value's own, or a mapping or list above it). */
+  at: string;
+  aliases: AliasSite[];
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Every alias in the document with the path where it stands. */
+function aliasesOf(doc: Document): { alias: Alias; keys: PathKey[] }[] {
+  const out: { alias: Alias; keys: PathKey[] }[] = [];
+  const visit = (node: unknown, keys: PathKey[]): void => {
+    if (isAlias(node)) out.push({ alias: node, keys });
+    else if (isMap(node)) {
+      for (const p of node.items)
+        if (isScalar(p.key)) visit(p.value, [...keys, String(p.key.value)]);
+    } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...keys, i]));
+  };
+  visit(doc.contents, []);
+  return out;
+}
+
+/**
+ * The anchors a path's value is shared through: the node the path ends at (or, for a key
+ * the file leaves out, the mapping that would get it) and every node above it, when it
+ * carries an anchor that aliases elsewhere refer to. Tuning the value rewrites the anchored
+ * text, so every alias sees the new value too. Call after `locate` has accepted the path.
+ */
+export function sharedAnchors(
+  doc: Document,
+  keys: readonly PathKey[],
+  text: string,
+): SharedAnchor[] {
+  const along: { node: Node; keys: PathKey[] }[] = [];
+  let node: unknown = doc.contents;
+  for (let i = 0; i <= keys.length; i++) {
+    if (isMap(node) || isSeq(node) || isScalar(node))
+      along.push({ node: node as Node, keys: keys.slice(0, i) });
+    if (i === keys.length) break;
+    const key = keys[i]!;
+    if (typeof key === 'number' && isSeq(node)) node = node.items[key];
+    else if (typeof key === 'string' && isMap(node))
+      node = node.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+    else break;
+  }
+  const anchored = along.filter((a) => typeof a.node.anchor === 'string' && a.node.anchor !== '');
+  if (anchored.length === 0) return [];
+  const aliases = aliasesOf(doc);
+  const out: SharedAnchor[] = [];
+  for (const a of anchored) {
+    const sharing = aliases
+      .filter((x) => x.alias.resolve(doc) === a.node)
+      .map((x) => ({
+        path: formatPath(x.keys) || '(the top level)',
+        ...lineAndColumn(text, x.alias.range?.[0] ?? 0),
+      }));
+    if (sharing.length > 0)
+      out.push({
+        anchor: a.node.anchor!,
+        at: formatPath(a.keys) || '(the top level)',
+        aliases: sharing,
+      });
+  }
+  return out;
 }

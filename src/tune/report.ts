@@ -32,7 +32,7 @@ import {
 } from '../report/svg/index.js';
 import { paramNames } from './search.js';
 import { showParamValue } from './template.js';
-import type { CandidateResult, Constraint, TuneResult } from './types.js';
+import type { CandidateResult, Constraint, ScenarioFigures, TuneResult } from './types.js';
 
 /** `blocked-good ≤ 5%` and friends. */
 export function describeConstraint(c: Constraint): string {
@@ -87,6 +87,45 @@ function headline(r: TuneResult): string {
   );
 }
 
+/** The constrained figure as judged, for a scenario row: `3.1% ✓`, `7.9% ✗`, `n/a`. */
+function constraintCell(r: TuneResult, f: ScenarioFigures): string {
+  if (f.constrained === undefined) return 'n/a';
+  const v =
+    r.constraint.kind === 'max-lead-time-p90'
+      ? f.constrained === Infinity
+        ? '∞'
+        : formatMinutes(f.constrained)
+      : formatPercent(f.constrained);
+  return `${v} ${f.meets ? 'meets' : 'misses'}`;
+}
+
+/** One row per scenario of a setting: its figures and where it stands on the constraint. */
+function scenarioCells(r: TuneResult, c: CandidateResult): string[][] {
+  return c.scenarioFigures.map((f) => [
+    f.scenario,
+    rate(f.shippedBad),
+    rate(f.blockedGood),
+    f.leadTimeP90.n === 0 ? NOT_AVAILABLE : quantile(f.leadTimeP90),
+    constraintCell(r, f),
+  ]);
+}
+
+function scenarioHeader(r: TuneResult): string[] {
+  return [
+    'scenario',
+    'shipped-bad',
+    'blocked-good',
+    'lead time p90',
+    `${describeConstraint(r.constraint)} (${r.bound === 'upper' ? '95% upper' : 'estimate'})`,
+  ];
+}
+
+function constraintWords(r: TuneResult): string {
+  return r.perScenario
+    ? `${describeConstraint(r.constraint)} on every scenario, ${boundWords(r)}`
+    : `${describeConstraint(r.constraint)} on the pooled figures, ${boundWords(r)}`;
+}
+
 function recommendedOf(r: TuneResult): CandidateResult | undefined {
   return r.recommended === undefined ? undefined : r.candidates[r.recommended];
 }
@@ -107,15 +146,22 @@ export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined)
   lines.push(`# Tuning ${code(r.policy)}`, '');
   lines.push(headline(r), '');
   lines.push(
-    `Constraint: ${describeConstraint(r.constraint)}, ${boundWords(r)}. Objective: ${describeObjective(r.constraint)}; ties go to the lower other rate, then the shorter lead time. ` +
-      `Figures pool every scenario's trials.`,
+    `Constraint: ${constraintWords(r)}. Objective: ${describeObjective(r.constraint)}; ties go to the lower other rate, then the shorter lead time. ` +
+      `The ranked figures pool every scenario's trials.`,
     '',
   );
+  if (r.warnings.length > 0) {
+    lines.push('## Warnings', '');
+    for (const w of r.warnings) lines.push(`- ${escapeMarkdown(w)}`);
+    lines.push('');
+  }
   lines.push('## Recommendation', '');
   const rec = recommendedOf(r);
+  const mdRow = (cells: readonly string[]): string =>
+    `| ${cells.map((c) => escapeMarkdown(c)).join(' | ')} |`;
   if (rec === undefined) {
     lines.push(
-      `No setting meets ${describeConstraint(r.constraint)} ${boundWords(r)}. Widen the ranges, relax the constraint, or run more trials (a tighter interval).`,
+      `No setting meets ${constraintWords(r)}. Widen the ranges, relax the constraint, or run more trials (a tighter interval).`,
       '',
     );
   } else {
@@ -132,19 +178,8 @@ export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined)
     );
     if (tunedFile !== undefined) lines.push(`Tuned policy: ${code(tunedFile)}.`, '');
     lines.push('### The recommended setting by scenario', '');
-    lines.push(
-      '| scenario | shipped-bad | blocked-good | lead time p50 / p90 |',
-      '| --- | --- | --- | --- |',
-    );
-    for (const s of rec.perScenario) {
-      lines.push(
-        `| ${escapeMarkdown(s.scenario)} | ${rate(s.shippedBad)} | ${rate(s.blockedGood)} | ${
-          s.leadTimeMin.n === 0
-            ? NOT_AVAILABLE
-            : `${formatMinutes(s.leadTimeMin.p50)} / ${formatMinutes(s.leadTimeMin.p90)}`
-        } |`,
-      );
-    }
+    lines.push(mdRow(scenarioHeader(r)), '| --- | --- | --- | --- | --- |');
+    for (const row of scenarioCells(r, rec)) lines.push(mdRow(row));
     lines.push('');
   }
   lines.push('## Every setting', '');
@@ -162,6 +197,16 @@ export function renderTuneMarkdown(r: TuneResult, tunedFile: string | undefined)
     'Pareto: no other setting that ran the full trials is at least as good on shipped-bad, blocked-good and lead time p90 and better on one.',
     '',
   );
+  lines.push('## Every setting by scenario', '');
+  lines.push(
+    `Figures at each setting's last round (its trials above).`,
+    '',
+    mdRow(['#', ...scenarioHeader(r)]),
+    '| ---: | --- | --- | --- | --- | --- |',
+  );
+  for (const c of r.candidates)
+    for (const row of scenarioCells(r, c)) lines.push(mdRow([String(c.id + 1), ...row]));
+  lines.push('');
   if (r.skipped.length > 0) {
     lines.push('## Settings left out', '');
     for (const s of r.skipped) {
@@ -472,14 +517,24 @@ export function renderTuneHtml(r: TuneResult, tunedFile: string | undefined): st
     el(
       'p',
       {},
-      `Constraint: ${describeConstraint(r.constraint)}, ${boundWords(r)}. Objective: ${describeObjective(r.constraint)}; ties go to the lower other rate, then the shorter lead time. Figures pool every scenario's trials.`,
+      `Constraint: ${constraintWords(r)}. Objective: ${describeObjective(r.constraint)}; ties go to the lower other rate, then the shorter lead time. The ranked figures pool every scenario's trials.`,
     ),
+    r.warnings.length === 0
+      ? undefined
+      : fragment(
+          el('h2', {}, 'Warnings'),
+          el(
+            'ul',
+            {},
+            r.warnings.map((w) => el('li', { class: 'fail' }, w)),
+          ),
+        ),
     el('h2', {}, 'Recommendation'),
     rec === undefined
       ? el(
           'p',
           { class: 'fail' },
-          `No setting meets ${describeConstraint(r.constraint)} ${boundWords(r)}. Widen the ranges, relax the constraint, or run more trials.`,
+          `No setting meets ${constraintWords(r)}. Widen the ranges, relax the constraint, or run more trials.`,
         )
       : fragment(
           table(
@@ -498,17 +553,7 @@ export function renderTuneHtml(r: TuneResult, tunedFile: string | undefined): st
           tunedFile === undefined
             ? undefined
             : el('p', {}, 'Tuned policy: ', el('code', {}, tunedFile)),
-          table(
-            ['scenario', 'shipped-bad', 'blocked-good', 'lead time p50 / p90'],
-            rec.perScenario.map((s) => [
-              s.scenario,
-              rate(s.shippedBad),
-              rate(s.blockedGood),
-              s.leadTimeMin.n === 0
-                ? NOT_AVAILABLE
-                : `${formatMinutes(s.leadTimeMin.p50)} / ${formatMinutes(s.leadTimeMin.p90)}`,
-            ]),
-          ),
+          table(scenarioHeader(r), scenarioCells(r, rec)),
         ),
     el('h2', {}, 'Trade-off curves'),
     el(
@@ -534,6 +579,11 @@ export function renderTuneHtml(r: TuneResult, tunedFile: string | undefined): st
       'p',
       { class: 'note' },
       'Pareto: no other setting that ran the full trials is at least as good on shipped-bad, blocked-good and lead time p90 and better on one.',
+    ),
+    el('h2', {}, 'Every setting by scenario'),
+    table(
+      ['#', ...scenarioHeader(r)],
+      r.candidates.flatMap((c) => scenarioCells(r, c).map((row) => [String(c.id + 1), ...row])),
     ),
     r.skipped.length === 0
       ? undefined

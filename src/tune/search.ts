@@ -12,9 +12,16 @@ import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { cartesian, DEFAULT_STEPS, gridValues, hypercubeCandidates } from './design.js';
 import { TrialRunner } from './runner.js';
-import { meets, objectives, paretoFront3, promiseOrder } from './select.js';
+import {
+  constrained,
+  meets,
+  meetsConstraint,
+  objectives,
+  paretoFront3,
+  promiseOrder,
+} from './select.js';
 import { showParamValue, type PolicyTemplate, type TunedParam } from './template.js';
-import type { Bound, CandidateResult, Constraint, TuneRound } from './types.js';
+import type { Bound, CandidateResult, Constraint, ScenarioFigures, TuneRound } from './types.js';
 
 /** Candidates tried by the hypercube when --budget is not given. */
 export const DEFAULT_BUDGET = 32;
@@ -31,6 +38,8 @@ export interface SearchOptions {
   budget: number | undefined;
   constraint: Constraint;
   bound: Bound;
+  /** Feasible only when every scenario meets the constraint. */
+  perScenario?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -115,10 +124,31 @@ interface Live {
   round: number;
 }
 
-function finalize(l: Live, scenarios: readonly ScenarioConfig[]): CandidateResult {
+function finalize(
+  l: Live,
+  scenarios: readonly ScenarioConfig[],
+  constraint: Constraint,
+  bound: Bound,
+): CandidateResult {
   const pooledPartial = emptyPartial();
   for (const p of l.partials) mergePartial(pooledPartial, p);
   const pooled = finalizePair('(all scenarios)', l.label, pooledPartial);
+  const perScenario = l.partials.map((p, s) => finalizePair(scenarios[s]!.name, l.label, p));
+  const scenarioFigures = perScenario.map((result, s): ScenarioFigures => {
+    const p = l.partials[s]!;
+    const view = {
+      pooled: result,
+      leadTimeP90: histogramQuantileWithInterval(p.lead, p.leadN, 0.9),
+    };
+    return {
+      scenario: result.scenario,
+      shippedBad: result.shippedBad,
+      blockedGood: result.blockedGood,
+      leadTimeP90: view.leadTimeP90,
+      constrained: constrained(view, constraint, bound),
+      meets: meets(view, constraint, bound),
+    };
+  });
   const c: CandidateResult = {
     id: l.id,
     label: l.label,
@@ -127,7 +157,8 @@ function finalize(l: Live, scenarios: readonly ScenarioConfig[]): CandidateResul
     round: l.round,
     pooled,
     leadTimeP90: histogramQuantileWithInterval(pooledPartial.lead, pooledPartial.leadN, 0.9),
-    perScenario: l.partials.map((p, s) => finalizePair(scenarios[s]!.name, l.label, p)),
+    perScenario,
+    scenarioFigures,
     feasible: false,
     pareto: false,
   };
@@ -179,6 +210,7 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
         const order = promiseOrder(
           alive.map((l) => results.get(l.id)!),
           o.constraint,
+          o.perScenario ?? false,
         );
         const keep = new Set(order.slice(0, schedule[r]!.keep).map((c) => c.id));
         alive = alive.filter((l) => keep.has(l.id));
@@ -201,7 +233,7 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
       for (const l of alive) {
         l.trials = trials;
         l.round = r;
-        results.set(l.id, finalize(l, o.scenarios));
+        results.set(l.id, finalize(l, o.scenarios, o.constraint, o.bound));
       }
       rounds.push({ trials, candidates: alive.length });
     }
@@ -210,7 +242,8 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
   }
   const candidates = live.map((l) => results.get(l.id)!);
   const finalists = candidates.filter((c) => c.trials === o.trials);
-  for (const c of finalists) c.feasible = meets(c, o.constraint, o.bound);
+  for (const c of finalists)
+    c.feasible = meetsConstraint(c, o.constraint, o.bound, o.perScenario ?? false);
   for (const i of paretoFront3(finalists.map(objectives))) finalists[i]!.pareto = true;
   return { method: design.method, rounds, candidates, skipped };
 }

@@ -54,6 +54,20 @@ export function meets(
   return v === undefined || v <= constraint.limit;
 }
 
+/**
+ * Whether a candidate is feasible: the pooled figures meet the constraint, or, per scenario,
+ * every scenario's do (a setting that is fine on average but breaks one scenario is not).
+ */
+export function meetsConstraint(
+  c: Pick<CandidateResult, 'pooled' | 'leadTimeP90' | 'scenarioFigures'>,
+  constraint: Constraint,
+  bound: Bound,
+  perScenario: boolean,
+): boolean {
+  if (!perScenario) return meets(c, constraint, bound);
+  return c.scenarioFigures.every((s) => s.meets);
+}
+
 /** The figures in the order the constraint ranks them: what it optimises first, ties after. */
 export function rankKey(o: Objectives, constraint: Constraint): number[] {
   switch (constraint.kind) {
@@ -101,8 +115,9 @@ export function recommend(
   constraint: Constraint,
   bound: Bound,
   params: readonly TunedParam[],
+  perScenario = false,
 ): CandidateResult | undefined {
-  const ok = candidates.filter((c) => meets(c, constraint, bound));
+  const ok = candidates.filter((c) => meetsConstraint(c, constraint, bound, perScenario));
   ok.sort(
     (a, b) =>
       compareKeys(rankKey(objectives(a), constraint), rankKey(objectives(b), constraint)) ||
@@ -121,18 +136,34 @@ export function recommend(
 export function promiseOrder(
   candidates: readonly CandidateResult[],
   constraint: Constraint,
+  perScenario = false,
 ): CandidateResult[] {
+  // Per scenario, every scenario must be plausible, and the worst one says how far off it is.
+  const views = (c: CandidateResult): Pick<CandidateResult, 'pooled' | 'leadTimeP90'>[] =>
+    perScenario
+      ? c.perScenario.map((p, i) => ({
+          pooled: p,
+          leadTimeP90: c.scenarioFigures[i]!.leadTimeP90,
+        }))
+      : [c];
   const key = (c: CandidateResult): number[] => {
-    const lenient = constraintLowerEnd(c, constraint);
-    const plausible = lenient === undefined || lenient <= constraint.limit;
+    const plausible = views(c).every((v) => {
+      const lenient = constraintLowerEnd(v, constraint);
+      return lenient === undefined || lenient <= constraint.limit;
+    });
     if (plausible) return [0, ...rankKey(objectives(c), constraint)];
-    const point = constrained(c, constraint, 'point') ?? 0;
-    return [1, point - constraint.limit, ...rankKey(objectives(c), constraint)];
+    const past = Math.max(
+      ...views(c).map((v) => (constrained(v, constraint, 'point') ?? 0) - constraint.limit),
+    );
+    return [1, past, ...rankKey(objectives(c), constraint)];
   };
   return [...candidates].sort((a, b) => compareKeys(key(a), key(b)) || a.id - b.id);
 }
 
-function constraintLowerEnd(c: CandidateResult, constraint: Constraint): number | undefined {
+function constraintLowerEnd(
+  c: Pick<CandidateResult, 'pooled' | 'leadTimeP90'>,
+  constraint: Constraint,
+): number | undefined {
   switch (constraint.kind) {
     case 'max-blocked-good':
       return c.pooled.blockedGood.of > 0 ? c.pooled.blockedGood.lo : undefined;

@@ -10,7 +10,7 @@ import type { PolicyConfig } from '../policy/types.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { ScenarioConfig } from '../world/types.js';
 import type { ParamSpec } from './params.js';
-import { locate, type Located } from './path.js';
+import { locate, sharedAnchors, type Located } from './path.js';
 
 /** A parameter checked against the policy: what kind of value it is and what the file says. */
 export interface TunedParam extends ParamSpec {
@@ -47,6 +47,8 @@ interface Slot {
 
 export class PolicyTemplate {
   private readonly slots: Slot[] = [];
+  /** Tuned values shared through anchors with aliases elsewhere (not an error: said, then run). */
+  readonly warnings: string[] = [];
 
   private constructor(
     readonly text: string,
@@ -81,6 +83,18 @@ export class PolicyTemplate {
       seen.set(spec.path, spec.text);
       const located = locate(doc, spec.keys, context);
       const param = resolveKind(spec, located, context);
+      for (const shared of sharedAnchors(doc, spec.keys, text)) {
+        const where = shared.aliases
+          .map((a) => `${a.path} (line ${a.line}, column ${a.column})`)
+          .join(', ');
+        const what =
+          shared.at === spec.path ? spec.path : `${spec.path} is inside ${shared.at}, which`;
+        t.warnings.push(
+          `${context}: ${what} is the anchor &${shared.anchor}, shared by ` +
+            `${shared.aliases.length === 1 ? 'the alias' : `${shared.aliases.length} aliases`} at ${where}: ` +
+            `tuning it changes ${shared.aliases.length === 1 ? 'that copy' : 'those copies'} too`,
+        );
+      }
       t.slots.push({ param, located });
     }
     t.slots.forEach((slot, i) => t.checkRange(slot, i));

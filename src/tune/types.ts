@@ -1,6 +1,6 @@
 /** What `gatesim tune` is asked and what it answers. */
 import type { Bound, QuantileWithInterval } from '../check/bounds.js';
-import type { PairResult } from '../eval/types.js';
+import type { PairResult, RateWithInterval } from '../eval/types.js';
 import type { TunedParam } from './template.js';
 
 export type { Bound } from '../check/bounds.js';
@@ -26,6 +26,19 @@ export interface Objectives {
   leadTimeP90: number;
 }
 
+/** One scenario's figures for a setting, and how it stands against the constraint there. */
+export interface ScenarioFigures {
+  scenario: string;
+  shippedBad: RateWithInterval;
+  blockedGood: RateWithInterval;
+  /** Lead time p90 of this scenario's good builds that shipped, with its 95% interval. */
+  leadTimeP90: QuantileWithInterval;
+  /** The constrained figure on the chosen bound; undefined when nothing is counted (n/a). */
+  constrained: number | undefined;
+  /** Meets the constraint here (n/a counts as meeting it). */
+  meets: boolean;
+}
+
 export interface CandidateResult {
   id: number;
   /** `max=0.0135, bake=30m`. */
@@ -41,7 +54,12 @@ export interface CandidateResult {
   /** Lead time p90 of the pooled good builds with its 95% interval. */
   leadTimeP90: QuantileWithInterval;
   perScenario: PairResult[];
-  /** Ran the full trials and meets the constraint on the chosen bound. */
+  /** Every scenario's figures against the constraint, in the order of the scenarios. */
+  scenarioFigures: ScenarioFigures[];
+  /**
+   * Ran the full trials and meets the constraint on the chosen bound: on the pooled figures,
+   * or with `perScenario` on every scenario's.
+   */
   feasible: boolean;
   /** On the Pareto front of the candidates that ran the full trials. */
   pareto: boolean;
@@ -64,6 +82,8 @@ export interface TuneResult {
   params: TunedParam[];
   constraint: Constraint;
   bound: Bound;
+  /** The constraint holds on every scenario, not only on the pooled figures. */
+  perScenario: boolean;
   rounds: TuneRound[];
   candidates: CandidateResult[];
   /** Settings left out because the policy schema rejects that combination. */
@@ -72,4 +92,6 @@ export interface TuneResult {
   recommended: number | undefined;
   /** The policy with the recommended values, comments intact; undefined with no recommendation. */
   tunedYaml: string | undefined;
+  /** Things the user should know that do not stop the run (a tuned node shared by aliases). */
+  warnings: string[];
 }

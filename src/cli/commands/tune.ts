@@ -47,6 +47,10 @@ export function registerTune(program: Command): void {
     .option('--workers <n>', 'worker threads (results do not depend on it; default: all cores)')
     .option('--out <dir>', 'output folder', 'reports/tune')
     .option('--quiet', 'no progress lines')
+    .option(
+      '--per-scenario',
+      'a setting must meet the constraint on every scenario, not only pooled',
+    )
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(
       handleErrors(async (opts: TuneCliOptions) => {

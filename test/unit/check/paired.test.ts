@@ -195,11 +195,11 @@ describe('compareMetrics', () => {
       { ...none, impact: { kind: 'relative', share: 0.1 } },
     );
     expect(renderMetricTable(rows)).toMatchInlineSnapshot(`
-      "scenario  figure           pairs  baseline (median)  now (median)  median change  allowed  p (signed-rank)  result
-      s         time to detect   30     25 min             27 min        +2.1 min       none     1.4e-6           WORSE
-      s         lead time        0      –                  –             –              none                      n/a     no good build shipped by both
-      s         failed requests  30     0                  0             ±0             +10%     1                same
-      s         lost checkouts   30     0                  0             ±0             +10%     1                same
+      "scenario  figure           pairs  baseline (median)  now (median)  mean change  pairs worse, better  allowed  p (signed-rank)  result
+      s         time to detect   30     25 min             27 min        +2.1 min     30, 0                none     1.4e-6           WORSE
+      s         lead time        0      –                  –             –                                 none                      n/a     no good build shipped by both
+      s         failed requests  30     0                  0             ±0           0, 0                 +10%     1                same
+      s         lost checkouts   30     0                  0             ±0           0, 0                 +10%     1                same
       "
     `);
   });

@@ -215,6 +215,49 @@ describe('resolving a parameter against the policy', () => {
     );
   });
 
+  it('warns when a tuned value is shared through an anchor, naming where the aliases are', () => {
+    const text = readFileSync(COMMENTED, 'utf8');
+    const t = PolicyTemplate.open(
+      text,
+      COMMENTED,
+      ['stages[0].checks[0].judge.max=0.01..0.03', 'stages[0].bake=10m..1h'].map(parseParamSpec),
+      [CLOSED_FORM],
+    );
+    // checks: [*errors] sits on line 21; the alias starts in column 14.
+    expect(text.split('\n')[20]).toBe('    checks: [*errors]');
+    expect(t.warnings).toEqual([
+      '--param stages[0].checks[0].judge.max=0.01..0.03: stages[0].checks[0].judge.max is inside ' +
+        'stages[0].checks[0], which is the anchor &errors, shared by the alias at stages[1].checks[0] ' +
+        '(line 21, column 14): tuning it changes that copy too',
+    ]);
+    // An anchored scalar itself, with two aliases; a key added to an anchored mapping too.
+    const scalar = [
+      'stages:',
+      '  - name: one',
+      '    target: { kind: region, region: solo }',
+      '    bake: &b 30m',
+      '  - name: two',
+      '    target: { kind: fleet, share: 0.5 }',
+      '    bake: *b',
+      '  - name: three',
+      '    target: { kind: fleet, share: 1 }',
+      '    bake: *b',
+      '',
+    ].join('\n');
+    const s = PolicyTemplate.open(
+      scalar,
+      'x.yaml',
+      [parseParamSpec('stages[0].bake=10m..1h')],
+      [CLOSED_FORM],
+    );
+    expect(s.warnings).toEqual([
+      '--param stages[0].bake=10m..1h: stages[0].bake is the anchor &b, shared by 2 aliases at ' +
+        'stages[1].bake (line 7, column 11), stages[2].bake (line 10, column 11): tuning it changes those copies too',
+    ]);
+    // A value no alias shares: no warning.
+    expect(open(FIXED_BAKE, 'stages[0].bake=10m..2h').warnings).toEqual([]);
+  });
+
   it('adds a field the file leaves to its default', () => {
     const t = open(FIXED_BAKE, 'stages[0].checks[0].initialDelay=0..10m');
     expect(t.params[0]).toMatchObject({

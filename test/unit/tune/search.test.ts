@@ -87,3 +87,54 @@ describe('tune search', () => {
     expect(best.perScenario).toEqual(summary.results);
   });
 });
+
+describe('tune --per-scenario', () => {
+  const ONE: TuneOptions = {
+    policyFile: POLICY,
+    scenarios: SCENARIOS,
+    params: ['stages[0].checks[0].judge.max=0.012..0.02:5'],
+    constraint: { kind: 'max-blocked-good', limit: 0.025 },
+    trials: 200,
+    seed: 2,
+    workers: 1,
+  };
+
+  it('a setting that meets the constraint pooled but not on each scenario is not recommended', async () => {
+    const pooled = await tune(ONE);
+    const each = await tune({ ...ONE, perScenario: true });
+    expect(pooled.perScenario).toBe(false);
+    expect(each.perScenario).toBe(true);
+    // Same trials, same figures: only the verdicts differ.
+    expect(each.candidates.map((c) => c.scenarioFigures)).toEqual(
+      pooled.candidates.map((c) => c.scenarioFigures),
+    );
+    const rec = pooled.candidates[pooled.recommended!]!;
+    expect(rec.feasible).toBe(true);
+    expect(rec.scenarioFigures.some((f) => !f.meets)).toBe(true);
+    expect(each.recommended).toBeUndefined();
+    for (const c of each.candidates)
+      expect(c.feasible).toBe(c.scenarioFigures.every((f) => f.meets));
+  });
+
+  it('per-scenario figures are each scenario’s own, judged on the chosen bound', async () => {
+    const r = await tune({
+      ...ONE,
+      constraint: { kind: 'max-blocked-good', limit: 0.06 },
+      perScenario: true,
+    });
+    expect(r.recommended).toBeDefined();
+    for (const c of r.candidates) {
+      c.scenarioFigures.forEach((f, i) => {
+        const p = c.perScenario[i]!;
+        expect(f.scenario).toBe(p.scenario);
+        expect(f.blockedGood).toEqual(p.blockedGood);
+        expect(f.constrained).toBe(p.blockedGood.hi);
+        expect(f.meets).toBe(p.blockedGood.hi <= 0.06);
+        expect(f.leadTimeP90.value).toBe(p.leadTimeMin.p90);
+      });
+    }
+    const json = JSON.parse(renderTuneJson(r));
+    expect(json.perScenario).toBe(true);
+    expect(json.candidates[0].scenarioFigures).toHaveLength(2);
+  });
+});

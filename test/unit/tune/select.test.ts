@@ -6,7 +6,9 @@ import type { PairResult, RateWithInterval } from '../../../src/eval/types.js';
 import { wilsonInterval } from '../../../src/stats/index.js';
 import { parseParamSpec } from '../../../src/tune/params.js';
 import {
+  constrained,
   meets,
+  meetsConstraint,
   objectives,
   paretoFront3,
   promiseOrder,
@@ -44,6 +46,7 @@ function cand(
     } as PairResult,
     leadTimeP90: quantileWithInterval(leads, 0.9),
     perScenario: [],
+    scenarioFigures: [],
     feasible: false,
     pareto: false,
   };
@@ -113,6 +116,54 @@ describe('promiseOrder (which settings survive a halving round)', () => {
       cand(3, [1, 50], [30, 50]), // far out
     ];
     expect(promiseOrder(cs, BG5).map((c) => c.id)).toEqual([2, 1, 0, 3]);
+  });
+});
+
+/** A candidate whose pooled figures are the sum of two scenarios' blocked-good counts. */
+function twoScenarios(id: number, shipped: number, a: [number, number], b: [number, number]) {
+  const c = cand(id, [shipped, 200], [a[0] + b[0], a[1] + b[1]]);
+  const per = [a, b].map((x, i) => ({
+    scenario: `s${i}`,
+    shippedBad: rate(shipped / 2, 100),
+    blockedGood: rate(...x),
+    goodBuilds: x[1],
+    badBuilds: 100,
+  })) as unknown as PairResult[];
+  c.perScenario = per;
+  c.scenarioFigures = per.map((p) => {
+    const view = { pooled: p, leadTimeP90: quantileWithInterval([60], 0.9) };
+    return {
+      scenario: p.scenario,
+      shippedBad: p.shippedBad,
+      blockedGood: p.blockedGood,
+      leadTimeP90: view.leadTimeP90,
+      constrained: constrained(view, BG5, 'upper'),
+      meets: meets(view, BG5, 'upper'),
+    };
+  });
+  return c;
+}
+
+describe('--per-scenario', () => {
+  // 0: 1% blocked pooled (upper 2.5%), but 8 of 100 (upper 15%) on the second scenario.
+  // 1: more shipped-bad, blocked-good low on both scenarios.
+  const cs = [twoScenarios(0, 10, [0, 700], [8, 100]), twoScenarios(1, 30, [4, 400], [1, 400])];
+
+  it('feasible only when every scenario meets the constraint', () => {
+    expect(meetsConstraint(cs[0]!, BG5, 'upper', false)).toBe(true);
+    expect(meetsConstraint(cs[0]!, BG5, 'upper', true)).toBe(false);
+    expect(cs[0]!.scenarioFigures.map((f) => f.meets)).toEqual([true, false]);
+    expect(meetsConstraint(cs[1]!, BG5, 'upper', true)).toBe(true);
+    expect(recommend(cs, BG5, 'upper', [PARAM])?.id).toBe(0);
+    expect(recommend(cs, BG5, 'upper', [PARAM], true)?.id).toBe(1);
+  });
+
+  it('halving keeps settings plausible on every scenario first', () => {
+    // Setting 0's second scenario at 8 of 100 is still plausible (Wilson lower end 4.1%); at
+    // 20 of 100 it is not (13.3%), though pooled, 20 of 800, it is.
+    const off = twoScenarios(0, 10, [0, 700], [20, 100]);
+    expect(promiseOrder([off, cs[1]!], BG5).map((c) => c.id)).toEqual([0, 1]);
+    expect(promiseOrder([off, cs[1]!], BG5, true).map((c) => c.id)).toEqual([1, 0]);
   });
 });
 
