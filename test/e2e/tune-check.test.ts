@@ -6,9 +6,9 @@
  * (`npx tsc -p tsconfig.build.json` first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { runCheckCommand, type CheckCliOptions } from '../../src/cli/check.js';
@@ -127,10 +127,10 @@ describe('gatesim check (in-process)', () => {
 
     expect(await check({ policy: LOOSE, scenarios: [WORLD, GOOD], baseline: saved })).toBe(1);
     expect(out).toMatch(
-      /closed-form\s+shipped-bad\s+\S+%\s+\S+%\s+\+\d+\.\d pp\s+\d+ worse, 0 better\s+\S+\s+WORSE/,
+      /closed-form\s+shipped-bad\s+\S+%\s+\S+%\s+\+\d+\.\d pp \(\+\d+\.\d to \+\d+\.\d pp\)\s+\d+ worse, 0 better\s+\S+\s+WORSE/,
     );
     expect(out).toMatch(
-      /FAIL: 1 significant regression against one-measurement\n {2}closed-form: shipped-bad worse by \+\d+\.\d pp \(/,
+      /FAIL: \d regressions? against one-measurement\n {2}closed-form: shipped-bad worse by \+\d+\.\d pp \(/,
     );
     // Looser is better for good builds: fewer blocked, reported but not a failure.
     expect(out).toMatch(/closed-form\s+blocked-good\s+.*\s(better|same)\n/);
@@ -138,6 +138,72 @@ describe('gatesim check (in-process)', () => {
     // A baseline of another seed cannot pair.
     expect(await check({ policy: LOOSE, scenarios: [WORLD], baseline: saved, seed: '5' })).toBe(2);
     expect(err).toContain('a paired comparison needs the same seed and trials');
+  });
+
+  it('--margin: shipped-bad judged on the paired interval; --quiet says why it failed', async () => {
+    const looser = { ...base, scenarios: [WORLD], policy: LOOSE, baselinePolicy: TIGHT };
+    // The looser threshold ships more bad builds (+19 pp, paired interval up to about +27 pp)
+    // and so more failed requests: within a 30 pp margin and a generous impact allowance.
+    expect(await check({ ...looser, margin: '30pp', allowImpactWorse: '1000000' })).toBe(0);
+    expect(out).toMatch(/closed-form\s+shipped-bad\s+.*non-inferior \(upper ≤ \+30\.0 pp\)/);
+    expect(out).toContain(
+      "shipped-bad: non-inferior when the 95% paired interval's upper end ≤ +30.0 pp",
+    );
+    out = '';
+    expect(
+      await check({ ...looser, margin: '10pp', allowImpactWorse: '1000000', quiet: true }),
+    ).toBe(1);
+    expect(out).toMatch(
+      /^FAIL: 1 regression against one-measurement \(baseline\)\n {2}closed-form: shipped-bad \+\d+\.\d pp \(\S+% -> \S+% of \d+\); 95% paired interval \+\d+\.\d to \+\d+\.\d pp: its upper end is above the margin \+10\.0 pp\n$/,
+    );
+  });
+
+  it('times and impact are compared trial by trial; a worsening beyond the allowance fails', async () => {
+    const looser = { ...base, scenarios: [WORLD], policy: LOOSE, baselinePolicy: TIGHT };
+    expect(await check({ ...looser, margin: '30pp' })).toBe(1);
+    expect(out).toMatch(/closed-form\s+failed requests\s+\d+\s+.*WORSE/);
+    expect(out).toMatch(
+      /closed-form: failed requests worse: mean change \+\S+ over \d+ paired trials/,
+    );
+    expect(out).toMatch(/closed-form\s+time to detect\s+\d+\s+/);
+    expect(out).toMatch(/closed-form\s+lead time\s+\d+\s+/);
+  });
+
+  it('--quiet on a failed budget names the scenario, the figure, the bound and the trials it needs', async () => {
+    expect(await check({ ...base, maxShippedBad: '10%', maxBlockedGood: '2%', quiet: true })).toBe(
+      1,
+    );
+    expect(out).toMatch(/^FAIL: 3 of 4 budget checks failed\n/);
+    expect(out).toMatch(
+      /\n {2}closed-form: shipped-bad ≤ 10\.0% missed: 55\.0% \(45\.2–64\.4%\), 55 of 100; 95% upper bound 64\.4% > 10\.0%; the estimate itself misses the budget\n/,
+    );
+    // 1 of 100 good builds blocked: z²·b(1 − b)/(b − p)² = 3.8415 × 0.0196 / 0.0001 = 752.9,
+    // so 753 good builds, 1,506 trials at this scenario's half good builds.
+    expect(out).toContain(
+      '  closed-form: blocked-good ≤ 2.0% missed: 1.0% (0.2–5.4%), 1 of 100; 95% upper bound 5.4% > 2.0%; bound meets it at ≈ 753 good builds (1,506 trials) if the estimate holds\n',
+    );
+    // 3 of 200: 3.8415 × 0.0196 / 0.005² = 3,011.7 → 3,012.
+    expect(out).toContain(
+      '  good-only: blocked-good ≤ 2.0% missed: 1.5% (0.5–4.3%), 3 of 200; 95% upper bound 4.3% > 2.0%; bound meets it at ≈ 3,012 good builds (3,012 trials) if the estimate holds\n',
+    );
+  });
+
+  it('--out writes check.md and report.html', async () => {
+    const dir = join(tmp, 'check-out');
+    expect(await check({ ...base, maxBlockedGood: '0.08', out: dir })).toBe(0);
+    const md = readFileSync(join(dir, 'check.md'), 'utf8');
+    expect(md).toMatch(/^## gatesim check one-measurement: PASS\n/);
+    expect(md).toContain('| scenario | budget | measured \\(95% interval\\) |');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('margins and allowances need a baseline, and say what they expect', async () => {
+    expect(await check({ ...base, maxShippedBad: '0.5', margin: '1pp' })).toBe(2);
+    expect(err).toContain('--margin and --allow-*-worse compare with a baseline');
+    expect(await check({ ...base, baselinePolicy: TIGHT, margin: 'lots' })).toBe(2);
+    expect(err).toContain('--margin: expected a margin in percentage points such as 1pp');
+    expect(await check({ ...base, baselinePolicy: TIGHT, allowTtdWorse: 'later' })).toBe(2);
+    expect(err).toContain('--allow-ttd-worse: expected a share such as 10% or minutes');
   });
 
   it('--baseline-policy runs both versions on the same trials', async () => {
@@ -184,6 +250,48 @@ describe('gatesim tune (in-process)', () => {
     expect(html).toContain('class="point recommended"');
     expect(html).toContain('class="constraint"');
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('## Recommendation');
+  });
+
+  it('--per-scenario: the pooled recommendation misses on each scenario, so none is made', async () => {
+    const dir = join(tmp, 'tune-per-scenario');
+    const o = {
+      policy: TIGHT,
+      scenarios: [WORLD, GOOD],
+      param: ['stages[0].checks[0].judge.max=0.012..0.02:5'],
+      maxBlockedGood: '2.5%',
+      trials: '200',
+      seed: '2',
+      out: dir,
+    };
+    expect(await tuneCmd(o)).toBe(0);
+    expect(out).toContain('(misses the constraint here)');
+    out = '';
+    expect(await tuneCmd({ ...o, perScenario: true })).toBe(1);
+    expect(out).toContain('no setting meets blocked-good ≤ 2.5% on every scenario');
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('## Every setting by scenario');
+    expect(md).toMatch(/\| 1 \| closed-form \| .* \| \S+% (meets|misses) \|/);
+    const json = JSON.parse(readFileSync(join(dir, 'tune.json'), 'utf8'));
+    expect(json.perScenario).toBe(true);
+    expect(json.candidates[0].scenarioFigures.map((f: { scenario: string }) => f.scenario)).toEqual(
+      ['closed-form', 'good-only'],
+    );
+  });
+
+  it('warns on stderr, even with --quiet, when a tuned value is shared through an anchor', async () => {
+    const code = await tuneCmd({
+      policy: join(FIX, 'commented.yaml'),
+      scenarios: [WORLD],
+      param: ['stages[0].checks[0].judge.max=0.012..0.02:3'],
+      maxBlockedGood: '0.3',
+      trials: '25',
+      out: join(tmp, 'tune-anchor'),
+    });
+    expect(code).toBe(0);
+    expect(err).toContain(
+      'warning: --param stages[0].checks[0].judge.max=0.012..0.02:3: stages[0].checks[0].judge.max is inside stages[0].checks[0], which is the anchor &errors, shared by the alias at stages[1].checks[0] (line 21, column 14)',
+    );
+    expect(readFileSync(join(tmp, 'tune-anchor', 'report.md'), 'utf8')).toContain('## Warnings');
   });
 
   it('exits 1 and writes no tuned policy when nothing meets the constraint; 2 on a bad path', async () => {
@@ -306,44 +414,169 @@ describe.skipIf(!registered('tune'))('gatesim tune (built CLI)', () => {
 
 describe('the GitHub Actions workflow', () => {
   const file = join(ROOT, '.github/workflows/gate-policy-check.yml');
+  interface Step {
+    name?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+  }
   const wf = parse(readFileSync(file, 'utf8')) as {
     name: string;
     on: Record<string, { paths?: string[]; branches?: string[] }>;
-    jobs: Record<
-      string,
-      {
-        'runs-on': string;
-        steps: { uses?: string; run?: string; with?: Record<string, unknown> }[];
-      }
-    >;
+    jobs: Record<string, { 'runs-on': string; env: Record<string, string>; steps: Step[] }>;
   };
+  const job = wf.jobs.check!;
+  const checkStep = job.steps.find((s) => s.run?.includes('gatesim check') === true)!;
+  const script = checkStep.run!;
 
-  it('runs on changes under policies/ for pull requests and pushes to main', () => {
+  it('runs on changes under policies/ or scenarios/ for pull requests and pushes to main', () => {
     expect(wf.name).toBe('gate-policy-check');
-    expect(wf.on.pull_request!.paths).toEqual(['policies/**']);
-    expect(wf.on.push!.paths).toEqual(['policies/**']);
+    expect(wf.on.pull_request!.paths).toEqual(['policies/**', 'scenarios/**']);
+    expect(wf.on.push!.paths).toEqual(['policies/**', 'scenarios/**']);
     expect(wf.on.push!.branches).toEqual(['main']);
   });
 
-  it('checks out, sets up node 20, runs npm ci and then gatesim check', () => {
-    const job = wf.jobs.check!;
+  it('checks out, sets up node 20, runs npm ci, then the installed gatesim (npx --no-install), then uploads report.html', () => {
     expect(job['runs-on']).toBe('ubuntu-latest');
     const uses = job.steps.map((s) => s.uses).filter((u) => u !== undefined);
-    expect(uses).toEqual(['actions/checkout@v4', 'actions/setup-node@v4']);
+    expect(uses).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'actions/upload-artifact@v4',
+    ]);
     expect(job.steps.find((s) => s.uses === 'actions/setup-node@v4')!.with!['node-version']).toBe(
       20,
     );
     const runs = job.steps.map((s) => s.run ?? '');
     const ci = runs.findIndex((r) => r.trim() === 'npm ci');
-    const check = runs.findIndex((r) => r.includes('npx gatesim check --policy'));
+    const check = job.steps.indexOf(checkStep);
     expect(ci).toBeGreaterThanOrEqual(0);
     expect(check).toBeGreaterThan(ci);
+    expect(script).toContain('npx --no-install gatesim check --policy');
+    expect(script).not.toMatch(/npx gatesim/);
+    expect(script).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    const upload = job.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
+    expect(job.steps.indexOf(upload)).toBeGreaterThan(check);
+    // Uploaded when the check fails too: that is when the report is wanted.
+    expect(upload.if).toBe('always()');
+    expect(String(upload.with!.path)).toMatch(/report\.html$/);
   });
 
   it('its script is valid bash', () => {
-    const script = wf.jobs.check!.steps.at(-1)!.run!;
     const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
+
+  describe.skipIf(spawnSync('git', ['--version']).status !== 0)(
+    'its script, run in a repository with a stand-in npx',
+    () => {
+      const repo = mkdtempSync(join(tmpdir(), 'gatesim-workflow-'));
+      const bin = join(repo, '.bin');
+      const log = join(repo, '.npx.log');
+      const git = (...args: string[]): string => {
+        const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+        return r.stdout.trim();
+      };
+      const write = (path: string, text: string): void => {
+        mkdirSync(dirname(join(repo, path)), { recursive: true });
+        writeFileSync(join(repo, path), text);
+      };
+      // Records its arguments, writes the files `check --out` writes, and fails for policy b.
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(
+        join(bin, 'npx'),
+        [
+          '#!/usr/bin/env bash',
+          `echo "$*" >> ${JSON.stringify(log)}`,
+          'out=""; policy=""',
+          'while [ $# -gt 0 ]; do case "$1" in --out) out="$2"; shift;; --policy) policy="$2"; shift;; esac; shift; done',
+          'mkdir -p "$out"; echo "## check $policy" > "$out/check.md"; echo "<!doctype html>" > "$out/report.html"',
+          'case "$policy" in *b.yaml) exit 1;; esac',
+          'exit 0',
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      git('init', '-q', '-b', 'main');
+      git('config', 'user.email', 'ci@example.com');
+      git('config', 'user.name', 'ci');
+      write('policies/a.yaml', 'a: 1\n');
+      write('policies/b.yaml', 'b: 1\n');
+      write('scenarios/s.yaml', 's: 1\n');
+      git('add', '.');
+      git('commit', '-qm', 'base');
+      const first = git('rev-parse', 'HEAD');
+
+      const runScript = (before: string, budgets: string) => {
+        writeFileSync(log, '');
+        const temp = mkdtempSync(join(tmpdir(), 'gatesim-runner-'));
+        const summary = join(temp, 'summary.md');
+        const r = spawnSync('bash', ['-c', script], {
+          cwd: repo,
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            PATH: `${bin}:${process.env.PATH ?? ''}`,
+            EVENT: 'push',
+            BEFORE: before,
+            BASE_REF: '',
+            OUT: join(temp, 'gatesim-check'),
+            RUNNER_TEMP: temp,
+            GITHUB_STEP_SUMMARY: summary,
+            BUDGETS: budgets,
+            AGAINST_BASE: job.env.AGAINST_BASE ?? '',
+            RUN: job.env.RUN ?? '',
+          },
+        });
+        return {
+          status: r.status,
+          calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean),
+          summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '',
+          reports: ['a', 'b'].filter((p) =>
+            existsSync(join(temp, 'gatesim-check', p, 'report.html')),
+          ),
+          temp,
+        };
+      };
+
+      it('a changed policy is checked against its base version; the Markdown goes to the summary', () => {
+        write('policies/a.yaml', 'a: 2\n');
+        git('commit', '-qam', 'change a');
+        const r = runScript(first, '');
+        expect(r.status).toBe(0);
+        expect(r.calls).toHaveLength(1);
+        expect(r.calls[0]).toBe(
+          `--no-install gatesim check --policy policies/a.yaml --trials 200 --seed 1 --baseline-policy ${join(r.temp, 'base', 'a.yaml')} --out ${join(r.temp, 'gatesim-check', 'a')}`,
+        );
+        expect(readFileSync(join(r.temp, 'base', 'a.yaml'), 'utf8')).toBe('a: 1\n');
+        expect(r.summary).toBe('## check policies/a.yaml\n');
+        expect(r.reports).toEqual(['a']);
+      });
+
+      it('a changed scenario checks every policy, each against its base version only if it changed; a failure fails the job', () => {
+        const before = git('rev-parse', 'HEAD');
+        write('scenarios/s.yaml', 's: 2\n');
+        write('policies/b.yaml', 'b: 2\n');
+        git('commit', '-qam', 'change s and b');
+        const r = runScript(before, '--max-shipped-bad 0.05');
+        expect(r.status).toBe(1);
+        expect(r.calls).toHaveLength(2);
+        expect(r.calls[0]).toMatch(
+          /--policy policies\/a\.yaml --max-shipped-bad 0\.05 --trials 200 --seed 1 --out /,
+        );
+        expect(r.calls[0]).not.toContain('--baseline-policy');
+        expect(r.calls[1]).toMatch(
+          /--policy policies\/b\.yaml .* --baseline-policy .*b\.yaml --out /,
+        );
+        expect(r.summary).toBe('## check policies/a.yaml\n## check policies/b.yaml\n');
+        expect(r.reports).toEqual(['a', 'b']);
+        // Without budgets an unchanged policy has nothing to be checked against.
+        expect(runScript(before, '').calls).toHaveLength(1);
+      });
+    },
+  );
 });
