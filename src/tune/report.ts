@@ -95,8 +95,14 @@ function constraintCell(r: TuneResult, f: ScenarioFigures): string {
       ? f.constrained === Infinity
         ? '∞'
         : formatMinutes(f.constrained)
-      : formatPercent(f.constrained);
+      : precisePercent(f.constrained, r.constraint.limit);
   return `${v} ${f.meets ? 'meets' : 'misses'}`;
+}
+
+/** A rate that rounds to the limit keeps a second decimal, so `5.03% misses` reads right. */
+function precisePercent(v: number, limit: number): string {
+  const shown = formatPercent(v);
+  return shown === formatPercent(limit) && v !== limit ? `${(v * 100).toFixed(2)}%` : shown;
 }
 
 /** One row per scenario of a setting: its figures and where it stands on the constraint. */
