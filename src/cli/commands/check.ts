@@ -8,7 +8,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description(
-      'fail (exit 1) when a policy misses a budget on any scenario or is significantly worse than a baseline; exit 2 on bad input',
+      'fail (exit 1) when a policy misses a budget on any scenario or regresses against a baseline (McNemar, the --margin, paired times); exit 2 on bad input',
     )
     .option('--policy <file>', 'the policy file to check')
     .option(
