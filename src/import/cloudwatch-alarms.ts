@@ -78,6 +78,11 @@ const IGNORED: Record<string, string> = {
   Tags: 'labels',
 };
 
+/** A table entry by own key only (`constructor` is no unit). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Reads a field in CloudWatch's PascalCase or the camelCase some tools write. */
 function field(node: SourceNode, name: string): SourceNode | undefined {
   return node.getAny(name, name[0]!.toLowerCase() + name.slice(1));
@@ -151,11 +156,12 @@ function readAlarm(a: SourceNode, ctx: ImportContext): AlarmPlan | undefined {
   if (metricName === undefined && metrics === undefined)
     a.fail('missing: expected MetricName or metric-math Metrics');
   const unitNode = field(a, 'Unit');
+  const unitWord = unitNode?.str();
   const statedUnit =
-    unitNode !== undefined
-      ? UNIT_WORDS[unitNode.str()]
+    unitWord !== undefined
+      ? own(UNIT_WORDS, unitWord)
       : metricName !== undefined
-        ? KNOWN_UNITS[metricName]
+        ? own(KNOWN_UNITS, metricName)
         : undefined;
   const comparison = op.startsWith('Greater') ? 'above' : 'below';
   const mapped = ctx.mapMetric(

@@ -53,13 +53,22 @@ interface Parsed {
   tree: Expr;
 }
 
+/** The longest condition text a message quotes in full. */
+const QUOTE_MAX = 80;
+
+/** A condition quoted for a message; a long one is cut (the column still says where). */
+export function quote(text: string): string {
+  if (text.length <= QUOTE_MAX) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTE_MAX - 20))}… (${text.length} characters)`;
+}
+
 /** Parses a condition; a syntax error names the expression and the column. */
 export function parseCondition(src: ConditionSource): Expr {
   try {
     return parseExpr(src.text);
   } catch (e) {
     if (e instanceof ExprSyntaxError)
-      return src.node.fail(`cannot read ${JSON.stringify(src.text)}: ${e.message}`);
+      return src.node.fail(`cannot read ${quote(src.text)}: ${e.message}`);
     throw e;
   }
 }
@@ -113,7 +122,7 @@ function checkIndices(e: Expr, src: ConditionSource): void {
               : undefined;
         if (literal !== 0 && literal !== -1) {
           src.node.fail(
-            `${JSON.stringify(src.text)}: ${printExpr(n)} reads more than one series; gatesim has one value per measurement (use result[0])`,
+            `${quote(src.text)}: ${printExpr(n)} reads more than one series; gatesim has one value per measurement (use result[0])`,
           );
         }
         visit(n.target);
@@ -241,26 +250,24 @@ export function analyseConditions(
     usage(p.tree, own);
     if (own.size > 1) {
       p.src.node.fail(
-        `${JSON.stringify(p.src.text)} uses result both as a list (result[0], len) and as a number`,
+        `${quote(p.src.text)} uses result both as a list (result[0], len) and as a number`,
       );
     }
     own.forEach((u) => uses.add(u));
   }
   if (uses.size > 1) {
     parsed[1]!.src.node.fail(
-      `${JSON.stringify(parsed[1]!.src.text)} reads result as a ${[...uses][1]} but the other condition reads it as a ${[...uses][0]}`,
+      `${quote(parsed[1]!.src.text)} reads result as a ${[...uses][1]} but the other condition reads it as a ${[...uses][0]}`,
     );
   }
   const shape: ResultShape = uses.has('list') ? 'list' : 'number';
   for (const p of parsed) {
     try {
       const t = typeOf(p.tree, shape);
-      if (t !== 'bool') p.src.node.fail(`${JSON.stringify(p.src.text)} is a ${t}, not true/false`);
+      if (t !== 'bool') p.src.node.fail(`${quote(p.src.text)} is a ${t}, not true/false`);
     } catch (e) {
       if (e instanceof ExprTypeError) {
-        p.src.node.fail(
-          `cannot use ${JSON.stringify(p.src.text)}: ${e.message} at column ${e.column}`,
-        );
+        p.src.node.fail(`cannot use ${quote(p.src.text)}: ${e.message} at column ${e.column}`);
       }
       throw e;
     }
@@ -303,7 +310,7 @@ function conditionsText(
   failure: ConditionSource | undefined,
 ): string {
   const parts: string[] = [];
-  if (success !== undefined) parts.push(`successCondition ${JSON.stringify(success.text)}`);
-  if (failure !== undefined) parts.push(`failureCondition ${JSON.stringify(failure.text)}`);
+  if (success !== undefined) parts.push(`successCondition ${quote(success.text)}`);
+  if (failure !== undefined) parts.push(`failureCondition ${quote(failure.text)}`);
   return parts.join(' with ');
 }

@@ -65,7 +65,8 @@ export class ImportContext {
     for (const key of node.keys()) {
       if (read.includes(key)) continue;
       const at = { file: node.file, path: joinPath(node.path, key) };
-      const k = known[key];
+      // Own keys only: a source key such as `constructor` is not a known field.
+      const k = Object.hasOwn(known, key) ? known[key] : undefined;
       if (k === undefined) this.gap(at, 'not-modelled', 'not read by the importer');
       else if (typeof k === 'string') this.gap(at, 'ignored', k);
       else this.gap(at, k.kind, k.why);

@@ -58,7 +58,7 @@ export class SourceNode {
   /** The child at `key`, or undefined when the key is absent or null. */
   get(key: string): SourceNode | undefined {
     const map = this.map();
-    const v = map[key];
+    const v = Object.hasOwn(map, key) ? map[key] : undefined;
     return v === undefined || v === null
       ? undefined
       : new SourceNode(this.file, joinPath(this.path, key), v);

@@ -30,11 +30,18 @@ export class ExprRuntimeError extends Error {
   }
 }
 
-const FUNCTIONS: Record<string, { args: ValueType[]; returns: ValueType }> = {
-  len: { args: ['list'], returns: 'number' },
-  isNaN: { args: ['number'], returns: 'bool' },
-  isInf: { args: ['number'], returns: 'bool' },
-};
+/**
+ * The functions a condition may call. A Map, not an object literal: a name such as
+ * `constructor` or `hasOwnProperty` must be an unknown function, not Object.prototype's.
+ */
+const FUNCTIONS: ReadonlyMap<string, { args: ValueType[]; returns: ValueType }> = new Map<
+  string,
+  { args: ValueType[]; returns: ValueType }
+>([
+  ['len', { args: ['list'], returns: 'number' }],
+  ['isNaN', { args: ['number'], returns: 'bool' }],
+  ['isInf', { args: ['number'], returns: 'bool' }],
+]);
 
 /** The static type of an expression given the shape of `result`; throws ExprTypeError. */
 export function typeOf(e: Expr, shape: ResultShape): ValueType {
@@ -55,11 +62,11 @@ export function typeOf(e: Expr, shape: ResultShape): ValueType {
       return 'number';
     }
     case 'call': {
-      const fn = FUNCTIONS[e.name];
+      const fn = FUNCTIONS.get(e.name);
       if (fn === undefined) {
         throw new ExprTypeError(
           e.at,
-          `unsupported function "${e.name}" (gatesim reads ${Object.keys(FUNCTIONS).join(', ')})`,
+          `unsupported function "${e.name}" (gatesim reads ${[...FUNCTIONS.keys()].join(', ')})`,
         );
       }
       if (e.args.length !== fn.args.length) {

@@ -97,6 +97,21 @@ export function tokenize(text: string): Token[] {
 
 const COMPARE_OPS: readonly string[] = ['<', '<=', '>', '>=', '==', '!='];
 
+/**
+ * The most nodes a condition may have: expr-lang's own budget (conf.DefaultMaxNodes, 1e4, in
+ * the expr-lang/expr v1.17 that Argo Rollouts builds with), so nothing Argo accepts is refused
+ * for its size.
+ */
+export const MAX_NODES = 10_000;
+
+/**
+ * The deepest a condition may nest (parentheses, `!`, calls, indices and chains of `&&`/`||`
+ * all count). expr-lang sets no depth limit (Go stacks grow); gatesim's parser, type checker
+ * and evaluator recurse over the tree, so a bound keeps a pathological condition an input
+ * error instead of a stack overflow. Real conditions nest a handful of levels.
+ */
+export const MAX_DEPTH = 256;
+
 function describe(t: Token): string {
   return t.kind === 'end' ? 'the end' : `"${t.text}"`;
 }
@@ -105,6 +120,38 @@ function describe(t: Token): string {
 export function parseExpr(text: string): Expr {
   const tokens = tokenize(text);
   let pos = 0;
+  // Nesting depth of the descent (parentheses, unary operators, call arguments, indices) and
+  // height of each node built, so neither the parser nor the passes over the tree recurse
+  // without bound.
+  let depth = 0;
+  let nodes = 0;
+  const heights = new WeakMap<Expr, number>();
+  const heightOf = (e: Expr): number => heights.get(e) ?? 1;
+  const tooDeep = (at: number): ExprSyntaxError =>
+    new ExprSyntaxError(
+      at,
+      `the condition nests deeper than ${MAX_DEPTH} levels (parentheses, "!", "&&"/"||" chains); gatesim reads conditions up to ${MAX_DEPTH} deep`,
+    );
+  const built = <T extends Expr>(e: T, ...children: Expr[]): T => {
+    if (++nodes > MAX_NODES) {
+      throw new ExprSyntaxError(
+        e.at,
+        `the condition has more than ${MAX_NODES} nodes (expr-lang's own limit, conf.DefaultMaxNodes)`,
+      );
+    }
+    const h = 1 + Math.max(0, ...children.map(heightOf));
+    if (h > MAX_DEPTH) throw tooDeep(e.at);
+    heights.set(e, h);
+    return e;
+  };
+  const nested = <T>(at: number, parse: () => T): T => {
+    if (++depth > MAX_DEPTH) throw tooDeep(at);
+    try {
+      return parse();
+    } finally {
+      depth--;
+    }
+  };
   const peek = (): Token => tokens[pos]!;
   const next = (): Token => tokens[pos++]!;
   const isOp = (t: Token, ...ops: string[]): boolean => t.kind === 'op' && ops.includes(t.text);
@@ -122,7 +169,7 @@ export function parseExpr(text: string): Expr {
       if (!isOp(t, '||') && !isWord(t, 'or')) return left;
       next();
       const right = parseAnd();
-      left = { kind: 'logical', op: '||', left, right, at: t.at };
+      left = built({ kind: 'logical', op: '||', left, right, at: t.at }, left, right);
     }
   };
 
@@ -133,7 +180,7 @@ export function parseExpr(text: string): Expr {
       if (!isOp(t, '&&') && !isWord(t, 'and')) return left;
       next();
       const right = parseCompare();
-      left = { kind: 'logical', op: '&&', left, right, at: t.at };
+      left = built({ kind: 'logical', op: '&&', left, right, at: t.at }, left, right);
     }
   };
 
@@ -150,7 +197,7 @@ export function parseExpr(text: string): Expr {
         `comparisons do not chain; write "a ${t.text} b && b ${after.text} c"`,
       );
     }
-    return { kind: 'compare', op: t.text as CompareOp, left, right, at: t.at };
+    return built({ kind: 'compare', op: t.text as CompareOp, left, right, at: t.at }, left, right);
   };
 
   const parseUnary = (): Expr => {
@@ -158,7 +205,8 @@ export function parseExpr(text: string): Expr {
     if (isOp(t, '!', '-', '+') || isWord(t, 'not')) {
       next();
       const op: UnaryOp = t.text === 'not' ? '!' : (t.text as UnaryOp);
-      return { kind: 'unary', op, operand: parseUnary(), at: t.at };
+      const operand = nested(t.at, parseUnary);
+      return built({ kind: 'unary', op, operand, at: t.at }, operand);
     }
     return parsePostfix();
   };
@@ -167,9 +215,9 @@ export function parseExpr(text: string): Expr {
     let target = parsePrimary();
     while (isOp(peek(), '[')) {
       const open = next();
-      const index = parseOr();
+      const index = nested(open.at, parseOr);
       expect(']');
-      target = { kind: 'index', target, index, at: open.at };
+      target = built({ kind: 'index', target, index, at: open.at }, target, index);
     }
     const t = peek();
     if (t.kind === 'op' && ARITHMETIC.includes(t.text)) {
@@ -185,29 +233,29 @@ export function parseExpr(text: string): Expr {
     const t = next();
     switch (t.kind) {
       case 'number':
-        return { kind: 'number', value: t.value, at: t.at };
+        return built({ kind: 'number', value: t.value, at: t.at });
       case 'name': {
         if (t.text === 'true' || t.text === 'false')
-          return { kind: 'bool', value: t.text === 'true', at: t.at };
+          return built({ kind: 'bool', value: t.text === 'true', at: t.at });
         if (['and', 'or', 'not'].includes(t.text)) {
           throw new ExprSyntaxError(t.at, `expected a value, found "${t.text}"`);
         }
-        if (!isOp(peek(), '(')) return { kind: 'name', name: t.text, at: t.at };
+        if (!isOp(peek(), '(')) return built({ kind: 'name', name: t.text, at: t.at });
         next();
         const args: Expr[] = [];
         if (!isOp(peek(), ')')) {
           for (;;) {
-            args.push(parseOr());
+            args.push(nested(t.at, parseOr));
             if (!isOp(peek(), ',')) break;
             next();
           }
         }
         expect(')');
-        return { kind: 'call', name: t.text, args, at: t.at };
+        return built({ kind: 'call', name: t.text, args, at: t.at }, ...args);
       }
       case 'op':
         if (t.text === '(') {
-          const inner = parseOr();
+          const inner = nested(t.at, parseOr);
           expect(')');
           return inner;
         }

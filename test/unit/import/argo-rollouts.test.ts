@@ -352,3 +352,16 @@ describe('importArgoRollouts: errors name the file and path', () => {
     );
   });
 });
+
+describe('importArgoRollouts: keys named after Object.prototype members', () => {
+  it('are ordinary unknown keys, not known fields or values found on the prototype', () => {
+    const r = importArgoRollouts([
+      rollout('        - setWeight: 50', successRate, '      constructor: 1\n      toString: 2\n'),
+    ]);
+    const gaps = r.gaps.filter((g) => /constructor|toString/.test(g.path));
+    expect(gaps.map((g) => [g.path, g.kind, g.message])).toEqual([
+      ['spec.strategy.canary.constructor', 'not-modelled', 'not read by the importer'],
+      ['spec.strategy.canary.toString', 'not-modelled', 'not read by the importer'],
+    ]);
+  });
+});

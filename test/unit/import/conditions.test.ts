@@ -236,3 +236,33 @@ describe('properties', () => {
     );
   });
 });
+
+// Issue 10 §4: conditions that reached Object.prototype through the function table, or nested
+// deep enough to overflow the stack, crashed the importer (TypeError / RangeError, exit 1).
+describe('hostile conditions are input errors naming the condition', () => {
+  it('a function named after an Object.prototype member is an unsupported function', () => {
+    for (const text of [
+      'constructor(result)',
+      'toString(result) == 1',
+      'valueOf()',
+      'hasOwnProperty(result)',
+      '__proto__(result)',
+    ]) {
+      const name = text.slice(0, text.indexOf('('));
+      expect(message(() => analyseConditions(cond(text), undefined))).toBe(
+        `at.yaml: spec.metrics[0].successCondition: cannot use ${JSON.stringify(text)}: unsupported function "${name}" (gatesim reads len, isNaN, isInf) at column 1`,
+      );
+    }
+  });
+
+  it('1,500 nested parentheses and 100,000 `!` stop at the depth bound, quoting the condition briefly', () => {
+    const parens = `${'('.repeat(1500)}result[0] < 1${')'.repeat(1500)}`;
+    expect(message(() => analyseConditions(cond(parens), undefined))).toBe(
+      `at.yaml: spec.metrics[0].successCondition: cannot read ${JSON.stringify('('.repeat(60))}… (3013 characters): the condition nests deeper than 256 levels (parentheses, "!", "&&"/"||" chains); gatesim reads conditions up to 256 deep at column 257`,
+    );
+    const bangs = `${'!'.repeat(100_000)}true`;
+    expect(message(() => analyseConditions(cond(bangs), failure('false')))).toMatch(
+      /^at\.yaml: spec\.metrics\[0\]\.successCondition: cannot read "!{60}"… \(100004 characters\): the condition nests deeper than 256 levels .* at column 257$/,
+    );
+  });
+});

@@ -8,7 +8,13 @@ import {
   ExprTypeError,
   typeOf,
 } from '../../../src/import/expr/evaluate.js';
-import { ExprSyntaxError, parseExpr, tokenize } from '../../../src/import/expr/parse.js';
+import {
+  ExprSyntaxError,
+  MAX_DEPTH,
+  MAX_NODES,
+  parseExpr,
+  tokenize,
+} from '../../../src/import/expr/parse.js';
 
 /** The tree without source columns, for comparing two parses. */
 function strip(e: Expr): unknown {
@@ -208,5 +214,44 @@ describe('evaluate', () => {
     expect(run('result[-1] == 3', [1, 2, 3])).toBe(true);
     expect(run('-result[0] < -2', [3])).toBe(true);
     expect(run('isInf(result)', Infinity)).toBe(true);
+  });
+});
+
+describe('bounds (issue 10 §4: no stack overflow, no Object.prototype lookups)', () => {
+  it('functions are looked up as own entries only', () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+      expect(() => typeOf(parseExpr(`${name}(result)`), 'list')).toThrow(ExprTypeError);
+      expect(() => typeOf(parseExpr(`${name}(result)`), 'list')).toThrow(
+        `unsupported function "${name}"`,
+      );
+    }
+  });
+
+  it('nesting is bounded at MAX_DEPTH, by parentheses, unary operators and chains alike', () => {
+    const ok = `${'('.repeat(MAX_DEPTH - 1)}true${')'.repeat(MAX_DEPTH - 1)}`;
+    expect(parseExpr(ok)).toMatchObject({ kind: 'bool', value: true });
+    expect(syntaxError(`${'('.repeat(MAX_DEPTH + 1)}true${')'.repeat(MAX_DEPTH + 1)}`)).toMatch(
+      `nests deeper than ${MAX_DEPTH} levels`,
+    );
+    expect(syntaxError(`${'!'.repeat(100_000)}true`)).toMatch(/nests deeper .* at column 257$/);
+    expect(syntaxError(`${'-'.repeat(2000)}1 < 0`)).toMatch('nests deeper');
+    expect(syntaxError(Array.from({ length: 2000 }, () => 'result[0] < 1').join(' && '))).toMatch(
+      'nests deeper',
+    );
+    // What survives the bound is shallow enough for every recursive pass over the tree.
+    // result[0] < 1 is 3 levels high (compare, index, result).
+    const deep = parseExpr(`${'!'.repeat(MAX_DEPTH - 4)}(result[0] < 1)`);
+    expect(typeOf(deep, 'list')).toBe('bool');
+    expect(evaluate(deep, [0])).toBe(true);
+    expect(strip(parseExpr(printExpr(deep)))).toEqual(strip(deep));
+  });
+
+  it("the size bound is expr-lang's own node budget: a balanced condition under it parses, one over it does not", () => {
+    const balanced = (levels: number): string =>
+      levels === 0 ? 'result[0] < 1' : `(${balanced(levels - 1)} && ${balanced(levels - 1)})`;
+    // 1024 comparisons of 5 nodes and 1023 `&&`: 6143 nodes, 11 levels.
+    expect(evaluate(parseExpr(balanced(10)), [0])).toBe(true);
+    // 4096 comparisons: 24575 nodes.
+    expect(syntaxError(balanced(12))).toMatch(`more than ${MAX_NODES} nodes`);
   });
 });
