@@ -10,7 +10,7 @@ import { GatesimError } from '../errors.js';
 import type { Minutes } from '../world/types.js';
 import { alarmChecks, attachAlarms, readAlarms } from './cloudwatch-alarms.js';
 import { ImportContext } from './context.js';
-import type { DraftPolicy, DraftStage } from './draft.js';
+import type { DraftPolicy, DraftStage, SourceRef } from './draft.js';
 import { durationText, noted } from './draft.js';
 import { tidy } from './metric-map.js';
 import type { ConfigInput } from './names.js';
@@ -25,6 +25,8 @@ export interface AppConfigImportOptions extends CommonImportOptions {
 }
 
 interface Strategy {
+  /** The strategy file's root, or the predefined name as given. */
+  at: SourceRef;
   name: string;
   growthType: 'LINEAR' | 'EXPONENTIAL';
   growthFactor: number;
@@ -34,7 +36,9 @@ interface Strategy {
 }
 
 /** AppConfig's predefined deployment strategies (AWS AppConfig User Guide, "Predefined deployment strategies"). */
-export const APPCONFIG_PREDEFINED: Readonly<Record<string, Omit<Strategy, 'name' | 'source'>>> = {
+export const APPCONFIG_PREDEFINED: Readonly<
+  Record<string, Omit<Strategy, 'at' | 'name' | 'source'>>
+> = {
   Linear20PercentEvery6Minutes: {
     growthType: 'LINEAR',
     growthFactor: 20,
@@ -84,6 +88,7 @@ export function importAppConfig(
       ? `linear ${s.growthFactor}% per step`
       : `exponential ${s.growthFactor}% × 2^N`;
   const stages: DraftStage[] = steps.map((pct, i) => ({
+    at: s.at,
     about:
       i === 0
         ? [`${steps.length} steps of ${growth}, spread evenly over ${durationText(s.duration)}.`]
@@ -114,6 +119,7 @@ export function importAppConfig(
     );
   }
   const draft: DraftPolicy = {
+    at: s.at,
     header: [
       `Imported by \`${options.command ?? 'gatesim import appconfig'}\` from AWS AppConfig deployment strategy ${s.name}${options.alarms !== undefined ? ` with alarms from ${options.alarms.name}` : ''}.`,
       'Models AppConfig’s growth (linear G% per step, or exponential G × 2^N) spread evenly over the',
@@ -132,6 +138,7 @@ export function importAppConfig(
   };
   if (s.finalBake > 0) {
     draft.watch = {
+      at: s.at,
       about: [
         'AppConfig’s final bake: alarms watched after 100%; an alarm rolls the deployment back.',
       ],
@@ -149,7 +156,12 @@ function predefined(input: string): Strategy {
     ['AppConfig.'],
     'AppConfig deployment strategy',
   );
-  return { ...cfg, name: `AppConfig.${name}`, source: `predefined AppConfig.${name}` };
+  return {
+    ...cfg,
+    at: { file: input, path: '' },
+    name: `AppConfig.${name}`,
+    source: `predefined AppConfig.${name}`,
+  };
 }
 
 /** Reads a field in the API's PascalCase or a camelCase spelling. */
@@ -192,5 +204,5 @@ function readStrategy(src: SourceText, ctx: ImportContext): Strategy {
     root.req('DeploymentDurationInMinutes', 'minutes in [0, 1440]')
   ).int(0, 1440);
   const finalBake = field(root, 'FinalBakeTimeInMinutes')?.int(0, 1440) ?? 0;
-  return { name, growthType: type, growthFactor, duration, finalBake, source: src.name };
+  return { at: root, name, growthType: type, growthFactor, duration, finalBake, source: src.name };
 }

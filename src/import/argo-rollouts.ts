@@ -24,6 +24,7 @@ import type {
   DraftStage,
   FileDelay,
   Noted,
+  SourceRef,
 } from './draft.js';
 import { durationText, noted } from './draft.js';
 import { argoPauseDuration, goDuration } from './durations.js';
@@ -57,6 +58,8 @@ interface ResolvedMetric {
 }
 
 interface StageBuild {
+  /** The step that began the stage (its setWeight, or the pause it resumes after). */
+  at: SourceRef;
   name: string;
   share: number;
   shareNote: string;
@@ -169,13 +172,14 @@ export function importArgoRollouts(
   const stepsNode = canary.get('steps');
   const steps = stepsNode?.items() ?? [];
   steps.forEach((step, i) => builder.step(step, i));
-  builder.end(stepsNode);
+  builder.end(stepsNode, canary);
 
   const background = canary.get('analysis');
   if (background !== undefined) builder.background(background, steps.length);
 
   const trafficRouting = canary.get('trafficRouting');
   const draft: DraftPolicy = {
+    at: rollout.root,
     header: [
       `Imported by \`${options.command ?? 'gatesim import argo-rollouts'}\` from Argo Rollouts Rollout "${rolloutName}" (${files.map((f) => f.name).join(', ')}).`,
       'Models the canary steps as stages (setWeight → fleet share, pause → bake, pause {} → manual approval)',
@@ -190,6 +194,7 @@ export function importArgoRollouts(
     onInconclusive: noted(
       'pause',
       'Argo: an Inconclusive analysis pauses the rollout until a person resumes or aborts it',
+      canary,
     ),
     stages: builder.draftStages(),
   };
@@ -197,6 +202,7 @@ export function importArgoRollouts(
     draft.rollback = noted(
       { minutesPerBatch: TRAFFIC_SWITCH_MINUTES, maxBatchShare: 1 },
       `${trafficRouting.path}: an abort moves all traffic back to the stable pods at once (about 10 s: a routing change, not a redeploy)`,
+      trafficRouting,
     );
   }
   return ctx.finish(draft);
@@ -461,7 +467,7 @@ function limitNote(
 class StageBuilder {
   private readonly stages: StageBuild[] = [];
   private weight = 0;
-  private pendingManual: { path: string } | undefined;
+  private pendingManual: SourceNode | undefined;
   /** Where each step index begins: its stage and the minutes into it. */
   private readonly stepStart: ({ stage: number; offset: Minutes } | undefined)[] = [];
   private readonly names = new Set<string>();
@@ -483,8 +489,15 @@ class StageBuilder {
     return name;
   }
 
-  private newStage(share: number, shareNote: string, base: string, about: string[]): StageBuild {
+  private newStage(
+    at: SourceRef,
+    share: number,
+    shareNote: string,
+    base: string,
+    about: string[],
+  ): StageBuild {
     const s: StageBuild = {
+      at,
       name: this.uniqueName(base),
       share,
       shareNote,
@@ -498,20 +511,23 @@ class StageBuilder {
     return s;
   }
 
-  private manual(path: string): Noted<DraftApproval> {
+  private manual(pause: SourceNode): Noted<DraftApproval> {
     return noted(
       { kind: 'manual', delay: this.approvalDelay },
-      `${path}: pause {} waits for a person to promote (kubectl argo rollouts promote); the delay is the importer's default`,
+      `${pause.path}: pause {} waits for a person to promote (kubectl argo rollouts promote); the delay is the importer's default`,
+      pause,
     );
   }
 
   /** A manual pause followed by more timed steps at the same weight: the rest becomes a new stage. */
   private splitAfterManual(): void {
     const cur = this.cur!;
-    cur.approval = this.manual(this.pendingManual!.path);
-    const pausedAt = this.pendingManual!.path;
+    const pause = this.pendingManual!;
+    cur.approval = this.manual(pause);
+    const pausedAt = pause.path;
     this.pendingManual = undefined;
     this.newStage(
+      pause,
       cur.share,
       `same weight as ${cur.name}: the steps after the manual pause at ${pausedAt}`,
       `${cur.name}-resumed`,
@@ -580,7 +596,7 @@ class StageBuilder {
   private setWeight(body: SourceNode, i: number): void {
     const w = body.int(0, 100);
     if (this.pendingManual !== undefined && this.cur !== undefined) {
-      this.cur.approval = this.manual(this.pendingManual.path);
+      this.cur.approval = this.manual(this.pendingManual);
       this.pendingManual = undefined;
     }
     if (w === 0) {
@@ -598,6 +614,7 @@ class StageBuilder {
     } else {
       this.weight = w;
       this.newStage(
+        body,
         w / 100,
         `${body.path}: ${w} → ${w}% of every region's hosts (canary pods take that share of traffic)`,
         `weight-${w}`,
@@ -621,7 +638,7 @@ class StageBuilder {
         );
         return;
       }
-      this.pendingManual = { path: body.path };
+      this.pendingManual = body;
       return;
     }
     const minutes = argoPauseDuration(d);
@@ -677,16 +694,16 @@ class StageBuilder {
     }
   }
 
-  end(stepsNode: SourceNode | undefined): void {
+  end(stepsNode: SourceNode | undefined, canary: SourceNode): void {
     const last = this.cur;
     if (this.pendingManual !== undefined && last !== undefined) {
-      last.approval = this.manual(this.pendingManual.path);
+      last.approval = this.manual(this.pendingManual);
       this.pendingManual = undefined;
     }
     if (last === undefined || last.share < 1) {
       const where =
         stepsNode === undefined ? 'no canary steps' : `after the last step (${stepsNode.path})`;
-      this.newStage(1, `${where}, Argo promotes the canary to 100%`, 'full', [
+      this.newStage(stepsNode ?? canary, 1, `${where}, Argo promotes the canary to 100%`, 'full', [
         'Argo’s promotion to 100% after the steps.',
       ]);
     }
@@ -734,12 +751,14 @@ class StageBuilder {
 
   draftStages(): DraftStage[] {
     return this.stages.map((s) => ({
+      at: s.at,
       about: s.about,
-      name: noted(s.name, 'named after the weight'),
-      target: noted({ kind: 'fleet', share: s.share }, s.shareNote),
+      name: noted(s.name, 'named after the weight', s.at),
+      target: noted({ kind: 'fleet', share: s.share }, s.shareNote, s.at),
       bake: noted(
         s.bake,
         s.bakeParts.length === 0 ? 'no pause or analysis at this weight' : s.bakeParts.join(' + '),
+        s.at,
       ),
       approval: s.approval,
       checks: s.checks,
@@ -776,9 +795,11 @@ function buildCheck(
     'consecutiveSuccessLimit',
     'provider',
   ]);
-  const name = node.req('name', 'a metric name').str();
+  const nameNode = node.req('name', 'a metric name');
+  const name = nameNode.str();
   const label = `${m.template.kind} ${m.template.name}: ${name}`;
-  const provider = providerText(node.req('provider', 'a metric provider'), m, ctx);
+  const providerNode = node.req('provider', 'a metric provider');
+  const provider = providerText(providerNode, m, ctx);
   if (provider === undefined) return undefined;
   if (provider.runtime.length > 0) {
     ctx.gap(
@@ -875,32 +896,39 @@ function buildCheck(
     offsetParts.push(`the analysis starts ${durationText(place.offset)} into stage ${place.stage}`);
   if (initialDelay > 0) offsetParts.push(`initialDelay ${String(delayNode!.value)}`);
 
+  const conditionNode = (failure ?? success)!.node;
   const check: DraftCheck = {
+    at: node,
     about: [
       `From ${label} (${m.templateFile}: ${node.path}), ${place.background ? `background analysis ${place.where}${place.startingStep !== undefined ? ` from startingStep ${place.startingStep}` : ''}` : `inline analysis ${place.where}`}.`,
     ],
-    name: noted(name, 'the metric name'),
-    metric: noted(mapped.metric, mapped.metricNote),
-    judge: noted(mapped.judge, mapped.judgeNote),
+    name: noted(name, 'the metric name', nameNode),
+    metric: noted(mapped.metric, mapped.metricNote, providerNode),
+    judge: noted(mapped.judge, mapped.judgeNote, conditionNode),
     compare: noted(
       'absolute',
       'Argo judges the value the query returns; any canary-vs-stable comparison inside the query is not modelled',
     ),
     scope: noted('new', 'every canary pod: the hosts on the new build'),
-    interval: noted(interval, intervalNote),
+    interval: noted(interval, intervalNote, intervalNode ?? providerNode),
   };
   if (place.offset + initialDelay > 0)
-    check.initialDelay = noted(place.offset + initialDelay, offsetParts.join(' + '));
+    check.initialDelay = noted(place.offset + initialDelay, offsetParts.join(' + '), delayNode);
   if (effectiveCount !== undefined) {
     check.count = noted(
       effectiveCount,
       countNode !== undefined && count! > 0
         ? `count: ${String(countNode.value)}`
         : 'no count and no interval: one measurement',
+      countNode,
     );
   }
   if (window !== undefined)
-    check.window = noted(window, `the query's range selector [${durationText(window)}]`);
+    check.window = noted(
+      window,
+      `the query's range selector [${durationText(window)}]`,
+      providerNode,
+    );
   check.failureLimit = noted(
     failureLimit.value ?? 0,
     limitNote('failureLimit', failureLimit.value, 0, (n) =>
@@ -908,6 +936,7 @@ function buildCheck(
         ? 'failures never fail the metric'
         : `the metric fails on the ${ordinal(n + 1)} failed measurement`,
     ),
+    failureLimit.node,
   );
   check.inconclusiveLimit = noted(
     inconclusiveLimit.value ?? 0,
@@ -917,6 +946,7 @@ function buildCheck(
       0,
       (n) => `Inconclusive on the ${ordinal(n + 1)} inconclusive measurement`,
     ),
+    inconclusiveLimit.node,
   );
   check.consecutiveErrorLimit = noted(
     errorLimit.value ?? 4,
@@ -926,15 +956,17 @@ function buildCheck(
       4,
       (n) => `Error after ${n + 1} errors in a row`,
     ),
+    errorLimit.node,
   );
   check.consecutiveSuccessLimit = noted(
     successLimit.value ?? 0,
     limitNote('consecutiveSuccessLimit', successLimit.value, 0, (n) =>
       n === 0 ? 'off' : `Successful after ${n} passes in a row`,
     ),
+    successLimit.node,
   );
   check.minSample = noted(0, 'Argo judges whatever the query returns: no minimum sample');
-  check.onMissingData = noted(analysis.missing, missingNote(analysis));
+  check.onMissingData = noted(analysis.missing, missingNote(analysis), conditionNode);
   check.dryRun = noted(
     m.dryRun,
     m.dryRun

@@ -19,6 +19,14 @@ import type { SourceText } from './types.js';
 /** One alarm, read and mapped. */
 export interface AlarmPlan {
   node: SourceNode;
+  /** Where each field came from (the alarm itself when the field is absent). */
+  from: {
+    name: SourceNode;
+    threshold: SourceNode;
+    period: SourceNode;
+    datapoints: SourceNode;
+    missing: SourceNode;
+  };
   name: string;
   mapped: MappedMetric;
   period: Minutes;
@@ -110,7 +118,8 @@ export function readAlarms(src: SourceText, ctx: ImportContext): AlarmPlan[] {
 function readAlarm(a: SourceNode, ctx: ImportContext): AlarmPlan | undefined {
   const known = [...ALARM_FIELDS, ...ALARM_FIELDS.map((f) => f[0]!.toLowerCase() + f.slice(1))];
   ctx.unread(a, known, { ...IGNORED, dimensions: 'which resource the metric comes from' });
-  const name = (field(a, 'AlarmName') ?? a.req('AlarmName', 'the alarm name')).str();
+  const nameNode = field(a, 'AlarmName') ?? a.req('AlarmName', 'the alarm name');
+  const name = nameNode.str();
   const opNode =
     field(a, 'ComparisonOperator') ??
     a.req('ComparisonOperator', 'GreaterThanThreshold or another comparison');
@@ -212,6 +221,13 @@ function readAlarm(a: SourceNode, ctx: ImportContext): AlarmPlan | undefined {
   }
   return {
     node: a,
+    from: {
+      name: nameNode,
+      threshold: thresholdNode,
+      period: periodNode ?? a,
+      datapoints: mNode ?? nNode ?? a,
+      missing: tmdNode ?? a,
+    },
     name,
     mapped,
     period: periodSeconds / 60,
@@ -237,10 +253,11 @@ export function alarmChecks(
 ): DraftCheck[] {
   return plans.map((p) => {
     const c: DraftCheck = {
+      at: p.node,
       about: [`From alarm ${p.name} (${p.node.file}: ${p.node.path}).`],
-      name: noted(p.name, 'AlarmName'),
-      metric: noted(p.mapped.metric, p.mapped.metricNote),
-      judge: noted(p.mapped.judge, p.mapped.judgeNote),
+      name: noted(p.name, 'AlarmName', p.from.name),
+      metric: noted(p.mapped.metric, p.mapped.metricNote, p.node),
+      judge: noted(p.mapped.judge, p.mapped.judgeNote, p.from.threshold),
       compare: noted('absolute', 'an alarm compares the metric with a fixed threshold'),
       scope: noted(
         'all',
@@ -249,18 +266,21 @@ export function alarmChecks(
       interval: noted(
         p.period,
         `Period: ${p.period * 60} s (${durationText(p.period)}): one datapoint per period`,
+        p.from.period,
       ),
-      window: noted('interval', 'each datapoint covers one period'),
+      window: noted('interval', 'each datapoint covers one period', p.from.period),
       failureLimit: noted(
         p.datapointsToAlarm - 1,
         p.datapointsToAlarm === 1
           ? `DatapointsToAlarm 1 of EvaluationPeriods ${p.evaluationPeriods}: the first breaching datapoint sets ALARM`
           : `DatapointsToAlarm ${p.datapointsToAlarm} of EvaluationPeriods ${p.evaluationPeriods}: ALARM on the ${ordinal(p.datapointsToAlarm)} breaching datapoint (approximated)`,
+        p.from.datapoints,
       ),
       minSample: noted(0, 'an alarm evaluates any datapoint'),
       onMissingData: noted(
         p.treatMissing === 'breaching' ? 'fail' : 'pass',
         MISSING_NOTES[p.treatMissing],
+        p.from.missing,
       ),
       dryRun: noted(false, 'the deployment rolls back automatically when the alarm fires'),
       background: noted(background, why),

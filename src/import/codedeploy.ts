@@ -10,7 +10,7 @@ import { GatesimError } from '../errors.js';
 import type { Minutes } from '../world/types.js';
 import { attachAlarms, readAlarms } from './cloudwatch-alarms.js';
 import { ImportContext } from './context.js';
-import type { DraftCheck, DraftPolicy, DraftStage, Noted } from './draft.js';
+import type { DraftCheck, DraftPolicy, DraftStage, Noted, SourceRef } from './draft.js';
 import { durationText, noted } from './draft.js';
 import type { ConfigInput } from './names.js';
 import { lookupName } from './names.js';
@@ -40,6 +40,8 @@ type MinHealthy =
 type Platform = 'ECS' | 'Lambda' | 'Server';
 
 interface CodeDeployConfig {
+  /** The configuration file's root, or the predefined name as given. */
+  at: SourceRef;
   name: string;
   platform: Platform;
   routing: Routing | undefined;
@@ -54,7 +56,7 @@ const canary = (
   platform: Platform,
   percent: number,
   interval: number,
-): Omit<CodeDeployConfig, 'name' | 'source'> => ({
+): Omit<CodeDeployConfig, 'at' | 'name' | 'source'> => ({
   platform,
   routing: { kind: 'canary', percent, interval },
   minHealthy: undefined,
@@ -63,12 +65,12 @@ const linear = (
   platform: Platform,
   percent: number,
   interval: number,
-): Omit<CodeDeployConfig, 'name' | 'source'> => ({
+): Omit<CodeDeployConfig, 'at' | 'name' | 'source'> => ({
   platform,
   routing: { kind: 'linear', percent, interval },
   minHealthy: undefined,
 });
-const allAtOnce = (platform: Platform): Omit<CodeDeployConfig, 'name' | 'source'> => ({
+const allAtOnce = (platform: Platform): Omit<CodeDeployConfig, 'at' | 'name' | 'source'> => ({
   platform,
   routing: { kind: 'all-at-once' },
   minHealthy: undefined,
@@ -76,7 +78,7 @@ const allAtOnce = (platform: Platform): Omit<CodeDeployConfig, 'name' | 'source'
 
 /** CodeDeploy's predefined deployment configurations (AWS CodeDeploy User Guide, "Deployment configurations"). */
 export const CODEDEPLOY_PREDEFINED: Readonly<
-  Record<string, Omit<CodeDeployConfig, 'name' | 'source'>>
+  Record<string, Omit<CodeDeployConfig, 'at' | 'name' | 'source'>>
 > = {
   ECSCanary10Percent5Minutes: canary('ECS', 10, 5),
   ECSCanary10Percent15Minutes: canary('ECS', 10, 15),
@@ -126,6 +128,7 @@ export function importCodeDeploy(
       case 'canary':
         stages.push(
           stage(
+            config.at,
             `canary-${routing.percent}pct`,
             routing.percent / 100,
             `${config.source}: canary ${routing.percent}% of traffic`,
@@ -133,6 +136,7 @@ export function importCodeDeploy(
             `${config.source}: wait ${routing.interval} min before shifting the rest`,
           ),
           stage(
+            config.at,
             'full',
             1,
             `${config.source}: the remaining traffic after the canary interval`,
@@ -149,6 +153,7 @@ export function importCodeDeploy(
           const last = k === steps;
           stages.push(
             stage(
+              config.at,
               `linear-${Math.round(pct * 100) / 100}pct`,
               pct / 100,
               `${config.source}: increment ${k} of ${steps} (${routing.percent}% each)`,
@@ -165,6 +170,7 @@ export function importCodeDeploy(
       case 'all-at-once':
         stages.push(
           stage(
+            config.at,
             'all',
             1,
             `${config.source}: all traffic at once`,
@@ -182,6 +188,7 @@ export function importCodeDeploy(
   } else {
     stages.push(
       stage(
+        config.at,
         'all',
         1,
         `${config.source}: an in-place deployment to every instance`,
@@ -201,6 +208,7 @@ export function importCodeDeploy(
     false,
   );
   const draft: DraftPolicy = {
+    at: config.at,
     header: [
       `Imported by \`${options.command ?? 'gatesim import codedeploy'}\` from AWS CodeDeploy deployment configuration ${config.name}${options.alarms !== undefined ? ` with alarms from ${options.alarms.name}` : ''}.`,
       'Models CodeDeploy’s traffic shifting (canary: two increments; linear: equal increments at equal',
@@ -235,6 +243,7 @@ export function importCodeDeploy(
 }
 
 function stage(
+  at: SourceRef,
   name: string,
   share: number,
   shareNote: string,
@@ -243,6 +252,7 @@ function stage(
 ): DraftStage {
   const checks: DraftCheck[] = [];
   return {
+    at,
     about: [],
     name: noted(name, 'named after the traffic share'),
     target: noted({ kind: 'fleet', share }, shareNote),
@@ -261,6 +271,7 @@ function predefined(input: string): CodeDeployConfig {
   );
   return {
     ...cfg,
+    at: { file: input, path: '' },
     name: `CodeDeployDefault.${name}`,
     source: `predefined CodeDeployDefault.${name}`,
   };
@@ -381,7 +392,7 @@ function readConfig(src: SourceText, ctx: ImportContext): CodeDeployConfig {
       'missing: a Server configuration needs minimumHealthyHosts or trafficRoutingConfig',
     );
   }
-  return { name, platform, routing, minHealthy, source: `${src.name}` };
+  return { at: root, name, platform, routing, minHealthy, source: `${src.name}` };
 }
 
 function batchShare(config: CodeDeployConfig, hosts: number, ctx: ImportContext): Noted<number> {

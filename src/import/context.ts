@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import type { MetricName } from '../world/types.js';
 import type { DraftCheck, DraftJudge, DraftPolicy } from './draft.js';
 import { writePolicy } from './draft.js';
+import { validateImported } from './validate.js';
 import type { MapRule, MetricSource, Unit, ValueRange } from './metric-map.js';
 import {
   convertRange,
@@ -144,8 +145,10 @@ export class ImportContext {
       for (const w of this.warnings) header.push(`  ${w}`);
     }
     const full: DraftPolicy = { ...draft, header };
+    const text = writePolicy(full);
+    validateImported(full, text);
     return {
-      text: writePolicy(full),
+      text,
       draft: full,
       gaps: this.gaps,
       mappings: this.mappings,
@@ -154,18 +157,35 @@ export class ImportContext {
   }
 }
 
-/** Check names must be unique within a stage: a template used twice gets `-2`, `-3`. */
+/**
+ * A source name (an alarm called `Checkout 5xx > 1%`) as a check name, which is letters,
+ * digits, `-`, `_` and `.`, starting with a letter or digit: other runs of characters become `-`.
+ */
+export function checkName(source: string): string {
+  const name = source
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/-+$/, '');
+  return name === '' ? 'check' : name;
+}
+
+/**
+ * Check names must be valid names and unique within a stage: a source name with other
+ * characters is rewritten (`checkName`), a template used twice gets `-2`, `-3`.
+ */
 function uniqueCheckNames(checks: readonly DraftCheck[]): void {
   const seen = new Set<string>();
   for (const c of checks) {
-    const base = c.name.value;
+    const source = c.name.value;
+    const base = checkName(source);
     let name = base;
     for (let k = 2; seen.has(name); k++) name = `${base}-${k}`;
-    if (name !== base)
-      c.name = {
-        value: name,
-        note: `${c.name.note} (renamed: ${base} is already a check on this stage)`,
-      };
+    const why: string[] = [];
+    if (base !== source)
+      why.push(`from ${JSON.stringify(source)}: a check name is letters, digits, -, _ and .`);
+    if (name !== base) why.push(`${base} is already a check on this stage`);
+    if (why.length > 0)
+      c.name = { ...c.name, value: name, note: `${c.name.note} (renamed: ${why.join('; ')})` };
     seen.add(name);
   }
 }

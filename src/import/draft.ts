@@ -8,15 +8,25 @@ import type { MissingDataPolicy, TargetConfig } from '../policy/types.js';
 import { formatDuration } from '../util/duration.js';
 import type { MetricName, Minutes } from '../world/types.js';
 
-/** A value and the comment written beside it. */
+/** A place in a source file: the file (as named to the user) and the path inside it. */
+export interface SourceRef {
+  file: string;
+  path: string;
+}
+
+/** A value, the comment written beside it, and the source field it came from (when one did). */
 export interface Noted<T> {
   value: T;
   note: string;
+  /** The source field this value was read from; a policy the loader rejects names it. */
+  from?: SourceRef;
 }
 
-/** Pairs a value with its note. */
-export function noted<T>(value: T, note: string): Noted<T> {
-  return { value, note };
+/** Pairs a value with its note (and, when it was read from one, its source field). */
+export function noted<T>(value: T, note: string, from?: SourceRef): Noted<T> {
+  return from === undefined
+    ? { value, note }
+    : { value, note, from: { file: from.file, path: from.path } };
 }
 
 /** A threshold judge (Flagger's thresholdRange; Argo conditions reduce to one range). */
@@ -37,6 +47,8 @@ export type DraftApproval = { kind: 'automatic' } | { kind: 'manual'; delay: Fil
 export type DraftWindow = 'interval' | 'cumulative' | Minutes;
 
 export interface DraftCheck {
+  /** The source the check was made from (a metric, an alarm): where its problems are reported. */
+  at: SourceRef;
   /** Comment lines above the check. */
   about: string[];
   name: Noted<string>;
@@ -60,6 +72,8 @@ export interface DraftCheck {
 }
 
 export interface DraftStage {
+  /** The source step or setting the stage was made from. */
+  at: SourceRef;
   about: string[];
   name: Noted<string>;
   target: Noted<TargetConfig>;
@@ -69,12 +83,16 @@ export interface DraftStage {
 }
 
 export interface DraftWatch {
+  /** The source setting the watch was made from. */
+  at: SourceRef;
   about: string[];
   duration: Noted<Minutes>;
   checks: DraftCheck[];
 }
 
 export interface DraftPolicy {
+  /** The source document the policy was made from: where problems with no closer origin are reported. */
+  at: SourceRef;
   /** Comment lines at the top of the file. */
   header: string[];
   description: Noted<string>;
@@ -121,7 +139,9 @@ function commentLines(lines: readonly string[]): string | undefined {
 
 /** A duration field as the policy format writes it (`10m`, `30s`, `1h30m`). */
 export function durationText(minutes: Minutes): string {
-  return formatDuration(minutes);
+  // formatDuration writes to the millisecond; anything shorter is no time at all.
+  const text = formatDuration(minutes);
+  return text === '' ? '0m' : text;
 }
 
 function delayPlain(d: FileDelay): Record<string, Plain> {

@@ -22,6 +22,7 @@ import type {
   DraftStage,
   FileDelay,
   Noted,
+  SourceRef,
 } from './draft.js';
 import { durationText, noted } from './draft.js';
 import { goDuration } from './durations.js';
@@ -77,6 +78,9 @@ interface Mode {
 /** One Flagger metric, checked every interval. */
 interface MetricPlan {
   node: SourceNode;
+  nameNode: SourceNode;
+  /** The metric's interval (the query window), or the metric when it has none. */
+  windowNode: SourceNode;
   name: string;
   metric: MetricName;
   judge: DraftCheck['judge'];
@@ -135,12 +139,13 @@ export function importFlagger(
         : 'no analysis: Flagger promotes without checks',
     );
     const draft: DraftPolicy = {
+      at: canaryDoc.root,
       header,
       description: noted(
         `Flagger Canary "${canaryName}": promoted without analysis`,
         'from metadata.name; spec.skipAnalysis or no spec.analysis',
       ),
-      stages: [promotedStage('Flagger promotes the canary at once', [])],
+      stages: [promotedStage(where, 'Flagger promotes the canary at once', [])],
     };
     return ctx.finish(draft);
   }
@@ -189,20 +194,26 @@ export function importFlagger(
     .map((m) => planMetric(m, templates, namespace, ctx))
     .filter((p): p is MetricPlan => p !== undefined);
 
+  const countFrom = analysis.get('iterations') ?? analysis;
   const makeChecks = (count: number | undefined, countNote: string): DraftCheck[] =>
     plans.map((p) => {
       const c: DraftCheck = {
+        at: p.node,
         about: [`From ${p.node.file}: ${p.node.path} (${p.name}).`],
-        name: noted(p.name, 'the metric name'),
-        metric: noted(p.metric, p.metricNote),
+        name: noted(p.name, 'the metric name', p.nameNode),
+        metric: noted(p.metric, p.metricNote, p.node),
         judge: p.judge,
         compare: noted('absolute', 'Flagger judges the canary’s own value against the range'),
         scope: noted('new', 'the canary pods: every host on the new build'),
-        interval: noted(interval, `${intervalNote}: checked once per interval`),
+        interval: noted(
+          interval,
+          `${intervalNote}: checked once per interval`,
+          intervalNode ?? analysis,
+        ),
       };
-      if (count !== undefined) c.count = noted(count, countNote);
-      if (p.window !== undefined) c.window = noted(p.window, p.windowNote);
-      c.failedChecksThreshold = noted(threshold, thresholdNote);
+      if (count !== undefined) c.count = noted(count, countNote, countFrom);
+      if (p.window !== undefined) c.window = noted(p.window, p.windowNote, p.windowNode);
+      c.failedChecksThreshold = noted(threshold, thresholdNote, thresholdNode ?? analysis);
       c.minSample = noted(0, 'Flagger judges any value the query returns: no minimum sample');
       c.onMissingData = noted(
         'fail',
@@ -273,13 +284,19 @@ export function importFlagger(
       weights.forEach((w, i) => {
         const last = i === weights.length - 1;
         stages.push({
+          at: w.at,
           about: [`Traffic weight ${w.weight}% (${w.note}).`],
-          name: noted(`weight-${w.weight}`, 'named after the weight'),
+          name: noted(`weight-${w.weight}`, 'named after the weight', w.at),
           target: noted(
             { kind: 'fleet', share: w.weight / 100 },
             `${w.weight}% of traffic to the canary pods`,
+            w.at,
           ),
-          bake: noted(interval, `${intervalNote}: one interval at this weight, then a check`),
+          bake: noted(
+            interval,
+            `${intervalNote}: one interval at this weight, then a check`,
+            intervalNode ?? analysis,
+          ),
           approval: last
             ? promotionApproval()
             : noted({ kind: 'automatic' }, 'the weight advances after a passing check'),
@@ -290,6 +307,7 @@ export function importFlagger(
       if (top < 100)
         stages.push(
           promotedStage(
+            analysis,
             'after the last weight passes, Flagger copies the canary spec to the primary and routes all traffic to it',
             [],
           ),
@@ -300,6 +318,7 @@ export function importFlagger(
     case 'ab': {
       const share = options.abShare ?? DEFAULT_AB_SHARE;
       stages.push({
+        at: countFrom,
         about: [`A/B test: ${mode.iterations} checks while matching users go to the canary.`],
         name: noted('ab-test', 'A/B testing (analysis.iterations with analysis.match)'),
         target: noted(
@@ -319,7 +338,11 @@ export function importFlagger(
         `the matched users' share is not in the Canary; gatesim sends ${share} of traffic (--ab-share)`,
       );
       stages.push(
-        promotedStage('after the iterations pass, Flagger promotes the canary to the primary', []),
+        promotedStage(
+          analysis,
+          'after the iterations pass, Flagger promotes the canary to the primary',
+          [],
+        ),
       );
       summary = `A/B test (${mode.iterations} checks) → promoted`;
       break;
@@ -328,6 +351,7 @@ export function importFlagger(
       const k8s = provider === 'kubernetes';
       const tests = k8s ? mode.iterations + 1 : mode.iterations;
       stages.push({
+        at: countFrom,
         about: [`Blue/green: ${tests} checks while the canary gets test traffic only.`],
         name: noted('blue-green-test', 'blue/green (analysis.iterations without match)'),
         target: noted(
@@ -346,12 +370,14 @@ export function importFlagger(
       if (k8s) {
         stages.push(
           promotedStage(
+            analysis,
             'after the iterations pass, Flagger promotes the canary to the primary (kubernetes provider: no traffic switch)',
             [],
           ),
         );
       } else {
         stages.push({
+          at: analysis,
           about: [
             'Flagger routes all traffic to the canary for one more interval and check, then promotes.',
           ],
@@ -399,6 +425,7 @@ export function importFlagger(
   }
 
   const draft: DraftPolicy = {
+    at: canaryDoc.root,
     header,
     description: noted(
       `Flagger Canary "${canaryName}": ${summary}`,
@@ -453,8 +480,9 @@ function manual(hook: SourceNode, delay: FileDelay): Noted<DraftApproval> {
   );
 }
 
-function promotedStage(why: string, checks: DraftCheck[]): DraftStage {
+function promotedStage(at: SourceRef, why: string, checks: DraftCheck[]): DraftStage {
   return {
+    at,
     about: ['Promotion: the primary runs the new build.'],
     name: noted('promoted', 'Flagger’s promotion'),
     target: noted({ kind: 'fleet', share: 1 }, why),
@@ -496,7 +524,7 @@ function readMode(analysis: SourceNode, provider: string | undefined, ctx: Impor
 function canaryWeights(
   analysis: SourceNode,
   ctx: ImportContext,
-): { weight: number; note: string }[] {
+): { weight: number; note: string; at: SourceRef }[] {
   const stepNode = analysis.get('stepWeight');
   const step = stepNode?.int(0, 100) ?? 0;
   const listNode = analysis.get('stepWeights');
@@ -515,11 +543,11 @@ function canaryWeights(
         : `maxWeight: ${rawMax}${rawMax === 0 ? ' (0 means 100)' : ''}`;
     if (listNode !== undefined)
       ctx.gap(listNode, 'ignored', 'Flagger ignores stepWeights when stepWeight is set');
-    const out: { weight: number; note: string }[] = [];
+    const out: { weight: number; note: string; at: SourceRef }[] = [];
     let w = 0;
     do {
       w = Math.min(100, w + step);
-      out.push({ weight: w, note: `stepWeight ${step} up to ${maxNote}` });
+      out.push({ weight: w, note: `stepWeight ${step} up to ${maxNote}`, at: stepNode! });
     } while (w < max);
     return out;
   }
@@ -533,7 +561,7 @@ function canaryWeights(
     maxNode.int(0, 100);
     ctx.gap(maxNode, 'ignored', 'with stepWeights, Flagger takes the last weight as the maximum');
   }
-  return list.map((x) => ({ weight: x.w, note: `${x.n.path}` }));
+  return list.map((x) => ({ weight: x.w, note: `${x.n.path}`, at: x.n }));
 }
 
 /** Reads one Flagger metric into what a check needs; undefined when it cannot be checked. */
@@ -546,7 +574,8 @@ function planMetric(
   ctx.unread(m, ['name', 'interval', 'threshold', 'thresholdRange', 'query', 'templateRef'], {
     templateVariables: 'variables for the query text; the heuristic reads the template as written',
   });
-  const name = m.req('name', 'a metric name').str();
+  const nameNode = m.req('name', 'a metric name');
+  const name = nameNode.str();
   const intervalNode = m.get('interval');
   const window = intervalNode === undefined ? 1 : goDuration(intervalNode);
   const windowNote =
@@ -566,6 +595,13 @@ function planMetric(
     ctx.unread(tr, ['min', 'max']);
     const min = tr.get('min')?.num();
     const max = tr.get('max')?.num();
+    if (min !== undefined && max !== undefined && min > max) {
+      // Flagger halts when the value is below min or above max: with min above max, every
+      // value does one or the other, so every check fails and the canary always rolls back.
+      return tr.fail(
+        `min ${min} is above max ${max}: every value is outside the range, so every check would fail; expected min ≤ max`,
+      );
+    }
     if (min === undefined && max === undefined) {
       ctx.gap(
         tr,
@@ -634,9 +670,11 @@ function planMetric(
   const useMetricInterval = builtin || templateUsesInterval;
   return {
     node: m,
+    nameNode,
+    windowNode: intervalNode ?? m,
     name,
     metric: mapped.metric,
-    judge: noted(mapped.judge, mapped.judgeNote),
+    judge: noted(mapped.judge, mapped.judgeNote, tr ?? m.get('threshold') ?? m),
     metricNote: mapped.metricNote,
     window: useMetricInterval ? window : literal,
     windowNote: useMetricInterval

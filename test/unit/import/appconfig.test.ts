@@ -137,3 +137,21 @@ describe('importAppConfig: strategy files', () => {
     ).toMatch(/did you mean Linear20PercentEvery6Minutes\?/);
   });
 });
+
+describe('importAppConfig: alarm names', () => {
+  it('an alarm name with spaces becomes a valid check name in the stages and the watch', async () => {
+    const r = importAppConfig(
+      { kind: 'name', name: 'AppConfig.Canary10Percent20Minutes' },
+      {
+        alarms: {
+          name: 'a.json',
+          text: '[{"AlarmName": "API 5xx rate", "MetricName": "5XXError", "Statistic": "Average", "Threshold": 0.02, "ComparisonOperator": "GreaterThanThreshold"}]',
+        },
+      },
+    );
+    await expectLoads(r);
+    const p = plain(r);
+    expect(p.stages[0]!.checks[0]!.name).toBe('API-5xx-rate');
+    expect(p.watch!.checks[0]!.name).toBe('API-5xx-rate');
+  });
+});

@@ -365,3 +365,21 @@ describe('importArgoRollouts: keys named after Object.prototype members', () => 
     ]);
   });
 });
+
+describe('importArgoRollouts: writes a valid policy or exits 2 naming the source field', () => {
+  it('a metric interval the policy format cannot hold is reported at the template field', () => {
+    const metric = successRate.replace('interval: 1m', 'interval: 100us');
+    expect(
+      message(() =>
+        importArgoRollouts([
+          rollout(
+            '        - setWeight: 50\n        - analysis: { templates: [{ templateName: t }] }',
+            metric,
+          ),
+        ]),
+      ),
+    ).toMatchInlineSnapshot(
+      `"inline.yaml (document 2): spec.metrics[0].interval: gatesim cannot import this: the policy it makes is invalid at stages[0].checks[0].interval: expected a duration > 0 such as 30s, 10m, 2h or a number of minutes, got "0m""`,
+    );
+  });
+});

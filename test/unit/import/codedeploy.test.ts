@@ -190,3 +190,23 @@ describe('importCodeDeploy: configuration files and alarms', () => {
     );
   });
 });
+
+describe('importCodeDeploy: alarm names', () => {
+  it('an alarm name with spaces and symbols becomes a valid check name, so the policy loads', async () => {
+    const r = importCodeDeploy(
+      { kind: 'name', name: 'ECSCanary10Percent5Minutes' },
+      {
+        alarms: {
+          name: 'a.json',
+          text: '[{"AlarmName": "Checkout 5xx > 1%", "MetricName": "5xx-rate", "Statistic": "Average", "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold", "Unit": "Percent"}]',
+        },
+      },
+    );
+    await expectLoads(r);
+    const check = plain(r).stages[0]!.checks[0]!;
+    expect(check.name).toBe('Checkout-5xx-1');
+    expect(r.text).toContain(
+      'name: Checkout-5xx-1 # AlarmName (renamed: from "Checkout 5xx > 1%": a check name is letters, digits, -, _ and .)',
+    );
+  });
+});

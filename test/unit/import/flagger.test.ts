@@ -225,3 +225,47 @@ describe('importFlagger: edge cases', () => {
     ).toMatchInlineSnapshot(`"no document with kind: Canary in flagger/metric-templates.yaml"`);
   });
 });
+
+// Issue 10 §4: the importer wrote `judge: {min: 0.99, max: 0.01}`, which its own loader rejects.
+describe('importFlagger: writes a valid policy or exits 2 naming the source field', () => {
+  const canary = (metric: string): ReturnType<typeof source> =>
+    source(
+      'c.yaml',
+      `kind: Canary\nmetadata: { name: c }\nspec:\n  analysis:\n    stepWeight: 50\n    metrics:\n      - ${metric}\n`,
+    );
+
+  it('thresholdRange min above max is an error at thresholdRange', () => {
+    expect(
+      message(() =>
+        importFlagger([
+          canary('{ name: request-success-rate, thresholdRange: { min: 99, max: 1 } }'),
+        ]),
+      ),
+    ).toMatchInlineSnapshot(
+      `"c.yaml: spec.analysis.metrics[0].thresholdRange: min 99 is above max 1: every value is outside the range, so every check would fail; expected min ≤ max"`,
+    );
+  });
+
+  it('a value the policy format cannot hold is reported at the field it came from', () => {
+    // 100 µs is below the policy format's millisecond: the window would be written as 0.
+    expect(
+      message(() =>
+        importFlagger([
+          canary('{ name: request-duration, interval: 100us, thresholdRange: { max: 500 } }'),
+        ]),
+      ),
+    ).toMatchInlineSnapshot(
+      `"c.yaml: spec.analysis.metrics[0].interval: gatesim cannot import this: the policy it makes is invalid at stages[0].checks[0].window: expected \`interval\`, \`cumulative\` or a lookback duration such as 30m, got "0m""`,
+    );
+  });
+
+  it('a metric name that is no check name is rewritten, and the policy loads', async () => {
+    const r = importFlagger([
+      canary(
+        '{ name: "p99 latency (ms)", query: "histogram_quantile(0.99, x_ms)", thresholdRange: { max: 500 } }',
+      ),
+    ]);
+    await expectLoads(r);
+    expect(plain(r).stages[0]!.checks[0]!.name).toBe('p99-latency-ms');
+  });
+});
