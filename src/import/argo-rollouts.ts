@@ -14,7 +14,7 @@
 import { GatesimError } from '../errors.js';
 import type { Minutes } from '../world/types.js';
 import type { ConditionAnalysis, ConditionSource, MeasurementPhase } from './conditions.js';
-import { analyseConditions, describeSegment } from './conditions.js';
+import { analyseConditions, quote } from './conditions.js';
 import type { KnownField } from './context.js';
 import { ImportContext, ordinal, rangeText } from './context.js';
 import type {
@@ -195,6 +195,10 @@ export function importArgoRollouts(
       'pause',
       'Argo: an Inconclusive analysis pauses the rollout until a person resumes or aborts it',
       canary,
+    ),
+    manualResume: noted(
+      approvalDelay,
+      'a person resumes a rollout paused by Inconclusive analysis (kubectl argo rollouts promote); the delay is the importer’s default, as for pause {}',
     ),
     stages: builder.draftStages(),
   };
@@ -824,27 +828,31 @@ function buildCheck(
   }
   const analysis = analyseConditions(success, failure);
   const condText = [
-    success && `successCondition ${JSON.stringify(success.text)}`,
-    failure && `failureCondition ${JSON.stringify(failure.text)}`,
+    success && `successCondition ${quote(success.text)}`,
+    failure && `failureCondition ${quote(failure.text)}`,
   ]
     .filter(Boolean)
     .join(' with ');
+  const band = analysis.inconclusive.some((seg) => seg.lo < seg.hi);
   const mapped = ctx.mapMetric(
     {
       names: [name, `${m.template.name}/${name}`],
       text: `${name} ${provider.text}`,
       range: analysis.passRange,
+      ...(band ? { successRange: analysis.successRange } : {}),
     },
     node,
     label,
-    `${condText}: values ${rangeText(analysis.passRange)} do not fail`,
+    `${condText}: values ${rangeText(analysis.passRange)} do not fail${band ? `, values ${rangeText(analysis.successRange)} succeed, the rest are Inconclusive (neither condition met)` : ''}`,
   );
   if (mapped === undefined) return undefined;
-  for (const seg of analysis.inconclusive) {
+  // The judge's band has width; a single Inconclusive value (success `< x`, failure `> x`)
+  // is one the threshold judge passes, which matters only for counts that land on it.
+  for (const seg of analysis.inconclusive.filter((x) => x.lo === x.hi)) {
     ctx.gap(
       node,
       'approximated',
-      `values ${describeSegment(seg)} are Inconclusive in Argo (the rollout pauses); gatesim's threshold judge passes them`,
+      `the single value ${seg.lo} is Inconclusive in Argo (neither condition holds); gatesim's threshold judge passes it`,
     );
   }
 

@@ -6,7 +6,8 @@
  * failed = not success; only failureCondition → success = not failed; failed wins; neither →
  * Inconclusive) at each constant and between them gives the exact phase of every real value,
  * with no symbolic algebra. The values that do not fail must form one range: that range is the
- * judge's [min, max]. Missing data is `result = []` for list conditions (an empty Prometheus
+ * judge's [min, max]; within it, the Successful values must form one range too, and what is
+ * left at either end is Inconclusive (the judge's inconclusive band). Missing data is `result = []` for list conditions (an empty Prometheus
  * vector, where `result[0]` is an evaluation error) and NaN for scalar ones.
  */
 import type { Expr } from './expr/ast.js';
@@ -34,6 +35,12 @@ export interface ConditionAnalysis {
   segments: Segment[];
   /** The values that do not fail (±Infinity when unbounded): the threshold judge's range. */
   passRange: { lo: number; hi: number };
+  /**
+   * The values Argo calls Successful, inside passRange: the rest of passRange is the
+   * Inconclusive band (the judge's inconclusiveAbove/inconclusiveBelow). Equal to passRange
+   * when there is no band.
+   */
+  successRange: { lo: number; hi: number };
   /** Values Argo calls Inconclusive (between a success and a failure condition). */
   inconclusive: Segment[];
   /** The phase when no data came back (`result = []`, or NaN for scalar conditions). */
@@ -295,10 +302,25 @@ export function analyseConditions(
       `${conditionsText(success, failure)}: the failing values (${failing.join(' and ')}) are not one side or both ends of a range; gatesim's threshold judge holds one range [min, max]`,
     );
   }
+  const ok = segments.map((seg, i) => (seg.phase === 'pass' ? i : -1)).filter((i) => i >= 0);
+  if (ok.length === 0) {
+    where.node.fail(
+      `${conditionsText(success, failure)}: no value is Successful (every measurement would be Inconclusive or Failed, and the rollout would always pause or abort)`,
+    );
+  }
+  const okFirst = ok[0]!;
+  const okLast = ok[ok.length - 1]!;
+  if (okLast - okFirst + 1 !== ok.length) {
+    const band = segments.filter((x) => x.phase === 'inconclusive').map(describeSegment);
+    where.node.fail(
+      `${conditionsText(success, failure)}: the Inconclusive values (${band.join(' and ')}) split the Successful ones; gatesim's threshold judge holds one passing range inside one non-failing range`,
+    );
+  }
   return {
     shape,
     segments,
     passRange: { lo: segments[first]!.lo, hi: segments[last]!.hi },
+    successRange: { lo: segments[okFirst]!.lo, hi: segments[okLast]!.hi },
     inconclusive: segments.filter((x) => x.phase === 'inconclusive'),
     missing: argoPhase(s, f, shape === 'list' ? [] : NaN),
     nan: argoPhase(s, f, wrap(NaN)),

@@ -102,7 +102,8 @@ export class ImportContext {
       return undefined;
     }
     const bounds = convertRange(src.range, d.unit);
-    if (bounds.min === undefined && bounds.max === undefined) {
+    const band = inconclusiveBand(bounds, src.successRange, d.unit);
+    if (bounds.min === undefined && bounds.max === undefined && band === undefined) {
       this.mappings.push({ source: label, metric: 'none', how: `${d.how}; no bound to hold` });
       this.gap(
         at,
@@ -114,8 +115,17 @@ export class ImportContext {
     this.mappings.push({ source: label, metric: d.metric, how: d.how });
     for (const w of d.warnings) this.warnings.push(`${label}: ${w}`);
     const t = unitTransform(d.unit);
-    const judge: DraftJudge = { kind: 'threshold', ...bounds };
-    const judgeNote = `${rangeText} → ${describeBounds(d.metric, bounds)}${t.text === '' ? '' : ` (${d.metric} = ${t.text})`}`;
+    const judge: DraftJudge = { kind: 'threshold', ...bounds, ...band };
+    const bandText =
+      band === undefined
+        ? ''
+        : `; Inconclusive ${[
+            band.inconclusiveBelow !== undefined ? `below ${band.inconclusiveBelow}` : '',
+            band.inconclusiveAbove !== undefined ? `above ${band.inconclusiveAbove}` : '',
+          ]
+            .filter((x) => x !== '')
+            .join(' and ')}`;
+    const judgeNote = `${rangeText} → ${describeBounds(d.metric, bounds)}${bandText}${t.text === '' ? '' : ` (${d.metric} = ${t.text})`}`;
     return { metric: d.metric, unit: d.unit, judge, metricNote: d.how, judgeNote };
   }
 
@@ -155,6 +165,27 @@ export class ImportContext {
       warnings: this.warnings,
     };
   }
+}
+
+/**
+ * The inconclusive band in the gatesim metric's unit: where the succeeding values stop short
+ * of the non-failing bounds. Undefined when every non-failing value succeeds.
+ */
+function inconclusiveBand(
+  bounds: { min?: number; max?: number },
+  success: ValueRange | undefined,
+  unit: Unit,
+): { inconclusiveAbove?: number; inconclusiveBelow?: number } | undefined {
+  if (success === undefined) return undefined;
+  const ok = convertRange(success, unit);
+  const band: { inconclusiveAbove?: number; inconclusiveBelow?: number } = {};
+  if (ok.max !== undefined && (bounds.max === undefined || ok.max < bounds.max))
+    band.inconclusiveAbove = ok.max;
+  if (ok.min !== undefined && (bounds.min === undefined || ok.min > bounds.min))
+    band.inconclusiveBelow = ok.min;
+  return band.inconclusiveAbove === undefined && band.inconclusiveBelow === undefined
+    ? undefined
+    : band;
 }
 
 /**

@@ -34,6 +34,9 @@ export interface DraftJudge {
   kind: 'threshold';
   min?: number;
   max?: number;
+  /** Argo's Inconclusive band: values that meet neither the success nor the failure condition. */
+  inconclusiveAbove?: number;
+  inconclusiveBelow?: number;
 }
 
 /** A delay as the policy file writes it (durations in minutes here, formatted on output). */
@@ -182,6 +185,8 @@ function judgePlain(j: DraftJudge): Record<string, Plain> {
   const out: Record<string, Plain> = { kind: j.kind };
   if (j.min !== undefined) out.min = j.min;
   if (j.max !== undefined) out.max = j.max;
+  if (j.inconclusiveBelow !== undefined) out.inconclusiveBelow = j.inconclusiveBelow;
+  if (j.inconclusiveAbove !== undefined) out.inconclusiveAbove = j.inconclusiveAbove;
   return out;
 }
 

@@ -107,8 +107,13 @@ export interface MetricSource {
   names: readonly string[];
   /** Query text and other words the heuristic reads ('' when there is none). */
   text: string;
-  /** The passing range, in source units. */
+  /** The passing range (values that do not fail), in source units. */
   range: ValueRange;
+  /**
+   * The values that succeed, inside `range` (Argo with both conditions): the rest of `range`
+   * is inconclusive. Absent when every value in `range` succeeds.
+   */
+  successRange?: ValueRange;
   /** A mapping the source itself fixes (Flagger's built-in metrics); --map still wins. */
   known?: { metric: MetricName; unit: Unit; how: string };
   /** A unit the source states (a CloudWatch alarm's Unit), used when the heuristic picks the metric. */

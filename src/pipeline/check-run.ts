@@ -91,7 +91,11 @@ export class CheckRunCounter {
     return this.check.failedChecksThreshold !== undefined && this.lastVerdict === 'fail';
   }
 
-  /** The phase when the run is stopped from outside (its stage ended) while still running. */
+  /**
+   * The phase when the run is stopped from outside (its stage ended) while still running.
+   * Argo terminates such a run Successful unless a limit was already crossed; an unmet
+   * consecutiveSuccessLimit does not count here (docs/features/analysis.md).
+   */
   finish(): RunPhase {
     if (this.phase === 'running') this.phase = this.terminal();
     return this.phase;
@@ -112,8 +116,21 @@ export class CheckRunCounter {
     if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
     if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit)
       return 'successful';
-    if (c.count !== undefined && this.measured >= c.count) return this.terminal();
+    if (c.count !== undefined && this.measured >= c.count) return this.countReached();
     return 'running';
+  }
+
+  /**
+   * The phase when `count` is reached. Argo (analysis/analysis.go, assessMetricStatus): a
+   * consecutiveSuccessLimit not reached by then makes the metric Inconclusive while the
+   * failureLimit applies, Failed when it is disabled (−1); otherwise Successful.
+   */
+  private countReached(): RunPhase {
+    const c = this.check;
+    const ended = this.terminal();
+    if (ended !== 'successful' || c.failedChecksThreshold !== undefined) return ended;
+    if (c.consecutiveSuccessLimit > 0) return c.failureLimit >= 0 ? 'inconclusive' : 'failed';
+    return 'successful';
   }
 
   private terminal(): RunPhase {

@@ -83,6 +83,10 @@ export class RolloutController {
   private readonly resolvedInconclusive: boolean[] = [];
   /** Flagger's one failed-check counter for the whole analysis. */
   private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
+  /** The stage the rollout is at (the last begun), where a background run's pause holds it. */
+  private current = -1;
+  /** Background runs that ended Inconclusive and wait for a person to resume the rollout. */
+  private readonly pausedBackground = new Set<CheckRun>();
   private stopped = false;
   private decided = false;
 
@@ -119,6 +123,7 @@ export class RolloutController {
       case 'resumed':
         this.paused[e.stage] = false;
         this.site.note('pause', 'a person resumed the paused rollout', e.stage);
+        this.restartBackground(now);
         return this.tryCompleteStage(e.stage, now);
       case 'watch-done':
         for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
@@ -137,6 +142,7 @@ export class RolloutController {
 
   private beginStage(i: number, now: Minutes): void {
     if (this.stopped) return;
+    this.current = i;
     const stage = this.site.policy.stages[i]!;
     this.stageReached = stage.name;
     const skip = this.site.skipReason?.(i);
@@ -303,6 +309,17 @@ export class RolloutController {
     });
   }
 
+  /**
+   * A person resumed a rollout paused by Inconclusive background analysis: Argo starts a new
+   * background AnalysisRun (rollout/analysis.go, needsNewAnalysisRun: a controller pause over
+   * an Inconclusive run), with fresh counts.
+   */
+  private restartBackground(now: Minutes): void {
+    const runs = [...this.pausedBackground];
+    this.pausedBackground.clear();
+    for (const r of runs) this.startRun(r.check, r.stage, now);
+  }
+
   private stopRun(r: CheckRun): void {
     if (!r.active) return;
     r.active = false;
@@ -329,16 +346,22 @@ export class RolloutController {
         this.site.note('check-done', `check ${r.check.name} ${phase}: rolling back`, r.stage);
         this.rollback(r.check.name, now);
         return;
-      case 'inconclusive':
+      case 'inconclusive': {
         r.active = false;
-        if (r.stage >= 0) {
-          this.resolvedInconclusive[r.stage] = true;
-          if (this.handleInconclusive(r, r.stage, now)) return;
-          this.tryCompleteStage(r.stage, now);
+        // A background analysis runs on through later stages: Argo pauses the rollout where it
+        // is (rollout/analysis.go, reconcileBackgroundAnalysisRun), not the stage it began in.
+        const at = r.check.background ? this.current : r.stage;
+        if (at >= 0) {
+          this.resolvedInconclusive[at] = true;
+          if (r.check.background && this.site.policy.onInconclusive === 'pause')
+            this.pausedBackground.add(r);
+          if (this.handleInconclusive(r, at, now)) return;
+          this.tryCompleteStage(at, now);
         } else if (this.site.policy.onInconclusive === 'abort') {
           this.rollback(r.check.name, now);
         }
         return;
+      }
       case 'successful':
         r.active = false;
         if (r.stage >= 0) this.tryCompleteStage(r.stage, now);

@@ -121,11 +121,10 @@ describe('importArgoRollouts: the documented canary', () => {
 
   it('says what it could not model, and how it mapped each metric', () => {
     const r = importArgoRollouts(canary());
-    expect(
-      r.gaps.filter((g) => g.kind !== 'ignored').map((g) => `${g.path}: ${g.message}`),
-    ).toEqual([
-      "spec.metrics[0]: values (0.5, 0.8] are Inconclusive in Argo (the rollout pauses); gatesim's threshold judge passes them",
-    ]);
+    // Nothing is approximated: values between the latency template's conditions, (0.5, 0.8] s,
+    // are Inconclusive as in Argo (the judge's inconclusive band), no longer passed.
+    expect(r.gaps.filter((g) => g.kind !== 'ignored')).toEqual([]);
+    expect(r.text).toContain('judge: { kind: threshold, max: 800, inconclusiveAbove: 500 }');
     expect(r.mappings.map((m) => `${m.source} → ${m.metric}`)).toEqual([
       'ClusterAnalysisTemplate latency-p99: latency-p99 → latency_p99',
       'AnalysisTemplate success-rate: success-rate → error_rate',
@@ -380,6 +379,57 @@ describe('importArgoRollouts: writes a valid policy or exits 2 naming the source
       ),
     ).toMatchInlineSnapshot(
       `"inline.yaml (document 2): spec.metrics[0].interval: gatesim cannot import this: the policy it makes is invalid at stages[0].checks[0].interval: expected a duration > 0 such as 30s, 10m, 2h or a number of minutes, got "0m""`,
+    );
+  });
+});
+
+describe('importArgoRollouts: Inconclusive between the conditions (issue 11 §4)', () => {
+  it('the band becomes the judge’s inconclusive bound in the gatesim metric’s unit, and a person resumes', async () => {
+    const metric = `    - name: success-rate
+      interval: 1m
+      count: 3
+      successCondition: result[0] >= 0.99
+      failureCondition: result[0] < 0.95
+      provider:
+        prometheus:
+          query: sum(rate(req{code!~"5.."}[1m])) / sum(rate(req[1m]))`;
+    const r = importArgoRollouts([
+      rollout(
+        '        - setWeight: 50\n        - analysis: { templates: [{ templateName: t }] }',
+        metric,
+      ),
+    ]);
+    await expectLoads(r);
+    const p = plain(r);
+    // error_rate = 1 − success: fail above 5%, Inconclusive between 1% and 5%.
+    expect(p.stages[0]!.checks[0]!.judge).toEqual({
+      kind: 'threshold',
+      max: 0.05,
+      inconclusiveAbove: 0.01,
+    });
+    expect(r.text).toContain(
+      '# successCondition "result[0] >= 0.99" with failureCondition "result[0] < 0.95": values ≥ 0.95 do not fail, values ≥ 0.99 succeed, the rest are Inconclusive (neither condition met) → error_rate ≤ 0.05; Inconclusive above 0.01 (error_rate = 1 − value)',
+    );
+    expect(p.onInconclusive).toBe('pause');
+    expect(r.text).toContain('manualResume: { kind: lognormal, median: 30m, sigma: 0.8 }');
+    expect(r.gaps.filter((g) => /Inconclusive/.test(g.message))).toEqual([]);
+  });
+
+  it('a single Inconclusive value between strict conditions is listed, not a band', () => {
+    const metric = successRate.replace(
+      'successCondition: result[0] >= 0.95',
+      'successCondition: result[0] > 0.95\n      failureCondition: result[0] < 0.95',
+    );
+    const r = importArgoRollouts([
+      rollout(
+        '        - setWeight: 50',
+        metric,
+        '      analysis: { templates: [{ templateName: t }] }\n',
+      ),
+    ]);
+    expect(plain(r).stages[0]!.checks[0]!.judge).toEqual({ kind: 'threshold', max: 0.05 });
+    expect(r.gaps.map((g) => g.message)).toContain(
+      "the single value 0.95 is Inconclusive in Argo (neither condition holds); gatesim's threshold judge passes it",
     );
   });
 });

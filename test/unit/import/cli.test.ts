@@ -60,7 +60,7 @@ describe('gatesim import', () => {
       'AnalysisTemplate success-rate: success-rate → error_rate (heuristic:',
     );
     expect(r.stderr).toContain('not modelled exactly (');
-    expect(r.stderr).toContain('[approximated]');
+    expect(r.stderr).toContain('[ignored]');
   });
 
   it('without -o the policy goes to stdout', async () => {

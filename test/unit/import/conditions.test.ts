@@ -266,3 +266,38 @@ describe('hostile conditions are input errors naming the condition', () => {
     );
   });
 });
+
+describe('analyseConditions: the Successful range inside the non-failing one (issue 11 §4)', () => {
+  it('both conditions: successRange is where the success condition holds; the rest is the band', () => {
+    const a = analyseConditions(cond('result[0] <= 0.5'), failure('result[0] > 1'));
+    expect(a.passRange).toEqual({ lo: -Infinity, hi: 1 });
+    expect(a.successRange).toEqual({ lo: -Infinity, hi: 0.5 });
+    const b = analyseConditions(cond('result[0] >= 0.95'), failure('result[0] < 0.9'));
+    expect(b.successRange).toEqual({ lo: 0.95, hi: Infinity });
+    // A band on both sides.
+    const c = analyseConditions(
+      cond('result > 10 && result < 20'),
+      failure('result < 0 || result > 100'),
+    );
+    expect([c.passRange, c.successRange]).toEqual([
+      { lo: 0, hi: 100 },
+      { lo: 10, hi: 20 },
+    ]);
+    // No band: one condition only.
+    const d = analyseConditions(cond('result[0] >= 0.95'), undefined);
+    expect(d.successRange).toEqual(d.passRange);
+  });
+
+  it('Successful values split by Inconclusive ones, or none at all, are errors naming the conditions', () => {
+    expect(
+      message(() => analyseConditions(cond('result < 1 || result > 2'), failure('result > 10'))),
+    ).toMatchInlineSnapshot(
+      `"at.yaml: spec.metrics[0].failureCondition: successCondition "result < 1 || result > 2" with failureCondition "result > 10": the Inconclusive values ([1, 2]) split the Successful ones; gatesim's threshold judge holds one passing range inside one non-failing range"`,
+    );
+    expect(
+      message(() => analyseConditions(cond('result > 5 && result < 1'), failure('result > 10'))),
+    ).toMatchInlineSnapshot(
+      `"at.yaml: spec.metrics[0].failureCondition: successCondition "result > 5 && result < 1" with failureCondition "result > 10": no value is Successful (every measurement would be Inconclusive or Failed, and the rollout would always pause or abort)"`,
+    );
+  });
+});

@@ -101,3 +101,79 @@ spec:
     }
   });
 });
+
+// Issue 11 §4: measurements between an Argo successCondition and failureCondition are
+// Inconclusive (utils/evaluate/evaluate.go), and an Inconclusive run pauses the rollout for a
+// person (rollout/analysis.go). The importer used to let them pass.
+describe('an Argo p99 template with both conditions', () => {
+  const rollout = `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: guestbook }
+spec:
+  strategy:
+    canary:
+      steps:
+        - setWeight: 20
+        - pause: { duration: 5m }
+        - analysis:
+            templates: [{ templateName: latency-p99 }]
+        - setWeight: 50
+        - pause: { duration: 10m }
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: latency-p99 }
+spec:
+  metrics:
+    - name: latency-p99
+      interval: 60s
+      count: 5
+      successCondition: result[0] <= 0.4
+      failureCondition: result[0] > 1.5
+      provider:
+        prometheus:
+          query: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))
+`;
+  const imported = importArgoRollouts([{ name: 'rollout.yaml', text: rollout }]);
+  const policy = parsePolicy(imported.text, 'argo-p99.yaml');
+
+  it('imports the band as the judge’s inconclusive band, with no approximation listed', () => {
+    const check = policy.stages[0]!.checks[0]!;
+    expect(check.judge).toEqual({
+      kind: 'threshold',
+      params: { max: 1500, inconclusiveAbove: 400 },
+    });
+    expect(policy.onInconclusive).toBe('pause');
+    expect(imported.gaps.filter((g) => /Inconclusive/.test(g.message))).toEqual([]);
+  });
+
+  it('a slow tail landing in the band pauses the rollout for a person; good builds never pause', () => {
+    const latency = `${QUIET_SCENARIO}service: { latency: { medianMs: 80, sigma: 0.5 } }\n`;
+    const bad = scenario(
+      withBuilds(
+        latency,
+        'builds: { badShare: 1, bad: [ { name: tail, weight: 1, faults: [ { kind: latency, tailShare: 0.1, tailMultiplier: 5 } ] } ] }',
+      ),
+    );
+    for (let trial = 0; trial < 5; trial++) {
+      const o = runTrial({ scenario: bad, policy, seed: 1, trial, timeline: true }).outcome;
+      const measured = o.timeline!.filter((e) => e.kind === 'measurement');
+      const first = measured[0]!;
+      expect(first.verdict).toBe('inconclusive');
+      expect(first.figures!.value).toBeGreaterThan(400);
+      expect(first.figures!.value).toBeLessThanOrEqual(1500);
+      expect(o.timeline!.some((e) => e.kind === 'pause' && /inconclusive/.test(e.message))).toBe(
+        true,
+      );
+    }
+    const good = scenario(withBuilds(latency, 'builds: { badShare: 0, bad: [] }'));
+    for (let trial = 0; trial < 5; trial++) {
+      const o = runTrial({ scenario: good, policy, seed: 1, trial, timeline: true }).outcome;
+      expect(o.timeline!.filter((e) => e.kind === 'measurement').map((e) => e.verdict)).toEqual(
+        Array(5).fill('pass'),
+      );
+      expect(o.timeline!.some((e) => e.kind === 'pause')).toBe(false);
+    }
+  });
+});

@@ -102,3 +102,27 @@ describe('CheckRunCounter with Flagger semantics', () => {
     expect(b.record('fail', 3)).toBe('failed');
   });
 });
+
+// argoproj/argo-rollouts analysis/analysis.go, assessMetricStatus: when count is reached,
+// failureLimit applicable and consecutiveSuccessLimit not reached → Inconclusive; only the
+// success limit applicable (failureLimit −1) → Failed. Stopping a run early ignores the
+// success limit (docs/features/analysis.md, "terminated prematurely").
+describe('CheckRunCounter: count reached before consecutiveSuccessLimit (Argo)', () => {
+  it('is Inconclusive with a failureLimit, Failed with failureLimit −1', () => {
+    expect(
+      phases({ count: 3, consecutiveSuccessLimit: 3, failureLimit: 1 }, ['pass', 'fail', 'pass']),
+    ).toEqual(['running', 'running', 'inconclusive']);
+    expect(
+      phases({ count: 3, consecutiveSuccessLimit: 3, failureLimit: -1 }, ['pass', 'fail', 'pass']),
+    ).toEqual(['running', 'running', 'failed']);
+    expect(
+      phases({ count: 3, consecutiveSuccessLimit: 2, failureLimit: 1 }, ['fail', 'pass', 'pass']),
+    ).toEqual(['running', 'running', 'successful']);
+  });
+
+  it('a run stopped early is Successful though the success limit was not met', () => {
+    const c = new CheckRunCounter({ ...argo, count: 5, consecutiveSuccessLimit: 3 });
+    c.record('pass');
+    expect(c.finish()).toBe('successful');
+  });
+});
