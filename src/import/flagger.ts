@@ -2,10 +2,12 @@
  * `gatesim import flagger`: a Flagger Canary (and the MetricTemplates it names) becomes a gatesim
  * policy. Semantics follow fluxcd/flagger (pkg/apis/flagger/v1beta1/canary.go,
  * pkg/controller/scheduler.go, scheduler_metrics.go):
- * - every `interval` (default 1m, at least 10 s) Flagger runs the checks; a pass advances the
- *   weight by `stepWeight` (capped at 100) until it reaches `maxWeight` (default 100), or
- *   walks the `stepWeights` list; a failure adds one to the failed checks and holds the weight;
- *   failed checks ≥ `threshold` (default 1) → roll back. "No values" is a failed check.
+ * - every `interval` (default 1m, at least 10 s) Flagger first rolls back if the failed checks
+ *   have reached `threshold` (default 1), then runs the checks; an interval in which any check
+ *   fails adds one to the failed checks (one counter for the whole analysis, never reset by a
+ *   pass) and holds the weight; an interval in which all pass advances the weight by
+ *   `stepWeight` (capped at 100) until it reaches `maxWeight` (default 100), or walks the
+ *   `stepWeights` list, then promotes. "No values" is a failed check.
  * - `iterations` without `match` is blue/green (the canary gets only test traffic), with
  *   `match` A/B testing (matching users go to the canary); both promote after that many checks.
  * - built-in metrics: request-success-rate (percent of non-5xx) and request-duration (p99 ms);
@@ -13,7 +15,7 @@
  */
 import { GatesimError } from '../errors.js';
 import type { MetricName, Minutes } from '../world/types.js';
-import { ImportContext, rangeText } from './context.js';
+import { ImportContext, ordinal, rangeText } from './context.js';
 import type { KnownField } from './context.js';
 import type {
   DraftApproval,
@@ -124,8 +126,9 @@ export function importFlagger(
   const header = [
     `Imported by \`${options.command ?? 'gatesim import flagger'}\` from Flagger Canary "${canaryName}" (${files.map((f) => f.name).join(', ')}).`,
     'Models Flagger’s analysis loop (fluxcd/flagger: pkg/controller/scheduler.go): each traffic weight bakes',
-    'one interval and is checked once per interval; a failed check holds the weight and counts toward',
-    'threshold (failedChecksThreshold); "no values" is a failed check (onMissingData: fail).',
+    'one interval and is checked once per interval; an interval with a failed check holds the weight and adds',
+    'one to the failed checks, one count for the whole analysis (failedChecksThreshold); the interval after',
+    'the count reaches threshold rolls back; "no values" is a failed check (onMissingData: fail).',
   ];
   const analysis = spec.get('analysis') ?? spec.get('canaryAnalysis');
   const skip = spec.get('skipAnalysis')?.bool() ?? false;
@@ -186,8 +189,8 @@ export function importFlagger(
   const threshold = rawThreshold !== undefined && rawThreshold > 0 ? rawThreshold : 1;
   const thresholdNote =
     rawThreshold === undefined
-      ? 'analysis.threshold not set: Flagger’s default 1 (the first failed check rolls back)'
-      : `analysis.threshold: ${rawThreshold}${rawThreshold === 0 ? ' (0 means Flagger’s default 1)' : ''}: roll back once this many checks have failed`;
+      ? 'analysis.threshold not set: Flagger’s default 1 (the interval after the first failed check rolls back)'
+      : `analysis.threshold: ${rawThreshold}${rawThreshold === 0 ? ' (0 means Flagger’s default 1)' : ''}: the interval after the ${ordinal(threshold)} failed check rolls back (one count for the whole analysis, one per interval however many metrics fail)`;
 
   const mode = readMode(analysis, provider, ctx);
   const plans = (analysis.get('metrics')?.items() ?? [])
@@ -408,19 +411,6 @@ export function importFlagger(
       analysis.req('mirror'),
       'not-modelled',
       'the first step mirrors traffic before shifting it; not simulated',
-    );
-  }
-  if (plans.length > 1 && threshold > 1) {
-    ctx.gap(
-      analysis.req('metrics'),
-      'approximated',
-      'Flagger adds one failed check per interval however many metrics fail, on one counter for the whole analysis; gatesim counts each check at each weight (a failure holds the weight, so persistent failures still reach the threshold)',
-    );
-  } else if (threshold > 1 && mode.kind === 'canary') {
-    ctx.gap(
-      thresholdNode ?? analysis,
-      'approximated',
-      'Flagger’s failed-check counter spans the whole analysis; gatesim’s restarts at each weight (a failure holds the weight, so persistent failures still reach the threshold)',
     );
   }
 

@@ -1,7 +1,7 @@
 /**
- * Absolute threshold on the window's aggregate: Flagger's `thresholdRange {min, max}` and an
- * Amazon-style CloudWatch alarm on the fault rate or latency (REFERENCE-SEMANTICS.md: Flagger,
- * AWS). The new hosts' metric alone, no comparison: it fails when the aggregate is above `max`
+ * Absolute threshold on the window's aggregate: Flagger's `thresholdRange {min, max}`
+ * (fluxcd/flagger pkg/controller/scheduler_metrics.go) and an Amazon-style CloudWatch alarm on
+ * the fault rate or latency. The new hosts' metric alone, no comparison: it fails when the aggregate is above `max`
  * or below `min`. An optional band between passing and failing is inconclusive: Argo Rollouts'
  * measurement with both a successCondition and a failureCondition, where a value that meets
  * neither is Inconclusive (argoproj/argo-rollouts utils/evaluate/evaluate.go, EvaluateResult).

@@ -6,8 +6,10 @@ export type RunPhase = 'running' | 'successful' | 'inconclusive' | 'error' | 'fa
 
 /**
  * Flagger keeps one failed-check counter for the whole canary analysis, across metrics and
- * traffic weights, and counts an interval once however many metrics failed in it. Runs that
- * share this object count together.
+ * traffic weights, and counts an interval once however many metrics failed in it
+ * (pkg/controller/scheduler.go: runAnalysis stops at the first failing metric, and
+ * advanceCanary adds one to status.failedChecks; nothing but a new revision resets it). Runs
+ * that share this object count together.
  */
 export interface SharedFailures {
   failed: number;
@@ -18,12 +20,15 @@ export interface SharedFailures {
 /**
  * Counts measurements and decides a check run's phase with Argo Rollouts' semantics
  * (failureLimit, inconclusiveLimit, consecutiveErrorLimit, consecutiveSuccessLimit, count),
- * or with Flagger's when `failedChecksThreshold` is set (failures accumulate, passes never
- * reset them, and the run fails once they reach the threshold). Pure: no time, no I/O, so the
- * executor and the backtester share it.
+ * or with Flagger's when `failedChecksThreshold` is set: failures accumulate and passes never
+ * reset them; once they reach the threshold a rollback is due (`rollbackDue`), which Flagger
+ * carries out at the start of its next interval, before analysing it; `count` (Flagger's
+ * iterations) counts passing intervals only. Pure: no time, no I/O, so the executor and the
+ * backtester share it.
  */
 export class CheckRunCounter {
   measured = 0;
+  passed = 0;
   failed = 0;
   inconclusive = 0;
   errors = 0;
@@ -52,6 +57,7 @@ export class CheckRunCounter {
     switch (verdict) {
       case 'pass':
         this.measured++;
+        this.passed++;
         this.consecutiveErrors = 0;
         this.consecutiveSuccesses++;
         break;
@@ -92,6 +98,16 @@ export class CheckRunCounter {
   }
 
   /**
+   * Flagger: the failed checks have reached the threshold. Flagger tests this at the start of
+   * each interval, before running the checks (scheduler.go, advanceCanary), so the rollback
+   * comes one interval after the failure that reached it.
+   */
+  rollbackDue(): boolean {
+    const t = this.check.failedChecksThreshold;
+    return t !== undefined && this.flaggerFailures() >= t;
+  }
+
+  /**
    * The phase when the run is stopped from outside (its stage ended) while still running.
    * Argo terminates such a run Successful unless a limit was already crossed; an unmet
    * consecutiveSuccessLimit does not count here (docs/features/analysis.md).
@@ -107,16 +123,20 @@ export class CheckRunCounter {
 
   private decide(): RunPhase {
     const c = this.check;
-    if (c.failedChecksThreshold !== undefined) {
-      if (this.flaggerFailures() >= c.failedChecksThreshold) return 'failed';
-    } else if (c.failureLimit >= 0 && this.failed > c.failureLimit) {
+    // Flagger's threshold is not a phase of the run: the controller acts on rollbackDue().
+    if (
+      c.failedChecksThreshold === undefined &&
+      c.failureLimit >= 0 &&
+      this.failed > c.failureLimit
+    )
       return 'failed';
-    }
     if (this.consecutiveErrors > c.consecutiveErrorLimit) return 'error';
     if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
     if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit)
       return 'successful';
-    if (c.count !== undefined && this.measured >= c.count) return this.countReached();
+    // Flagger's iterations advance only after a passing interval (runBlueGreen, runAB).
+    const counted = c.failedChecksThreshold !== undefined ? this.passed : this.measured;
+    if (c.count !== undefined && counted >= c.count) return this.countReached();
     return 'running';
   }
 

@@ -83,6 +83,8 @@ export class RolloutController {
   private readonly resolvedInconclusive: boolean[] = [];
   /** Flagger's one failed-check counter for the whole analysis. */
   private readonly flaggerFailures: SharedFailures = { failed: 0, lastAt: NaN };
+  /** The check whose failure brought Flagger's count to its threshold, and when. */
+  private flaggerBy: { check: string; at: Minutes } | undefined = undefined;
   /** The stage the rollout is at (the last begun), where a background run's pause holds it. */
   private current = -1;
   /** Background runs that ended Inconclusive and wait for a person to resume the rollout. */
@@ -183,8 +185,10 @@ export class RolloutController {
     const mine = this.runs.filter((r) => r.stage === i && !r.check.background && !r.check.dryRun);
     for (const r of mine) {
       if (!r.active) continue;
-      // Runs with a count block promotion until done; a Flagger check that just failed holds the weight.
-      if (r.check.count !== undefined || r.counter.holdsPromotion()) return;
+      // Runs with a count block promotion until done; a Flagger check that just failed holds
+      // the weight, and one still to be measured at this instant may yet (Flagger advances
+      // only when every check of the interval passed: scheduler.go, runAnalysis).
+      if (r.check.count !== undefined || r.counter.holdsPromotion() || this.dueNow(r, now)) return;
     }
     for (const r of mine) {
       if (r.active) {
@@ -295,7 +299,9 @@ export class RolloutController {
       metrics: model.metrics(params, check.metric),
       counter: new CheckRunCounter(
         check,
-        check.failedChecksThreshold !== undefined ? this.flaggerFailures : undefined,
+        check.failedChecksThreshold !== undefined && !check.dryRun
+          ? this.flaggerFailures
+          : undefined,
       ),
       startedAt: now,
       lastAt: now + check.initialDelay,
@@ -307,6 +313,13 @@ export class RolloutController {
       kind: 'measure',
       run: run.id,
     });
+  }
+
+  /** A Flagger run whose measurement at this instant has not been taken yet. */
+  private dueNow(r: CheckRun, now: Minutes): boolean {
+    if (r.check.failedChecksThreshold === undefined || r.lastAt >= now) return false;
+    const next = r.counter.lastVerdict === 'error' ? ERROR_RETRY : r.check.interval;
+    return r.lastAt + next <= now;
   }
 
   /**
@@ -330,9 +343,30 @@ export class RolloutController {
   private measure(r: CheckRun, now: Minutes): void {
     r.handle = undefined;
     if (!r.active || this.stopped) return;
+    // Flagger checks its failed-check count at the start of an interval, before analysing it
+    // (scheduler.go, advanceCanary): a threshold reached in an earlier interval rolls back
+    // without measuring; checks later in the interval that reached it still run.
+    if (
+      !r.check.dryRun &&
+      r.counter.rollbackDue() &&
+      this.flaggerBy !== undefined &&
+      this.flaggerBy.at < now
+    ) {
+      r.active = false;
+      const by = this.flaggerBy.check;
+      this.site.note(
+        'check-done',
+        `failed checks ${this.flaggerFailures.failed} ≥ threshold ${r.check.failedChecksThreshold}: rolling back (failure of ${by})`,
+        r.stage,
+      );
+      this.rollback(by, now);
+      return;
+    }
     const result = this.site.measure(r, now);
     r.lastAt = now;
     const phase = r.counter.record(result.verdict, now);
+    if (this.flaggerBy === undefined && !r.check.dryRun && r.counter.rollbackDue())
+      this.flaggerBy = { check: r.check.name, at: now };
     this.site.measured(r, result, phase, now);
     if (r.check.dryRun) {
       if (phase !== 'running') r.active = false;

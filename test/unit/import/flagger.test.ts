@@ -43,6 +43,16 @@ describe('importFlagger: progressive canary', () => {
     }
   });
 
+  // Issue 11 §2: the note and the stderr list described the count as restarting per check and
+  // weight; gatesim keeps Flagger's one count (scheduler.go), so nothing is approximated there.
+  it('says how Flagger counts: one count for the analysis, rollback the interval after the threshold', () => {
+    const r = istio();
+    expect(r.text).toContain(
+      'failedChecksThreshold: 5 # analysis.threshold: 5: the interval after the 5th failed check rolls back (one count for the whole analysis, one per interval however many metrics fail)',
+    );
+    expect(r.gaps.filter((g) => /counter|threshold/.test(g.message))).toEqual([]);
+  });
+
   it('maps the built-ins and a templated metric', () => {
     const [sr, dur, err] = plain(istio()).stages[0]!.checks;
     // request-success-rate is a percentage: min 99 → error_rate ≤ 1 − 99/100.

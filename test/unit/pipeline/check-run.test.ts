@@ -77,10 +77,15 @@ describe('CheckRunCounter with Argo Rollouts semantics', () => {
 });
 
 describe('CheckRunCounter with Flagger semantics', () => {
+  // The threshold is not a phase of the run: Flagger's controller tests the count at the start
+  // of its next interval and rolls back then (scheduler.go, advanceCanary); see rollbackDue.
   it('failures accumulate toward the threshold and passes never reset them', () => {
-    expect(
-      phases({ failedChecksThreshold: 3 }, ['fail', 'pass', 'fail', 'pass', 'pass', 'fail']),
-    ).toEqual(['running', 'running', 'running', 'running', 'running', 'failed']);
+    const c = new CheckRunCounter({ ...argo, failedChecksThreshold: 3 });
+    const due = (['fail', 'pass', 'fail', 'pass', 'pass', 'fail'] as Verdict[]).map((v) => {
+      expect(c.record(v)).toBe('running');
+      return c.rollbackDue();
+    });
+    expect(due).toEqual([false, false, false, false, false, true]);
   });
 
   it('a failed check holds the traffic weight for an interval', () => {
@@ -99,7 +104,15 @@ describe('CheckRunCounter with Flagger semantics', () => {
     b.record('fail', 1);
     expect(shared.failed).toBe(1);
     a.record('fail', 2);
-    expect(b.record('fail', 3)).toBe('failed');
+    expect(b.rollbackDue()).toBe(false);
+    b.record('fail', 3);
+    expect([a.rollbackDue(), b.rollbackDue()]).toEqual([true, true]);
+  });
+
+  it('iterations (count) advance on passing checks only, as Flagger’s blue/green and A/B', () => {
+    expect(
+      phases({ failedChecksThreshold: 5, count: 2 }, ['pass', 'fail', 'fail', 'pass']),
+    ).toEqual(['running', 'running', 'running', 'successful']);
   });
 });
 

@@ -122,3 +122,93 @@ stages:
     expect(s.end).toEqual({ kind: 'rollback', by: 'bg', t: 50 });
   });
 });
+
+// fluxcd/flagger pkg/controller/scheduler.go, advanceCanary, once per analysis interval:
+// (1) failed checks ≥ threshold → roll back, before any analysis; (2) runAnalysis, where any
+// failing metric adds one failed check and returns (the weight holds); (3) all passed → the
+// weight advances (runCanary) or, at maxWeight, the canary is promoted; in blue/green and A/B
+// the iteration count advances only on a passing interval (runBlueGreen, runAB).
+describe('Flagger: the analysis loop (scheduler.go, advanceCanary)', () => {
+  const canary = (threshold: number) => `
+onInconclusive: abort
+stages:
+  - name: w10
+    target: { kind: fleet, share: 0.1 }
+    bake: 1m
+    checks: &checks
+      - { name: rate, metric: error_rate, judge: { kind: threshold, max: 0.01 }, interval: 1m, failedChecksThreshold: ${threshold}, onMissingData: fail }
+      - { name: p99, metric: latency_p99, judge: { kind: threshold, max: 500 }, interval: 1m, failedChecksThreshold: ${threshold}, onMissingData: fail }
+  - { name: w20, target: { kind: fleet, share: 0.2 }, bake: 1m, checks: *checks }
+  - { name: promoted, target: { kind: fleet, share: 1 } }
+`;
+
+  it('rolls back at the interval after the threshold-th failed check, without analysing it', () => {
+    const s = play(canary(2), (check) => (check === 'rate' ? 'fail' : 'pass'));
+    // Failures at 1 and 2 (the weight holds at 10%); the count is checked at 3 and rolls back.
+    expect(s.measurements).toEqual([
+      '1 rate fail→running',
+      '1 p99 pass→running',
+      '2 rate fail→running',
+      '2 p99 pass→running',
+    ]);
+    expect(s.end).toEqual({ kind: 'rollback', by: 'rate', t: 3 });
+  });
+
+  it('threshold 1: the first failed check rolls back one interval later', () => {
+    const s = play(canary(1), (check, t) => (check === 'p99' && t === 2 ? 'fail' : 'pass'));
+    expect(s.end).toEqual({ kind: 'rollback', by: 'p99', t: 3 });
+  });
+
+  it('counts one failed check per interval however many metrics fail; passes never reset it', () => {
+    // Both fail at 1 (one failed check), pass at 2 (advance to 20%), rate fails at 3 (second).
+    const s = play(canary(3), (check, t) =>
+      t === 1 || (check === 'rate' && t === 3) ? 'fail' : 'pass',
+    );
+    expect(s.lines.filter((l) => /^\d+ promote /.test(l))).toEqual([
+      '2 promote w10: promoted past w10',
+      '4 promote w20: promoted past w20',
+      '4 promote promoted: promoted past promoted',
+    ]);
+    expect(s.end).toEqual({ kind: 'passed', t: 4 });
+    const rollback = play(canary(2), (check, t) =>
+      t === 1 || (check === 'rate' && t === 3) ? 'fail' : 'pass',
+    );
+    expect(rollback.end).toEqual({ kind: 'rollback', by: 'rate', t: 4 });
+  });
+
+  it('the weight advances only when every check of the interval passed', () => {
+    // At 2, rate passes first and p99 fails: Flagger halts (runAnalysis returns false).
+    const s = play(canary(5), (check, t) =>
+      check === 'rate' ? (t === 1 ? 'fail' : 'pass') : t === 2 ? 'fail' : 'pass',
+    );
+    expect(s.lines.filter((l) => l.includes('promote w10'))).toEqual([
+      '3 promote w10: promoted past w10',
+    ]);
+    expect(s.measurements.slice(0, 6)).toEqual([
+      '1 rate fail→running',
+      '1 p99 pass→running',
+      '2 rate pass→running',
+      '2 p99 fail→running',
+      '3 rate pass→running',
+      '3 p99 pass→running',
+    ]);
+  });
+
+  it('blue/green iterations count passing intervals only', () => {
+    const blueGreen = `
+onInconclusive: abort
+stages:
+  - name: test
+    target: { kind: staging }
+    bake: 3m
+    checks:
+      - { name: rate, metric: error_rate, judge: { kind: threshold, max: 0.01 }, interval: 1m, count: 3, failedChecksThreshold: 5, onMissingData: fail }
+  - { name: promoted, target: { kind: fleet, share: 1 } }
+`;
+    const s = play(blueGreen, (_check, t) => (t === 2 ? 'fail' : 'pass'));
+    // Passes at 1, 3 and 4 are the three iterations; the failure at 2 is not one.
+    expect(s.lines.filter((l) => l.includes('promote test'))).toEqual([
+      '4 promote test: promoted past test',
+    ]);
+  });
+});
