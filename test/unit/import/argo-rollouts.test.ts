@@ -433,3 +433,23 @@ describe('importArgoRollouts: Inconclusive between the conditions (issue 11 §4)
     );
   });
 });
+
+describe('importArgoRollouts: the documentation-style p99 rollout with both conditions', () => {
+  it('imports the 500 ms – 1 s band as Inconclusive on an inline analysis of 5 measurements', async () => {
+    const r = importArgoRollouts([fixture('argo-rollouts/p99-inconclusive.yaml')]);
+    await expectLoads(r, 'p99.yaml');
+    const p = plain(r);
+    expect(p.stages.map((s) => [s.name, s.bake])).toEqual([
+      ['weight-20', '10m'],
+      ['weight-50', '10m'],
+      ['full', '0m'],
+    ]);
+    expect(p.stages[0]!.checks[0]).toMatchObject({
+      metric: 'latency_p99',
+      judge: { kind: 'threshold', max: 1000, inconclusiveAbove: 500 },
+      count: 5,
+      inconclusiveLimit: 0,
+      background: false,
+    });
+  });
+});
