@@ -1,7 +1,7 @@
 /**
  * Kayenta's NetflixACAJudge score over several metrics (Spinnaker automated canary analysis;
  * spinnaker/kayenta scorers/WeightedSumScorer.scala, classifiers/score/ThresholdScoreClassifier.scala;
- * REFERENCE-SEMANTICS.md, "Kayenta"). Each metric is classified by the Mann-Whitney classifier;
+ * docs/judges.md). Each metric is classified by the Mann-Whitney classifier;
  * metrics sit in groups; a group scores 100 × Pass/(Pass + High + Low + NodataFailMetric); the
  * summary is the weighted sum of group scores (unweighted groups share what configured weights
  * leave); it is 0 when a critical metric is not Pass or when half or more of the metrics are

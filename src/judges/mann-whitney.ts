@@ -4,7 +4,7 @@
  * kayenta-mannwhitney/.../MannWhitney.scala) on one metric: a Mann-Whitney test of the
  * canary's per-point values against the baseline's, the Hodges-Lehmann shift's confidence
  * interval (98%) against a tolerance band of ±0.25·|shift|, and an effect-size gate on the
- * ratio of means. See REFERENCE-SEMANTICS.md, "Kayenta".
+ * ratio of means. See docs/judges.md.
  */
 import { z } from 'zod';
 import { mannWhitneyU } from '../stats/mann-whitney.js';

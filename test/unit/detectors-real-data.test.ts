@@ -89,7 +89,7 @@ describe('detectors on the labelled real series', () => {
   it('purchase-01 (no anomalies, per its metadata): trend and business-anomaly rarely alarm', () => {
     // Low-volume counts (0–2 purchases an hour) mapped as counts, so the judges' noise model is
     // Poisson and lone 1s and 2s stay inside it. The CUSUM's nominal two-sided ARL₀ at h = 5 is
-    // about 465 points (REFERENCE-SEMANTICS.md), i.e. ≈ 2.2 false alarms per 1000 points;
+    // about 465 points (Montgomery; test/unit/stats/control-charts.test.ts), i.e. ≈ 2.2 false alarms per 1000 points;
     // allow about 3× that (7 per 1000 points; measured: 3 alarms in 1248 points, 2.4 per 1000).
     const trend = figures(all, 'purchase-01.csv', 'trend');
     expect(trend.alarmsPer1000Points).toBeLessThanOrEqual(7);

@@ -34,6 +34,12 @@ const FORBIDDEN: [RegExp, string][] = [
   [new RegExp(['/', 'home/[a-z]'].join('')), 'a home folder'],
   [new RegExp(['/', 'root/'].join('')), 'the root user’s home folder'],
   [new RegExp(['/', 'Users/[A-Za-z]'].join('')), 'a home folder'],
+  // The development notes beside the checkout: a user has none of them.
+  [new RegExp(['REFERENCE', 'SEMANTICS'].join('-')), 'a note that exists only beside the checkout'],
+  [
+    new RegExp(['\\b(DESIGN|STYLE)', '\\.md'].join('')),
+    'a note that exists only beside the checkout',
+  ],
 ];
 
 describe('the repository is self-contained', () => {

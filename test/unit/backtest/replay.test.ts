@@ -1,7 +1,7 @@
 /**
  * The replay walks a policy with the executor's semantics; every expected time below is
- * worked out by hand from those semantics (REFERENCE-SEMANTICS.md: Argo's failureLimit,
- * count, inconclusive; Flagger's threshold) and the policy in each test.
+ * worked out by hand from those semantics (docs/import.md: Argo's failureLimit, count,
+ * inconclusive, from analysis/analysis.go; Flagger's threshold, from scheduler.go) and the policy in each test.
  */
 import { describe, expect, it } from 'vitest';
 import { replayDeploy, typicalDelay } from '../../../src/backtest/replay.js';

@@ -71,7 +71,7 @@ describe('CUSUM average run lengths (k = ½, two-sided) by seeded simulation', (
     });
   }
 
-  it('REFERENCE-SEMANTICS values agree with the chain: 168, 8.4, 465, 10.4', () => {
+  it("Montgomery's two-sided CUSUM ARLs (k ½: h 4 → 168, 8.4 at 1σ; h 5 → 465, 10.4) agree with the chain", () => {
     expect(arl.cusum.map((c) => Number(c.arl.toFixed(c.shift === 0 ? 0 : 1)))).toEqual([
       168, 8.4, 465, 10.4,
     ]);
