@@ -18,12 +18,14 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Escapes text for a Markdown table cell or sentence: Markdown punctuation is backslashed and
- * `<`, `>`, `&` become entities, because GitHub renders raw HTML inside Markdown.
+ * Escapes text for a Markdown table cell or sentence: Markdown punctuation is backslashed,
+ * `<`, `>`, `&` become entities, because GitHub renders raw HTML inside Markdown, and every
+ * line ending CommonMark knows (`\n`, `\r\n` and a lone `\r`) becomes a space, so a name
+ * cannot split a table row.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
     .replace(/[&<>]/g, (c) => HTML_ENTITIES[c]!)
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n|\r|\n/g, ' ');
 }

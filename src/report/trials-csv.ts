@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { TrialOutcome } from '../pipeline/types.js';
-import { cell } from './cells.js';
+import { cell, textCell } from './cells.js';
 
 /** The columns of trials.csv, in order. */
 export const TRIAL_COLUMNS = [
@@ -39,18 +39,21 @@ export type TrialColumn = (typeof TRIAL_COLUMNS)[number];
 /** Rows for trials.csv: a plain or async iterable, so a generator can feed the file lazily. */
 export type TrialRows = Iterable<TrialOutcome> | AsyncIterable<TrialOutcome>;
 
-/** One trial as trials.csv cells (fault kinds joined with `+`; absent times empty). */
+/**
+ * One trial as trials.csv cells (fault kinds joined with `+`; absent times empty). Text that a
+ * spreadsheet would run as a formula starts with `'` (see `textCell`).
+ */
 export function trialRecord(t: TrialOutcome): Record<TrialColumn, string> {
   return {
-    scenario: t.scenario,
-    policy: t.policy,
+    scenario: textCell(t.scenario),
+    policy: textCell(t.policy),
     seed: cell(t.seed),
     trial: cell(t.trial),
     bad: cell(t.build.bad),
-    template: t.build.template,
-    faultKinds: t.build.faultKinds.join('+'),
-    final: t.final,
-    stageReached: t.stageReached,
+    template: textCell(t.build.template),
+    faultKinds: textCell(t.build.faultKinds.join('+')),
+    final: textCell(t.final),
+    stageReached: textCell(t.stageReached),
     detectedBy: cell(t.detectedBy),
     onsetMin: cell(t.onsetAt),
     decidedMin: cell(t.decidedAt),
