@@ -1,8 +1,10 @@
 import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { openReportWriter } from '../report/index.js';
-import { parseShard, runStudyChunks, StudyFold } from '../eval/study.js';
+import { DEFAULT_BUDGETS, openReportWriter } from '../report/index.js';
+import { parseShard, runStudyChunks, StudyFold, type StudyMeta } from '../eval/study.js';
+import { parseRate } from '../check/options.js';
+import { GatesimError } from '../errors.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { defaultPolicyPaths, defaultScenarioPaths, loadInputs } from './inputs.js';
 
@@ -15,6 +17,9 @@ export interface CompareCliOptions {
   out: string;
   shard?: string;
   quiet?: boolean;
+  reference?: string;
+  maxShippedBad?: string;
+  maxBlockedGood?: string;
 }
 
 export async function runCompareCommand(opts: CompareCliOptions): Promise<void> {
@@ -23,11 +28,30 @@ export async function runCompareCommand(opts: CompareCliOptions): Promise<void> 
     opts.policies ?? defaultPolicyPaths(),
   );
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-  const meta = {
+  const names = policies.map((p) => p.name);
+  if (opts.reference !== undefined && !names.includes(opts.reference))
+    throw new GatesimError(
+      'bad-option',
+      `--reference: expected one of the policies (${names.join(', ')}), got "${opts.reference}"`,
+    );
+  const meta: StudyMeta = {
     seed: opts.seed,
     trials: opts.trials,
     scenarios: scenarios.map((s) => s.name),
-    policies: policies.map((p) => p.name),
+    policies: names,
+    descriptions: {
+      scenarios: Object.fromEntries(scenarios.map((s) => [s.name, s.description])),
+      policies: Object.fromEntries(policies.map((p) => [p.name, p.description])),
+    },
+    reference: opts.reference ?? names[0]!,
+    budgets: {
+      shippedBad: optionalRate('--max-shipped-bad', opts.maxShippedBad, DEFAULT_BUDGETS.shippedBad),
+      blockedGood: optionalRate(
+        '--max-blocked-good',
+        opts.maxBlockedGood,
+        DEFAULT_BUDGETS.blockedGood,
+      ),
+    },
   };
   const bar = progressBar(opts.quiet === true);
   const study = runStudyChunks({
@@ -72,6 +96,10 @@ export async function runCompareCommand(opts: CompareCliOptions): Promise<void> 
   }
 }
 
+function optionalRate(option: string, text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : parseRate(option, text);
+}
+
 function progressBar(
   quiet: boolean,
 ): { update(done: number, total: number): void; stop(): void } | undefined {
@@ -108,7 +136,7 @@ export const SHARD_CHUNKS = 'chunks.jsonl';
 
 async function writeShard(
   outDir: string,
-  meta: { seed: number; trials: number; scenarios: string[]; policies: string[]; shard: string },
+  meta: StudyMeta & { shard: string },
   chunks: AsyncIterable<{ index: number }>,
 ): Promise<void> {
   await mkdir(dirname(outDir), { recursive: true });

@@ -4,17 +4,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GatesimError } from '../errors.js';
 import type { ChunkResult } from '../eval/chunk.js';
-import { StudyFold } from '../eval/study.js';
+import { StudyFold, type StudyMeta } from '../eval/study.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { openReportWriter } from '../report/index.js';
 import { SHARD_CHUNKS, SHARD_META } from './compare.js';
 
-interface ShardMeta {
+interface ShardMeta extends StudyMeta {
   gatesimShard: number;
-  seed: number;
-  trials: number;
-  scenarios: string[];
-  policies: string[];
   shard: string;
   chunks: number;
 }
@@ -56,11 +52,13 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       m.trials === first.trials &&
       JSON.stringify(m.scenarios) === JSON.stringify(first.scenarios) &&
       JSON.stringify(m.policies) === JSON.stringify(first.policies) &&
+      m.reference === first.reference &&
+      JSON.stringify(m.budgets) === JSON.stringify(first.budgets) &&
       Number(m.shard.split('/')[1]) === count;
     if (!same)
       throw new GatesimError(
         'merge-mismatch',
-        `${dirs[i]}: a different study (seed, trials, scenarios, policies or shard count) from ${dirs[0]}`,
+        `${dirs[i]}: a different study (seed, trials, scenarios, policies, reference, budgets or shard count) from ${dirs[0]}`,
       );
     if (seen.has(m.shard))
       throw new GatesimError('merge-mismatch', `${dirs[i]}: shard ${m.shard} given twice`);
@@ -72,11 +70,15 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     );
     throw new GatesimError('merge-incomplete', `missing shards: ${missing.join(', ')}`);
   }
+  const { seed, trials, scenarios, policies, descriptions, reference, budgets } = first;
   const fold = new StudyFold({
-    seed: first.seed,
-    trials: first.trials,
-    scenarios: first.scenarios,
-    policies: first.policies,
+    seed,
+    trials,
+    scenarios,
+    policies,
+    ...(descriptions !== undefined ? { descriptions } : {}),
+    ...(reference !== undefined ? { reference } : {}),
+    ...(budgets !== undefined ? { budgets } : {}),
   });
   const writer = await openReportWriter(resolve(out));
   try {

@@ -7,12 +7,14 @@ import {
   mergeHistograms,
   type Histogram,
 } from './histogram.js';
-import type {
-  Comparison,
-  Distribution,
-  FridayTest,
-  PairResult,
-  RateWithInterval,
+import {
+  NOT_STOPPED,
+  type CheckTally,
+  type Comparison,
+  type Distribution,
+  type FridayTest,
+  type PairResult,
+  type RateWithInterval,
 } from './types.js';
 
 /**
@@ -49,6 +51,10 @@ export interface PairPartial {
   restoreN: number;
   outcomes: Record<string, number>;
   friday: FridayPartial;
+  /** Bad builds by the check that stopped them; see PairResult.caughtBy. */
+  caughtBy: Record<string, CheckTally>;
+  /** Good builds blocked, by the check that stopped them; see PairResult.blockedBy. */
+  blockedBy: Record<string, CheckTally>;
 }
 
 export interface FridayPartial {
@@ -105,7 +111,45 @@ export function emptyPartial(): PairPartial {
     restoreN: 0,
     outcomes: {},
     friday: { n: 0, friday: 0, tuesday: 0, fridayOnly: 0, tuesdayOnly: 0 },
+    caughtBy: {},
+    blockedBy: {},
   };
+}
+
+/**
+ * Adds `count` builds stopped by `check`, first seen in trial `exampleTrial`. The example is the
+ * lowest trial index, so tallies fold to the same result in any order (workers, shards).
+ * Check names are file input, so the entry is defined as an own property: a check named
+ * `constructor` must not find Object's.
+ */
+function addTally(
+  into: Record<string, CheckTally>,
+  check: string,
+  count: number,
+  exampleTrial: number,
+): void {
+  if (Object.hasOwn(into, check)) {
+    const t = into[check]!;
+    t.count += count;
+    t.exampleTrial = Math.min(t.exampleTrial, exampleTrial);
+  } else {
+    Object.defineProperty(into, check, {
+      value: { count, exampleTrial },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+function mergeTallies(into: Record<string, CheckTally>, from: Record<string, CheckTally>): void {
+  for (const [check, t] of Object.entries(from)) addTally(into, check, t.count, t.exampleTrial);
+}
+
+function copyTallies(from: Record<string, CheckTally>): Record<string, CheckTally> {
+  const out: Record<string, CheckTally> = {};
+  mergeTallies(out, from);
+  return out;
 }
 
 /** A bad build shipped: it reached 100% and was still serving at the horizon. */
@@ -136,6 +180,7 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
   if (o.build.bad) {
     p.bad++;
     if (isShippedBad(o)) p.shippedBad++;
+    if (o.detectedBy !== undefined) addTally(p.caughtBy, o.detectedBy, 1, o.trial);
     const ttd = timeToDetect(o);
     if (ttd !== undefined) {
       addToHistogram(p.ttd, ttd);
@@ -155,7 +200,10 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
     }
   } else {
     p.good++;
-    if (isBlockedGood(o)) p.blockedGood++;
+    if (isBlockedGood(o)) {
+      p.blockedGood++;
+      addTally(p.blockedBy, o.detectedBy ?? NOT_STOPPED, 1, o.trial);
+    }
     if (o.shippedAt !== undefined && o.final === 'shipped') {
       addToHistogram(p.lead, o.shippedAt);
       p.leadSum += o.shippedAt;
@@ -198,6 +246,8 @@ export function mergePartial(into: PairPartial, from: PairPartial): void {
     into.outcomes[k] = (into.outcomes[k] ?? 0) + n;
   for (const k of Object.keys(from.friday) as (keyof FridayPartial)[])
     into.friday[k] += from.friday[k];
+  mergeTallies(into.caughtBy, from.caughtBy);
+  mergeTallies(into.blockedBy, from.blockedBy);
 }
 
 export function emptyPairwise(a: string, b: string): PairwisePartial {
@@ -309,6 +359,8 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     ttdHistogram: ttdBuckets(p.ttd),
     friday: finalizeFriday(p.friday),
     outcomes: { ...p.outcomes },
+    caughtBy: copyTallies(p.caughtBy),
+    blockedBy: copyTallies(p.blockedBy),
   };
 }
 

@@ -15,7 +15,22 @@ import {
   type PairwisePartial,
 } from './aggregate.js';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
-import type { Summary } from './types.js';
+import type { ReportBudgets, Summary } from './types.js';
+
+/** What a study is and how its report reads: everything a Summary carries besides the figures. */
+export interface StudyMeta {
+  seed: number;
+  trials: number;
+  scenarios: string[];
+  policies: string[];
+  shard?: string;
+  /** Each scenario's and policy's `description:` by name. */
+  descriptions?: { scenarios: Record<string, string>; policies: Record<string, string> };
+  /** The policy the report compares the others against. */
+  reference?: string;
+  /** The budgets the report colours against. */
+  budgets?: ReportBudgets;
+}
 
 export interface ShardSpec {
   /** 0-based shard index. */
@@ -147,15 +162,7 @@ export class StudyFold {
   private readonly pairwise = new Map<string, PairwisePartial[]>();
   private lastIndex = -1;
 
-  constructor(
-    private readonly meta: {
-      seed: number;
-      trials: number;
-      scenarios: string[];
-      policies: string[];
-      shard?: string;
-    },
-  ) {
+  constructor(private readonly meta: StudyMeta) {
     for (const s of meta.scenarios) {
       this.partials.set(
         s,
@@ -200,7 +207,15 @@ export class StudyFold {
       results,
       comparisons,
     };
-    if (this.meta.shard !== undefined) summary.shard = this.meta.shard;
+    const { shard, descriptions, reference, budgets } = this.meta;
+    if (shard !== undefined) summary.shard = shard;
+    if (descriptions !== undefined)
+      summary.descriptions = {
+        scenarios: { ...descriptions.scenarios },
+        policies: { ...descriptions.policies },
+      };
+    if (reference !== undefined) summary.reference = reference;
+    if (budgets !== undefined) summary.budgets = { ...budgets };
     return summary;
   }
 }

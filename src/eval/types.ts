@@ -19,6 +19,16 @@ export interface Distribution {
   p90: number;
 }
 
+/** How many builds one check stopped, and the first trial it did so in (for `gatesim explain`). */
+export interface CheckTally {
+  count: number;
+  /** The lowest trial index among them: replay it with `gatesim explain --trial`. */
+  exampleTrial: number;
+}
+
+/** The key under which good builds that no check stopped but that never shipped (a stalled rollout) are tallied. */
+export const NOT_STOPPED = '(stalled)';
+
 export interface PairResult {
   scenario: string;
   policy: string;
@@ -53,6 +63,13 @@ export interface PairResult {
   ttdHistogram: { edges: number[]; counts: number[] };
   friday: FridayTest | undefined;
   outcomes: Record<string, number>;
+  /**
+   * Bad builds by the check (or `ci`, `drill`) whose verdict stopped them (`detectedBy`),
+   * including those whose rollback then failed. Bad builds no check stopped are not listed.
+   */
+  caughtBy: Record<string, CheckTally>;
+  /** Good builds blocked, by the check that stopped them; `(stalled)` for a rollout that never finished. */
+  blockedBy: Record<string, CheckTally>;
 }
 
 /** The weekend page: is a bad build started Friday 16:00 still hurting two hours later? */
@@ -78,6 +95,12 @@ export interface Comparison {
   pValue: number;
 }
 
+/** The budgets the report colours rates against: shares in [0, 1]. */
+export interface ReportBudgets {
+  shippedBad: number;
+  blockedGood: number;
+}
+
 export interface Summary {
   seed: number;
   trialsPerPair: number;
@@ -87,4 +110,10 @@ export interface Summary {
   policies: string[];
   results: PairResult[];
   comparisons: Comparison[];
+  /** Each scenario's and policy's `description:` by name (empty when the file has none). */
+  descriptions?: { scenarios: Record<string, string>; policies: Record<string, string> };
+  /** The policy the report compares every other against (`compare --reference`). */
+  reference?: string;
+  /** The budgets the report's overview colours against (`compare --max-shipped-bad`, `--max-blocked-good`). */
+  budgets?: ReportBudgets;
 }

@@ -21,6 +21,13 @@ export { renderMarkdownReport, comparisonSentence } from './markdown.js';
 export { renderHtmlReport } from './html.js';
 export { escapeHtml, escapeMarkdown } from './escape.js';
 export {
+  DEFAULT_BUDGETS,
+  budgetStatus,
+  budgetsOf,
+  referenceOf,
+  type BudgetStatus,
+} from './budgets.js';
+export {
   formatPercent,
   formatRateInterval,
   formatPValue,

@@ -29,6 +29,16 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', 'output folder', 'reports/latest')
     .option('--shard <i/n>', 'run only slice i of n (merge the slices with `gatesim merge`)')
     .option('--quiet', 'no progress bar')
+    .option(
+      '--reference <policy>',
+      'the policy the report compares the others with (default: the first)',
+    )
+    // The defaults are the report's DEFAULT_BUDGETS (report/budgets.ts; a test keeps them equal).
+    .option('--max-shipped-bad <rate>', 'shipped-bad budget the report marks against (default 5%)')
+    .option(
+      '--max-blocked-good <rate>',
+      'blocked-good budget the report marks against (default 5%)',
+    )
     .action(
       handleErrors(async (opts: CompareCliOptions) =>
         (await import('../compare.js')).runCompareCommand(opts),
