@@ -16,6 +16,17 @@ export const DEFAULT_BUDGETS: Readonly<ReportBudgets> = { shippedBad: 0.05, bloc
 /** How a rate stands against its budget; `none` when nothing was counted (no builds of the kind). */
 export type BudgetStatus = 'meets' | 'undecided' | 'misses' | 'none';
 
+/**
+ * The mark of each status, so a reader who cannot tell the colours apart (or reads Markdown,
+ * which has none) still can: ✓ meets, ? undecided, ✗ misses.
+ */
+export const STATUS_MARK: Readonly<Record<BudgetStatus, string>> = {
+  meets: '✓',
+  undecided: '?',
+  misses: '✗',
+  none: '',
+};
+
 /** Judges a rate's interval against a budget. */
 export function budgetStatus(r: RateWithInterval, max: number): BudgetStatus {
   if (r.of === 0) return 'none';

@@ -127,3 +127,36 @@ export function formatPercentTick(p: number): string {
   if (!Number.isFinite(p)) return NOT_AVAILABLE;
   return `${formatNumber(p * 100, 2)}%`;
 }
+
+/**
+ * One end of an interval in percent, without the sign: whole percents from 10% up, one decimal
+ * below, and one decimal again just under 100% so a bound short of certainty never reads 100.
+ */
+function compactPercent(p: number): string {
+  const pct = p * 100;
+  if (pct > 0 && pct < 0.05) return '<0.1';
+  if (pct < 100 && pct >= 99.5) return pct >= 99.95 ? '>99.9' : pct.toFixed(1);
+  return pct >= 9.95 ? String(Math.round(pct)) : pct.toFixed(1);
+}
+
+/**
+ * A rate with a compact interval for dense tables: `84.4% 79–89`, `0.2% <0.1–1.4`; `–` when
+ * the denominator is 0. The interval ends drop the decimal from 10% up, where it carries
+ * nothing a reader of a 95% interval needs.
+ */
+export function formatRateCompact(r: RateWithInterval): string {
+  if (r.of === 0) return NOT_AVAILABLE;
+  return `${formatPercent(r.rate)} ${formatIntervalCompact(r)}`;
+}
+
+/** Only the compact interval of a rate, `79–89`; `–` when the denominator is 0. */
+export function formatIntervalCompact(r: RateWithInterval): string {
+  if (r.of === 0) return NOT_AVAILABLE;
+  return `${compactPercent(r.lo)}–${compactPercent(r.hi)}`;
+}
+
+/** A p-value for tables: `p = 0.0313`; below 0.001 just `p < 0.001`, as smaller adds nothing. */
+export function formatPShort(p: number): string {
+  if (!Number.isFinite(p)) return NOT_AVAILABLE;
+  return p < 1e-3 ? 'p < 0.001' : `p = ${formatPValue(p)}`;
+}

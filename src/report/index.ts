@@ -17,8 +17,18 @@ export {
   type TrialColumn,
   type TrialRows,
 } from './trials-csv.js';
-export { renderMarkdownReport, comparisonSentence } from './markdown.js';
+export { renderMarkdownReport } from './markdown.js';
 export { renderHtmlReport } from './html.js';
+export { FIGURES, figureApplies, type Figure, type FigureScope } from './figures.js';
+export {
+  buildOverview,
+  verdictText,
+  type Overview,
+  type OverviewRow,
+  type SuitePoint,
+  type Verdict,
+} from './overview.js';
+export { paretoNeighbours, referenceComparisons } from './comparisons.js';
 export { escapeHtml, escapeMarkdown } from './escape.js';
 export {
   DEFAULT_BUDGETS,

@@ -1,141 +1,295 @@
-/** report.md: the figures a pull-request reviewer needs, as Markdown tables and sentences. */
-import type { Comparison, PairResult, Summary } from '../eval/types.js';
-import { escapeMarkdown } from './escape.js';
+/**
+ * report.md: the answer first (every policy against the budgets, per scenario and across the
+ * suite, one verdict line per policy), then the comparisons a choice rests on, what stopped the
+ * builds, and the other figures as scenario × policy tables.
+ */
+import type { Summary } from '../eval/types.js';
+import { STATUS_MARK } from './budgets.js';
 import {
-  formatCount,
+  paretoNeighbours,
+  referenceComparisons,
+  type FrontPoint,
+  type ReferenceRow,
+} from './comparisons.js';
+import { escapeMarkdown } from './escape.js';
+import { FIGURES, figureNote, figureRows, type Figure } from './figures.js';
+import {
   formatPercent,
   formatPp,
-  formatPValue,
-  formatQuantiles,
+  formatPShort,
+  formatRateCompact,
   formatRateInterval,
   NOT_AVAILABLE,
 } from './format.js';
-import { comparisonClaim, resultsFor, scenarioOrder, significantComparisons } from './model.js';
+import {
+  buildOverview,
+  firstOf,
+  verdictText,
+  type JudgedRate,
+  type OverviewRow,
+  type Verdict,
+} from './overview.js';
+import {
+  policyOrder,
+  rateLabel,
+  resultsFor,
+  scenarioOrder,
+  SIGNIFICANCE,
+  type PairedDiff,
+  type RateMetric,
+} from './model.js';
+import { stoppersOf, stopperLabel } from './stoppers.js';
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+/** A Markdown table; the first column and those in `left` are left-aligned, the rest right. */
+function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  left: readonly number[] = [],
+): string[] {
   return [
     `| ${header.join(' | ')} |`,
-    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 || left.includes(i) ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ];
 }
 
-function rateCell(r: PairResult['shippedBad']): string {
-  return r.of === 0 ? NOT_AVAILABLE : `${formatRateInterval(r)} · ${r.count}/${r.of}`;
-}
-
-function rollbackCell(r: PairResult): string {
-  const { attempts, successes, successRate } = r.rollback;
-  return attempts === 0
+function judgedCell(j: JudgedRate): string {
+  return j.status === 'none'
     ? NOT_AVAILABLE
-    : `${formatPercent(successRate)} (${successes}/${attempts})`;
+    : `${formatRateCompact(j.rate)} ${STATUS_MARK[j.status]}`;
 }
 
-/** The sentence for one significant comparison, names escaped and in bold. */
-export function comparisonSentence(c: Comparison): string {
-  const claim = comparisonClaim(c);
-  return (
-    `**${escapeMarkdown(claim.a)}** ${claim.verb} **${escapeMarkdown(claim.b)}** here, ` +
-    `p = ${formatPValue(c.pValue)} (${formatPp(c.diff)}; discordant trials ${c.aOnly} vs ${c.bOnly}).`
-  );
+function cellOf(row: OverviewRow, policy: string, metric: RateMetric): string {
+  const c = row.cells.find((x) => x.policy === policy);
+  return c === undefined ? NOT_AVAILABLE : judgedCell(c[metric]);
 }
 
-function scenarioSection(summary: Summary, scenario: string): string[] {
-  const results = resultsFor(summary, scenario);
-  const lines: string[] = [`## ${escapeMarkdown(scenario)}`, ''];
-  if (results.length === 0) return [...lines, 'No results for this scenario.', ''];
+function verdictLine(v: Verdict): string {
+  return `- **${escapeMarkdown(v.policy)}**: ${verdictText(v, { name: escapeMarkdown, maxItems: 3, suite: true })}`;
+}
 
-  const first = results[0]!;
-  lines.push(
-    `${first.trials} trials per policy: ${first.badBuilds} bad builds, ${first.goodBuilds} good builds ` +
-      '(the same builds for every policy).',
+function diffCell(d: PairedDiff | undefined): string {
+  if (d === undefined) return NOT_AVAILABLE;
+  if (d.xOnly === 0 && d.yOnly === 0) return 'same';
+  const pp = formatPp(d.diff);
+  return `${d.pValue < SIGNIFICANCE ? `**${pp}**` : pp} (${formatPShort(d.pValue)})`;
+}
+
+function pointName(p: FrontPoint): string {
+  return p.policies.map(escapeMarkdown).join(' = ');
+}
+
+function referenceTable(
+  reference: string,
+  rows: readonly ReferenceRow[],
+  metric: RateMetric,
+): string[] {
+  const kept = rows.filter((r) => (metric === 'shippedBad' ? r.badBuilds : r.goodBuilds) > 0);
+  if (kept.length === 0) return [];
+  const others = kept[0]!.cells.map((c) => escapeMarkdown(c.policy));
+  return [
+    `### ${rateLabel(metric)[0]!.toUpperCase()}${rateLabel(metric).slice(1)}: difference from ${escapeMarkdown(reference)}`,
     '',
-  );
-  lines.push(
     ...table(
-      [
-        'policy',
-        'shipped bad',
-        'blocked good',
-        'time to detect p50 / p90',
-        'lead time p50 / p90',
-        'rollback success',
-        'failed requests / bad build',
-        'lost checkouts / bad build',
-        'lost revenue',
-      ],
-      results.map((r) => [
-        escapeMarkdown(r.policy),
-        rateCell(r.shippedBad),
-        rateCell(r.blockedGood),
-        formatQuantiles(r.timeToDetectMin),
-        formatQuantiles(r.leadTimeMin),
-        rollbackCell(r),
-        r.badBuilds === 0 ? NOT_AVAILABLE : formatCount(r.impact.failedRequestsPerBadBuild),
-        r.badBuilds === 0 ? NOT_AVAILABLE : formatCount(r.impact.lostCheckoutsPerBadBuild),
-        formatCount(r.impact.lostRevenue),
-      ]),
+      ['scenario', ...others],
+      kept.map((r) => [escapeMarkdown(r.scenario), ...r.cells.map((c) => diffCell(c[metric]))]),
     ),
     '',
+  ];
+}
+
+function matrix(
+  summary: Summary,
+  scenarios: readonly string[],
+  cell: (scenario: string, policy: string) => string,
+  leftAligned = false,
+): string[] {
+  const policies = policyOrder(summary);
+  return table(
+    ['scenario', ...policies.map(escapeMarkdown)],
+    scenarios.map((s) => [escapeMarkdown(s), ...policies.map((p) => cell(s, p))]),
+    leftAligned ? policies.map((_, i) => i + 1) : [],
   );
+}
 
-  const tested = summary.comparisons.filter((c) => c.scenario === scenario).length;
-  const significant = significantComparisons(summary, scenario);
-  lines.push('### Paired comparisons', '');
-  if (tested === 0) lines.push('No paired comparisons were run.');
-  else if (significant.length === 0)
-    lines.push(`None of the ${tested} paired comparisons reached p < 0.05.`);
-  else {
-    lines.push(...significant.map((c) => `- ${comparisonSentence(c)}`), '');
-    lines.push(
-      `${significant.length} of ${tested} paired comparisons reached p < 0.05 (paired over the same trials).`,
-    );
-  }
-  lines.push('');
+function figureSection(summary: Summary, f: Figure): string[] {
+  const rows = figureRows(f, scenarioOrder(summary), (s) => resultsFor(summary, s));
+  if (rows.shown.length === 0) return [];
+  const text = (s: string, p: string): string => {
+    const r = resultsFor(summary, s).find((x) => x.policy === p);
+    const t = r === undefined ? undefined : f.text(r);
+    if (t === undefined) return NOT_AVAILABLE;
+    return r !== undefined && f.alarm?.(r) === true ? `**${t}**` : t;
+  };
+  return [
+    `### ${f.title}`,
+    '',
+    figureNote(f, rows, (names) => firstOf(names.map(escapeMarkdown), 4)),
+    '',
+    ...matrix(summary, rows.shown, text),
+    '',
+  ];
+}
 
-  const friday = results.filter((r) => r.friday !== undefined);
-  if (friday.length > 0) {
-    lines.push(
-      '### Friday test',
-      '',
-      'A bad build started Friday 16:00: is it still hurting customers two hours later, compared with Tuesday morning?',
-      '',
-      ...table(
-        ['policy', 'Friday 16:00', 'Tuesday morning', 'p', 'verdict'],
-        friday.map((r) => {
-          const f = r.friday!;
-          return [
-            escapeMarkdown(r.policy),
-            rateCell(f.friday),
-            rateCell(f.tuesday),
-            formatPValue(f.pValue),
-            f.passes ? 'passes' : '**fails**',
-          ];
-        }),
-      ),
-      '',
-    );
-  }
-  return lines;
+function stopperCell(summary: Summary, which: 'caught' | 'blocked') {
+  return (s: string, p: string): string => {
+    const r = resultsFor(summary, s).find((x) => x.policy === p);
+    if (r === undefined) return NOT_AVAILABLE;
+    const list = stoppersOf(r, which);
+    if (list.length === 0) return 'none';
+    return list
+      .map((t) => `${escapeMarkdown(stopperLabel(t.check))} ${t.count} #${t.exampleTrial}`)
+      .join(' · ');
+  };
 }
 
 /** The text of report.md. */
 export function renderMarkdownReport(summary: Summary): string {
-  const head = [
+  const o = buildOverview(summary);
+  const scenarios = scenarioOrder(summary);
+  const { reference, rows: refRows } = referenceComparisons(summary);
+  const steps = paretoNeighbours(summary);
+  const withBad = o.rows.filter((r) => r.badBuilds > 0);
+  const withGood = o.rows.filter((r) => r.goodBuilds > 0);
+  const anyBlocked = scenarios.filter((s) =>
+    resultsFor(summary, s).some((r) => r.blockedGood.count > 0),
+  );
+
+  const lines = [
     '# gatesim report',
     '',
     `Seed ${summary.seed} · ${summary.trialsPerPair} trials per scenario × policy` +
       (summary.shard === undefined ? '' : ` · shard ${escapeMarkdown(summary.shard)}`) +
-      ` · ${summary.scenarios.length} scenario${summary.scenarios.length === 1 ? '' : 's'}, ` +
-      `${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'}.`,
+      ` · ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ` +
+      `${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'}` +
+      ` · budgets: shipped bad ≤ ${formatPercent(o.budgets.shippedBad)}, blocked good ≤ ${formatPercent(o.budgets.blockedGood)}` +
+      (reference === undefined ? '' : ` · reference: ${escapeMarkdown(reference)}`) +
+      '.',
     '',
-    'Rates show the share with a Wilson 95% interval and the count. Shipped bad: bad builds that reached ' +
-      '100% and stayed. Blocked good: good builds stopped or rolled back. Time to detect: fault onset ' +
-      'to the rollback decision. Lead time: start to 100% for good builds.',
+    'Shipped bad: bad builds that reached 100% and stayed. Blocked good: good builds stopped or rolled back. ' +
+      'Rates show the share and its Wilson 95% interval: ✓ the whole interval is within the budget, ' +
+      '✗ it is all over, ? it straddles the budget; – no such builds.',
+    '',
+    '## The answer',
+    '',
+    ...o.verdicts.map(verdictLine),
+    '',
+    '### Across the suite',
+    '',
+    'Every scenario’s bad (good) builds pooled. Pareto front: no other policy is lower on both.',
+    '',
+    ...table(
+      ['policy', 'shipped bad', 'blocked good', 'Pareto front', 'description'],
+      o.suite.map((s) => [
+        escapeMarkdown(s.policy),
+        `${formatRateInterval(s.shippedBad.rate)} ${STATUS_MARK[s.shippedBad.status]}`.trim(),
+        `${formatRateInterval(s.blockedGood.rate)} ${STATUS_MARK[s.blockedGood.status]}`.trim(),
+        s.pareto ? 'yes' : 'no',
+        escapeMarkdown(s.description),
+      ]),
+      [3, 4],
+    ),
     '',
   ];
-  const body = scenarioOrder(summary).flatMap((s) => scenarioSection(summary, s));
-  return `${[...head, ...body]
+  if (withBad.length > 0)
+    lines.push(
+      '### Shipped bad by scenario',
+      '',
+      ...table(
+        ['scenario', 'bad builds', ...o.suite.map((s) => escapeMarkdown(s.policy))],
+        withBad.map((r) => [
+          escapeMarkdown(r.scenario),
+          String(r.badBuilds),
+          ...o.suite.map((s) => cellOf(r, s.policy, 'shippedBad')),
+        ]),
+      ),
+      '',
+    );
+  if (withGood.length > 0)
+    lines.push(
+      '### Blocked good by scenario',
+      '',
+      ...table(
+        ['scenario', 'good builds', ...o.suite.map((s) => escapeMarkdown(s.policy))],
+        withGood.map((r) => [
+          escapeMarkdown(r.scenario),
+          String(r.goodBuilds),
+          ...o.suite.map((s) => cellOf(r, s.policy, 'blockedGood')),
+        ]),
+      ),
+      '',
+    );
+  lines.push(
+    '### Scenarios',
+    '',
+    ...table(
+      ['scenario', 'bad / good builds', 'description'],
+      o.rows.map((r) => [
+        escapeMarkdown(r.scenario),
+        `${r.badBuilds} / ${r.goodBuilds}`,
+        escapeMarkdown(r.description),
+      ]),
+      [2],
+    ),
+    '',
+    '## Paired comparisons',
+    '',
+    'Differences in percentage points over the same trials, with McNemar’s exact p; **bold**: p < 0.05; ' +
+      'same: the two shipped (blocked) exactly the same builds. Every pair of policies is in summary.json.',
+    '',
+  );
+  if (reference !== undefined && refRows.some((r) => r.cells.length > 0))
+    lines.push(
+      ...referenceTable(reference, refRows, 'shippedBad'),
+      ...referenceTable(reference, refRows, 'blockedGood'),
+    );
+  if (steps.length > 0)
+    lines.push(
+      '### Pareto neighbours',
+      '',
+      'Each step goes along a scenario’s Pareto front from a policy to the next one that blocks more ' +
+        'good builds and ships fewer bad ones: what the stricter policy buys and what it costs.',
+      '',
+      ...table(
+        ['scenario', 'from → to', 'shipped bad', 'blocked good'],
+        steps.map((st) => [
+          escapeMarkdown(st.scenario),
+          `${pointName(st.from)} → ${pointName(st.to)}`,
+          `${formatPercent(st.from.result.shippedBad.rate)} → ${formatPercent(st.to.result.shippedBad.rate)}: ${diffCell(st.shippedBad)}`,
+          `${formatPercent(st.from.result.blockedGood.rate)} → ${formatPercent(st.to.result.blockedGood.rate)}: ${diffCell(st.blockedGood)}`,
+        ]),
+        [1],
+      ),
+      '',
+    );
+  lines.push(
+    '## What stopped the builds',
+    '',
+    'Each check with how many builds it stopped and an example trial #k, which ' +
+      `\`gatesim explain --scenario scenarios/SCENARIO.yaml --policy policies/POLICY.yaml --seed ${summary.seed} --trial k\` replays.`,
+    '',
+  );
+  if (withBad.length > 0)
+    lines.push(
+      '### Bad builds caught',
+      '',
+      ...matrix(
+        summary,
+        withBad.map((r) => r.scenario),
+        stopperCell(summary, 'caught'),
+        true,
+      ),
+      '',
+    );
+  if (anyBlocked.length > 0)
+    lines.push(
+      '### Good builds blocked',
+      '',
+      ...matrix(summary, anyBlocked, stopperCell(summary, 'blocked'), true),
+      '',
+    );
+  lines.push('## More figures', '', ...FIGURES.flatMap((f) => figureSection(summary, f)));
+  return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;

@@ -24,7 +24,13 @@ export {
   type Margins,
 } from './frame.js';
 export { renderBarChart, type BarDatum, type BarChartOptions } from './bar-chart.js';
-export { renderScatter, paretoFront, type ScatterPoint, type ScatterOptions } from './scatter.js';
+export {
+  renderScatter,
+  paretoFront,
+  placeLabels,
+  type ScatterPoint,
+  type ScatterOptions,
+} from './scatter.js';
 export {
   renderHistogram,
   histogramBins,

@@ -2,7 +2,7 @@
 import { axisBottom, axisLeft, frame } from './frame.js';
 import { el, fmt, fragment, type Markup } from './markup.js';
 import { linearScale, niceDomain } from './scale.js';
-import { THEME, truncate } from './theme.js';
+import { textWidth, THEME, truncate } from './theme.js';
 
 /** One point; the optional intervals draw light crosshairs. */
 export interface ScatterPoint {
@@ -27,6 +27,10 @@ export interface ScatterOptions {
   formatY: (v: number) => string;
   /** Draw the Pareto front for minimising both x and y. */
   pareto?: boolean;
+  /** Shade the region x ≤ target.x, y ≤ target.y (e.g. within both budgets), with a label. */
+  target?: { x: number; y: number; label: string };
+  /** A class on the root besides `chart scatter`. */
+  className?: string;
   width?: number;
   height?: number;
 }
@@ -50,6 +54,57 @@ export function paretoFront(points: ReadonlyArray<{ x: number; y: number }>): nu
 const finiteOr = (v: number | undefined, fallback: number): number =>
   v !== undefined && Number.isFinite(v) ? v : fallback;
 
+/** Where a point's label goes: its anchor and the box it covers, estimated without a browser. */
+interface LabelPlace {
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+  box: { x0: number; y0: number; x1: number; y1: number };
+}
+
+const overlaps = (a: LabelPlace['box'], b: LabelPlace['box']): boolean =>
+  a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/**
+ * Places labels one by one beside their points: above or below, right or left (the side
+ * nearer the middle first), then further out, taking the first spot that stays inside the plot and clear of
+ * the labels and points placed so far (greedy; nearby policies otherwise print on each other).
+ */
+export function placeLabels(
+  points: ReadonlyArray<{ cx: number; cy: number; label: string }>,
+  plot: { x0: number; y0: number; x1: number; y1: number },
+): LabelPlace[] {
+  const placed: LabelPlace['box'][] = points.map((p) => ({
+    x0: p.cx - 5,
+    y0: p.cy - 5,
+    x1: p.cx + 5,
+    y1: p.cy + 5,
+  }));
+  return points.map((p) => {
+    const w = textWidth(p.label);
+    const h = THEME.fontSize;
+    const at = (dx: number, dy: number, anchor: 'start' | 'end'): LabelPlace => {
+      const x = p.cx + dx;
+      const y = p.cy + dy;
+      const x0 = anchor === 'start' ? x : x - w;
+      return { x, y, anchor, box: { x0, y0: y - h + 2, x1: x0 + w, y1: y + 2 } };
+    };
+    const preferRight = p.cx < (plot.x0 + plot.x1) / 2;
+    const sides: Array<'start' | 'end'> = preferRight ? ['start', 'end'] : ['end', 'start'];
+    const candidates = [-7, 15, -19, 27, -31, 39].flatMap((dy) =>
+      [8, 16].flatMap((dx) => sides.map((a) => at(a === 'start' ? dx : -dx, dy, a))),
+    );
+    const inside = (c: LabelPlace): boolean =>
+      c.box.x0 >= plot.x0 && c.box.x1 <= plot.x1 && c.box.y0 >= plot.y0 && c.box.y1 <= plot.y1;
+    const free =
+      candidates.find((c) => inside(c) && !placed.some((b) => overlaps(b, c.box))) ??
+      candidates.find(inside) ??
+      candidates[0]!;
+    placed.push(free.box);
+    return free;
+  });
+}
+
 /** Renders the scatter. Points with a non-finite coordinate are listed as "not plotted". */
 export function renderScatter(o: ScatterOptions): Markup {
   const width = o.width ?? 460;
@@ -57,8 +112,8 @@ export function renderScatter(o: ScatterOptions): Markup {
   const margin = { top: 44, right: 24, bottom: 60, left: 62 };
   const plotted = o.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const skipped = o.points.filter((p) => !(Number.isFinite(p.x) && Number.isFinite(p.y)));
-  const maxX = Math.max(0, ...plotted.map((p) => finiteOr(p.xHi, p.x)));
-  const maxY = Math.max(0, ...plotted.map((p) => finiteOr(p.yHi, p.y)));
+  const maxX = Math.max(0, o.target?.x ?? 0, ...plotted.map((p) => finiteOr(p.xHi, p.x)));
+  const maxY = Math.max(0, o.target?.y ?? 0, ...plotted.map((p) => finiteOr(p.yHi, p.y)));
   const x = linearScale(niceDomain(0, maxX > 0 ? maxX : 0.01, 4), [
     margin.left,
     width - margin.right,
@@ -67,6 +122,30 @@ export function renderScatter(o: ScatterOptions): Markup {
     height - margin.bottom,
     margin.top,
   ]);
+
+  const target =
+    o.target === undefined
+      ? undefined
+      : el(
+          'g',
+          { class: 'target' },
+          el('rect', {
+            x: x(0),
+            y: y(o.target.y),
+            width: Math.max(0, x(o.target.x) - x(0)),
+            height: Math.max(0, y(0) - y(o.target.y)),
+            fill: '#1b7a33',
+            'fill-opacity': 0.1,
+            stroke: '#1b7a33',
+            'stroke-opacity': 0.5,
+            'stroke-dasharray': '3 3',
+          }),
+          el(
+            'text',
+            { x: x(o.target.x) + 4, y: y(o.target.y) + 12, fill: '#1b7a33', 'font-size': 11 },
+            o.target.label,
+          ),
+        );
 
   let front: Markup | undefined;
   if (o.pareto === true) {
@@ -100,10 +179,14 @@ export function renderScatter(o: ScatterOptions): Markup {
     }
   }
 
-  const marks = plotted.map((p) => {
+  const labels = placeLabels(
+    plotted.map((p) => ({ cx: x(p.x), cy: y(p.y), label: truncate(p.label, 150) })),
+    { x0: margin.left, y0: 24, x1: width - 4, y1: height - margin.bottom },
+  );
+  const marks = plotted.map((p, i) => {
     const cx = x(p.x);
     const cy = y(p.y);
-    const anchorEnd = cx > (margin.left + width - margin.right) / 2;
+    const place = labels[i]!;
     return el(
       'g',
       { class: 'point' },
@@ -131,19 +214,19 @@ export function renderScatter(o: ScatterOptions): Markup {
       el('circle', { cx, cy, r: 5, fill: p.color, stroke: '#ffffff', 'stroke-width': 1 }),
       el(
         'text',
-        {
-          x: anchorEnd ? cx - 9 : cx + 9,
-          y: cy - 7,
-          'text-anchor': anchorEnd ? 'end' : 'start',
-          class: 'point-label',
-        },
+        { x: place.x, y: place.y, 'text-anchor': place.anchor, class: 'point-label' },
         truncate(p.label, 150),
       ),
     );
   });
 
   return frame(
-    { width, height, title: o.title, className: 'scatter' },
+    {
+      width,
+      height,
+      title: o.title,
+      className: o.className === undefined ? 'scatter' : `scatter ${o.className}`,
+    },
     axisBottom({
       scale: x,
       at: height - margin.bottom,
@@ -158,6 +241,7 @@ export function renderScatter(o: ScatterOptions): Markup {
       format: o.formatY,
       label: o.yLabel,
     }),
+    target,
     front,
     ...marks,
     fragment(
@@ -165,7 +249,7 @@ export function renderScatter(o: ScatterOptions): Markup {
         ? el(
             'text',
             { x: margin.left, y: height - 8, fill: THEME.muted, 'font-size': 11 },
-            'Dashed: Pareto front (nothing lower on both). Lines: 95% intervals.',
+            'Dashed: Pareto front. Lines: 95% intervals.',
           )
         : undefined,
       skipped.length > 0

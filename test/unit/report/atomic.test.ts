@@ -71,11 +71,9 @@ describe('writeReports', () => {
     await writeReports(out, makeSummary(), generateTrials(3));
     const before = await snapshotDir(out);
     const broken = makeSummary();
-    // A metric the writers do not know: the Markdown writer throws on it.
-    broken.comparisons[0] = { ...broken.comparisons[0]!, metric: 'bogus' as 'shippedBad' };
-    await expect(writeReports(out, broken, generateTrials(50))).rejects.toThrow(
-      /unknown comparison metric/,
-    );
+    // A corrupt summary (a rate missing): summary.json and summary.csv render, report.md throws.
+    (broken.results[0] as { shippedBad: unknown }).shippedBad = undefined;
+    await expect(writeReports(out, broken, generateTrials(50))).rejects.toThrow(TypeError);
     expect(await snapshotDir(out)).toEqual(before);
     expect(await readdir(root)).toEqual(['report']);
   });

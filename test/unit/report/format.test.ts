@@ -10,6 +10,8 @@ import {
   formatQuantiles,
   formatRateInterval,
   formatTimeTick,
+  formatRateCompact,
+  formatPShort,
 } from '../../../src/report/format.js';
 
 describe('formatPercent', () => {
@@ -100,5 +102,39 @@ describe('small formats', () => {
     expect(formatTimeTick(120)).toBe('2h');
     expect(formatTimeTick(2880)).toBe('2d');
     expect(formatTimeTick(0.5)).toBe('30s');
+  });
+});
+
+describe('formatRateCompact', () => {
+  it('shows the rate and a short interval without repeating the % sign', () => {
+    const r = { count: 168, of: 199, rate: 168 / 199, lo: 0.7871, hi: 0.8878 };
+    expect(formatRateCompact(r)).toBe('84.4% 79–89');
+    expect(formatRateCompact({ count: 1, of: 401, rate: 1 / 401, lo: 0.00044, hi: 0.01399 })).toBe(
+      '0.2% <0.1–1.4',
+    );
+    expect(formatRateCompact({ count: 0, of: 600, rate: 0, lo: 0, hi: 0.00635 })).toBe(
+      '0.0% 0.0–0.6',
+    );
+    expect(formatRateCompact({ count: 600, of: 600, rate: 1, lo: 0.99365, hi: 1 })).toBe(
+      '100.0% 99–100',
+    );
+    expect(
+      formatRateCompact({ count: 599, of: 600, rate: 599 / 600, lo: 0.9906, hi: 0.9997 }),
+    ).toBe('99.8% 99–>99.9');
+    expect(formatRateCompact({ count: 90, of: 100, rate: 0.9, lo: 0.8256, hi: 0.9966 })).toBe(
+      '90.0% 83–99.7',
+    );
+  });
+  it('shows no value without a denominator', () => {
+    expect(formatRateCompact({ count: 0, of: 0, rate: 0, lo: 0, hi: 1 })).toBe('–');
+  });
+});
+
+describe('formatPShort', () => {
+  it('keeps three digits down to 0.001 and stops there', () => {
+    expect(formatPShort(0.0313)).toBe('p = 0.0313');
+    expect(formatPShort(0.001)).toBe('p = 0.001');
+    expect(formatPShort(4.82e-181)).toBe('p < 0.001');
+    expect(formatPShort(1)).toBe('p = 1');
   });
 });

@@ -9,6 +9,7 @@ import {
   niceTicks,
   niceTimeStep,
   paretoFront,
+  placeLabels,
   renderBarChart,
   renderHistogram,
   renderScatter,
@@ -219,5 +220,38 @@ describe('renderTimelineSvg', () => {
     expect(mapped.filter((k) => k === undefined)).toHaveLength(1);
     expect(markerKindFor('rollback-failed')).toBe('rollback');
     expect(markerKindFor('check-done')).toBe('decision');
+  });
+});
+
+describe('placeLabels', () => {
+  const plot = { x0: 60, y0: 24, x1: 400, y1: 220 };
+  const boxes = (
+    pts: Array<{ cx: number; cy: number; label: string }>,
+  ): ReturnType<typeof placeLabels> => placeLabels(pts, plot);
+  const overlap = (
+    a: { x0: number; y0: number; x1: number; y1: number },
+    b: { x0: number; y0: number; x1: number; y1: number },
+  ) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+  it('keeps the labels of nearly coincident points apart and inside the plot', () => {
+    // Two policies 3 px apart near the top-left corner (argo-canary and green-ci-only in the suite).
+    const placed = boxes([
+      { cx: 67, cy: 61, label: 'argo-canary' },
+      { cx: 64, cy: 59, label: 'green-ci-only' },
+      { cx: 73, cy: 89, label: 'codedeploy-canary' },
+    ]);
+    for (let i = 0; i < placed.length; i++) {
+      const b = placed[i]!.box;
+      expect(b.x0).toBeGreaterThanOrEqual(plot.x0);
+      expect(b.x1).toBeLessThanOrEqual(plot.x1);
+      expect(b.y0).toBeGreaterThanOrEqual(plot.y0);
+      for (let j = 0; j < i; j++) expect(overlap(b, placed[j]!.box), `${i} vs ${j}`).toBe(false);
+    }
+  });
+
+  it('puts a label on the left of a point in the right half', () => {
+    const [p] = boxes([{ cx: 380, cy: 120, label: 'before-after' }]);
+    expect(p!.anchor).toBe('end');
+    expect(p!.box.x1).toBeLessThanOrEqual(380);
   });
 });

@@ -48,7 +48,7 @@ describe('summary.json', () => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
       return Object.fromEntries(Object.entries(v).reverse());
     }) as Summary;
-    expect(Object.keys(reversed)[0]).toBe('comparisons');
+    expect(Object.keys(reversed)[0]).toBe('budgets');
     expect(renderSummaryJson(reversed)).toBe(
       renderSummaryJson(JSON.parse(JSON.stringify(summary)) as Summary),
     );
@@ -102,39 +102,67 @@ describe('report.md', () => {
     await expect(text).toMatchFileSnapshot('../../fixtures/report/expected/report.md.txt');
   });
 
-  it('states only the comparisons with p < 0.05, as sentences', () => {
-    expect(text).toContain(
-      '**truthful** ships fewer bad builds than **fixed-bake** here, p = 4.63e-7 (−9.0 pp; discordant trials 2 vs 29).',
-    );
-    expect(text).toContain(
-      '**truthful** blocks more good builds than **fixed-bake** here, p = 0.00131',
-    );
-    expect(text).toContain(
-      '**fixed-bake** blocks more good builds than **one-box-10m** here, p = 0.0313',
-    );
-    // p = 0.453 in the first scenario is not a finding.
-    expect(text).not.toContain('0.453');
-    expect(text).toContain('5 of 6 paired comparisons reached p < 0.05');
+  it('leads with the answer: budgets, one verdict per policy, the suite, then the per-scenario rates', () => {
+    const order = [
+      'budgets: shipped bad ≤ 5.0%, blocked good ≤ 5.0% · reference: fixed-bake.',
+      '## The answer',
+      '- **truthful**: meets both budgets on 0 of 2 scenarios; misses on 1: shipped bad 8.0% on conversion-drop; undecided on 1.',
+      '### Across the suite',
+      '### Shipped bad by scenario',
+      '| leak-under-load | 300 | 3.0% 1.6–5.6 ? | 12.0% 8.8–16 ✗ | 27.0% 22–32 ✗ |',
+      '### Blocked good by scenario',
+      '| conversion-drop | 700 | 2.9% 1.9–4.4 ✓ | 0.9% 0.4–1.9 ✓ | 0.0% 0.0–0.5 ✓ |',
+      '### Scenarios',
+      '## Paired comparisons',
+      '## What stopped the builds',
+      '## More figures',
+    ].map((s) => text.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it('puts the threshold strictly at 0.05', () => {
+  it('shows every description', () => {
+    for (const d of [
+      ...Object.values(summary.descriptions!.scenarios),
+      ...Object.values(summary.descriptions!.policies),
+    ])
+      expect(text).toContain(d);
+  });
+
+  it('compares with the reference and along the Pareto front as tables, p-values floored at 0.001', () => {
+    expect(text).toContain('### Shipped bad: difference from fixed-bake');
+    expect(text).toContain(
+      '| leak-under-load | **−9.0 pp** (p < 0.001) | **+15.0 pp** (p < 0.001) |',
+    );
+    // p = 0.453 is shown but not called a difference.
+    expect(text).toContain('| leak-under-load | **+2.0 pp** (p = 0.00131) | −0.4 pp (p = 0.453) |');
+    expect(text).toContain(
+      '| conversion-drop | fixed-bake → truthful | 93.3% → 8.0%: **−85.3 pp** (p < 0.001) | 0.9% → 2.9%: **+2.0 pp** (p < 0.001) |',
+    );
+    expect(text).not.toMatch(/\de-\d/);
+  });
+
+  it('puts the significance threshold strictly at 0.05', () => {
     const s = makeSummary();
-    s.comparisons = [
-      { ...s.comparisons[0]!, pValue: 0.05 },
-      { ...s.comparisons[1]!, pValue: 0.0499 },
-    ];
+    s.comparisons[1] = { ...s.comparisons[1]!, pValue: 0.05 };
+    s.comparisons[5] = { ...s.comparisons[5]!, pValue: 0.0499 };
     const md = renderMarkdownReport(s);
-    expect(md).not.toContain('ships fewer bad builds');
-    expect(md).toContain('blocks more good builds than **fixed-bake** here, p = 0.0499');
+    expect(md).toContain('| leak-under-load | +2.0 pp (p = 0.05) | **−0.4 pp** (p = 0.0499) |');
   });
 
-  it('shows the Friday test where there is one', () => {
-    const [leak, conv] = text.split('## conversion-drop');
-    expect(leak).toContain('### Friday test');
-    expect(leak).toMatch(
-      /\| fixed-bake \| 15\.5% \(11\.1–21\.2%\) · 31\/200 \| .* \| \*\*fails\*\* \|/,
+  it('says which check caught or blocked each build, with an example trial to replay', () => {
+    expect(text).toContain(
+      '| leak-under-load | canary-errors 180 #3 · leak-trend 100 #11 · ci 11 #0 | bake-errors 200 #5 · ci 64 #0 | one-box 219 #5 |',
     );
-    expect(conv).not.toContain('Friday');
+    expect(text).toContain('never finished 2 #88');
+    expect(text).toContain(
+      '`gatesim explain --scenario scenarios/SCENARIO.yaml --policy policies/POLICY.yaml --seed 42 --trial k`',
+    );
+  });
+
+  it('shows the Friday test where there is one, a failure in bold', () => {
+    expect(text).toContain('| leak-under-load | 3.0% vs 2.0% | **15.5% vs 4.5% fails** | – |');
+    expect(text).toContain('No Friday replays (–) in conversion-drop.');
   });
 });
 
@@ -158,32 +186,72 @@ describe('report.html', () => {
     );
   });
 
-  it('draws per scenario two rate charts, a trade-off scatter, a lead-time chart and a histogram per policy', () => {
-    const sections = html.split('<section').slice(1);
-    expect(sections).toHaveLength(2);
-    for (const s of sections) {
-      expect(countTags(s, 'svg')).toBe(4 + 3);
-      expect(s.match(/class="chart bar-chart rate-shippedBad"/g)).toHaveLength(1);
-      expect(s.match(/class="chart bar-chart rate-blockedGood"/g)).toHaveLength(1);
-      expect(s.match(/class="chart scatter"/g)).toHaveLength(1);
-      expect(s.match(/class="chart bar-chart lead-time"/g)).toHaveLength(1);
-      expect(s.match(/class="chart histogram"/g)).toHaveLength(3);
-      expect(s).toContain('class="pareto-front"');
-      // Shipped-bad and blocked-good bars each carry an interval whisker.
-      expect(s.match(/class="whisker"/g)).toHaveLength(6);
-    }
-    expect(countTags(html, 'svg')).toBe(14);
+  it('opens on the overview: the coloured scenario × policy table, the suite chart and the verdicts', () => {
+    const main = html.slice(html.indexOf('<main>'));
+    expect(main.startsWith('<main><section class="overview" id="overview">')).toBe(true);
+    const overview = main.slice(0, main.indexOf('</section>'));
+    expect(overview.match(/<table class="grid overview-table">/g)).toHaveLength(1);
+    expect(overview.match(/class="chart scatter suite-chart"/g)).toHaveLength(1);
+    expect(overview).toContain('class="target"');
+    expect(overview.match(/<ul class="verdicts"><li>/g)).toHaveLength(1);
+    // Two rates per cell, 2 scenarios × 3 policies, each coloured by its status.
+    const spans = [...overview.matchAll(/<span class="rate (shippedBad|blockedGood) (\w+)"/g)];
+    expect(spans).toHaveLength(12);
+    expect(spans.map((m) => m[2])).toEqual([
+      'undecided',
+      'meets',
+      'misses',
+      'meets',
+      'misses',
+      'meets',
+      'misses',
+      'meets',
+      'misses',
+      'meets',
+      'misses',
+      'meets',
+    ]);
+    expect(overview).toContain(
+      'title="A memory leak that shows only under load. (300 bad, 700 good builds)"',
+    );
   });
 
-  it('has the figures tables, the comparisons and the Friday verdicts', () => {
+  it('draws only charts with something to draw', () => {
+    // Leak: trade-off, lead time and three time-to-detect histograms; conversion-drop: one-box
+    // detected nothing, so two histograms. Plus the suite chart.
+    expect(countTags(html, 'svg')).toBe(1 + (2 + 3) + (2 + 2));
+    const goodOnly = makeSummary();
+    for (const r of goodOnly.results.filter((x) => x.scenario === 'conversion-drop')) {
+      r.badBuilds = 0;
+      r.shippedBad = { count: 0, of: 0, rate: 0, lo: 0, hi: 1 };
+      r.timeToDetectMin = { n: 0, mean: Number.NaN, p50: Number.NaN, p90: Number.NaN };
+    }
+    const h = renderHtmlReport(goodOnly);
+    const conv = h.slice(h.indexOf('id="scenario-2"'));
+    expect(conv.match(/class="chart bar-chart rate-blockedGood"/g)).toHaveLength(1);
+    expect(conv).not.toContain('class="chart scatter');
+    expect(conv).not.toContain('class="chart histogram"');
+    expect(conv).not.toContain('rate-shippedBad');
+  });
+
+  it('has the comparisons, what stopped the builds, the figures and each scenario folded', () => {
+    expect(html).toContain('<h3>Shipped bad: difference from fixed-bake</h3>');
+    expect(html).toContain(
+      '<span class="sig" title="discordant trials 2 vs 29">−9.0 pp (p &lt; 0.001)</span>',
+    );
+    expect(html).toContain(
+      '<span class="ns" title="discordant trials 2 vs 5">−0.4 pp (p = 0.453)</span>',
+    );
+    expect(html).toContain(
+      '<span title="e.g. trial 3: gatesim explain --scenario scenarios/leak-under-load.yaml --policy policies/truthful.yaml --seed 42 --trial 3">canary-errors 180 #3</span>',
+    );
+    expect(html).toContain('<span class="alarm">15.5% vs 4.5% fails</span>');
+    expect(html.match(/<details class="scenario" id="scenario-\d">/g)).toHaveLength(2);
+    expect(html).toContain(
+      '<summary><strong>leak-under-load</strong> — A memory leak that shows only under load.</summary>',
+    );
     expect(html.match(/<table class="figures">/g)).toHaveLength(2);
     expect(html).toContain('3.0% (1.6–5.6%) · 9/300');
-    expect(html).toContain(
-      '<strong>truthful</strong> ships fewer bad builds than <strong>fixed-bake</strong> here, p = 4.63e-7',
-    );
-    expect(html).not.toContain('p = 0.453');
-    expect(html.match(/<table class="friday">/g)).toHaveLength(1);
-    expect(html).toContain('<span class="fail">fails</span>');
   });
 
   it('is deterministic', () => {

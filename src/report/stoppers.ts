@@ -1,0 +1,29 @@
+/** Which check caught each bad build and which blocked each good one, for the reports. */
+import { NOT_STOPPED, type CheckTally, type PairResult } from '../eval/types.js';
+
+/** One check's count on one pair, with a trial to replay. */
+export interface Stopper {
+  /** The check name, `ci`, `drill`, or `(stalled)`. */
+  check: string;
+  count: number;
+  exampleTrial: number;
+}
+
+/** A pair's tallies, the most frequent check first (ties by name, so the order is stable). */
+export function stoppers(tallies: Readonly<Record<string, CheckTally>>): Stopper[] {
+  return Object.entries(tallies)
+    .map(([check, t]) => ({ check, count: t.count, exampleTrial: t.exampleTrial }))
+    .sort((a, b) => b.count - a.count || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
+}
+
+/** How a stopper is named in the report: the check, or what `(stalled)` means. */
+export function stopperLabel(check: string): string {
+  return check === NOT_STOPPED ? 'never finished' : check;
+}
+
+/** The pair's stoppers of bad builds (caught) or good builds (blocked). */
+export function stoppersOf(r: PairResult, which: 'caught' | 'blocked'): Stopper[] {
+  // Summaries written before the tallies existed have none.
+  const t = which === 'caught' ? r.caughtBy : r.blockedBy;
+  return t === undefined ? [] : stoppers(t);
+}
