@@ -11,7 +11,14 @@ export function sortKeysDeep(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
-      out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+      // Keys can be names from input (a scenario file named `__proto__.yaml`): define them as
+      // own properties, as assigning `__proto__` would set the prototype and drop the entry.
+      Object.defineProperty(out, key, {
+        value: sortKeysDeep((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

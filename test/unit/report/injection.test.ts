@@ -5,7 +5,12 @@
  * A lone carriage return in a name must not split a report.md table row either.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdownReport, renderSummaryCsv, trialRecord } from '../../../src/report/index.js';
+import {
+  renderMarkdownReport,
+  renderSummaryCsv,
+  renderSummaryJson,
+  trialRecord,
+} from '../../../src/report/index.js';
 import { makeSummary } from '../../fixtures/report/summary.js';
 import { makeTrial } from '../../fixtures/report/trials.js';
 import { parseCsvObjects } from './csv-parse.js';
@@ -90,5 +95,16 @@ describe('report.md with a carriage return in a name', () => {
       if (line.startsWith('|')) expect(line.endsWith('|'), `line ${i + 1}: ${line}`).toBe(true);
     }
     expect(lines.some((l) => l.startsWith('| tru thful |') || l.includes('tru thful'))).toBe(true);
+  });
+});
+
+describe('summary.json with names that are Object.prototype keys', () => {
+  it('keeps a description keyed `__proto__` as data', () => {
+    const s = makeSummary({ 'leak-under-load': '__proto__' });
+    const json = JSON.parse(renderSummaryJson(s)) as {
+      descriptions: { scenarios: Record<string, string> };
+    };
+    expect(Object.hasOwn(json.descriptions.scenarios, '__proto__')).toBe(true);
+    expect(Object.keys(json.descriptions.scenarios)).toEqual(['__proto__', 'conversion-drop']);
   });
 });
