@@ -8,14 +8,15 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BUDGETS, formatPercent } from '../../src/report/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const FILES = ['summary.json', 'summary.csv', 'trials.csv', 'report.md', 'report.html'];
 
-function gatesim(args: string[]): { status: number | null; stderr: string } {
+function gatesim(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const STUDY = [
@@ -36,6 +37,17 @@ const OPTIONS = ['--reference', 'truthful', '--max-shipped-bad', '2%', '--max-bl
 
 describe('compare --reference and budgets', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gatesim-report-options-'));
+
+  it('documents the report’s default budgets in --help (registration cannot import the report)', () => {
+    const help = gatesim(['compare', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      `--max-shipped-bad <rate> shipped-bad budget the report marks against (default ${formatPercent(DEFAULT_BUDGETS.shippedBad).replace('.0', '')})`,
+    );
+    expect(help).toContain(
+      `--max-blocked-good <rate> blocked-good budget the report marks against (default ${formatPercent(DEFAULT_BUDGETS.blockedGood).replace('.0', '')})`,
+    );
+    expect(help).toContain('--reference <policy>');
+  });
 
   it('refuses an unknown reference or a budget that is not a rate, before running anything', () => {
     const ref = gatesim(['compare', ...STUDY, '--reference', 'nope', '--out', join(tmp, 'x')]);
