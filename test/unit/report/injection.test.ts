@@ -1,5 +1,5 @@
 /**
- * Report injection (issue 10 §5). Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`,
+ * Report injection. Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`,
  * tab or carriage return as a formula (OWASP "CSV Injection"), and names come from file names,
  * so a scenario file named `=HYPERLINK(…).yaml` must reach summary.csv and trials.csv as text.
  * A lone carriage return in a name must not split a report.md table row either.
