@@ -58,17 +58,47 @@ export interface ChunkPlan {
   to: number;
 }
 
-/** Every chunk of a study, in order; a shard takes every count-th chunk from its index. */
-export function planChunks(scenarioCount: number, trials: number, shard?: ShardSpec): ChunkPlan[] {
-  const plans: ChunkPlan[] = [];
-  let index = 0;
-  for (let s = 0; s < scenarioCount; s++) {
-    for (let from = 0; from < trials; from += CHUNK_SIZE) {
-      plans.push({ index, scenario: s, from, to: Math.min(trials, from + CHUNK_SIZE) });
-      index++;
-    }
+/** Chunks per scenario: the last one holds the remainder. */
+function chunksPerScenario(trials: number): number {
+  return Math.ceil(trials / CHUNK_SIZE);
+}
+
+/**
+ * Every chunk of a study, in order; a shard takes every count-th chunk from its index. Planned
+ * lazily, one chunk at a time, so a study of any size starts at once and in bounded memory.
+ */
+export function* planChunks(
+  scenarioCount: number,
+  trials: number,
+  shard?: ShardSpec,
+): Generator<ChunkPlan, void, undefined> {
+  const perScenario = chunksPerScenario(trials);
+  const total = scenarioCount * perScenario;
+  const step = shard?.count ?? 1;
+  for (let index = shard?.index ?? 0; index < total; index += step) {
+    const scenario = Math.floor(index / perScenario);
+    const from = (index - scenario * perScenario) * CHUNK_SIZE;
+    yield { index, scenario, from, to: Math.min(trials, from + CHUNK_SIZE) };
   }
-  return shard === undefined ? plans : plans.filter((p) => p.index % shard.count === shard.index);
+}
+
+/** Trials in the chunks `planChunks` gives (per scenario: trials × scenarios for a whole run). */
+export function plannedTrials(scenarioCount: number, trials: number, shard?: ShardSpec): number {
+  const perScenario = chunksPerScenario(trials);
+  const total = scenarioCount * perScenario;
+  if (shard === undefined) return scenarioCount * trials;
+  // Chunks with a global index ≡ shard.index (mod count) below `end`.
+  const taken = (end: number): number =>
+    end <= shard.index ? 0 : Math.floor((end - 1 - shard.index) / shard.count) + 1;
+  let sum = taken(total) * CHUNK_SIZE;
+  // Each scenario's last chunk is short by what the trials leave over.
+  const short = perScenario * CHUNK_SIZE - trials;
+  if (short > 0)
+    for (let s = 0; s < scenarioCount; s++) {
+      const last = (s + 1) * perScenario - 1;
+      if (last % shard.count === shard.index) sum -= short;
+    }
+  return sum;
 }
 
 export function parseShard(text: string): ShardSpec {
@@ -107,7 +137,7 @@ export function workerPath(): string {
  */
 export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<ChunkResult> {
   const plans = planChunks(options.scenarios.length, options.trials, options.shard);
-  const total = plans.reduce((s, p) => s + (p.to - p.from), 0);
+  const total = plannedTrials(options.scenarios.length, options.trials, options.shard);
   let done = 0;
   const task = (p: ChunkPlan): ChunkTask => ({
     index: p.index,
@@ -133,21 +163,24 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
   });
   try {
     const window = options.workers * 3;
-    const inflight = new Map<number, Promise<ChunkResult>>();
-    let next = 0;
+    // Chunks submitted and not yet yielded, oldest first: the plan is read only as far as this.
+    const inflight: { plan: ChunkPlan; result: Promise<ChunkResult> }[] = [];
     const submit = (): void => {
-      while (next < plans.length && inflight.size < window) {
-        const p = plans[next]!;
-        inflight.set(next, pool.run(task(p)));
-        next++;
+      while (inflight.length < window) {
+        const next = plans.next();
+        if (next.done === true) return;
+        const result = pool.run(task(next.value));
+        // A chunk still running when another fails is cancelled by destroy(); its rejection
+        // is expected, not unhandled.
+        result.catch(() => undefined);
+        inflight.push({ plan: next.value, result });
       }
     };
     submit();
-    for (let k = 0; k < plans.length; k++) {
-      const r = await inflight.get(k)!;
-      inflight.delete(k);
+    for (let head = inflight.shift(); head !== undefined; head = inflight.shift()) {
+      const r = await head.result;
       submit();
-      done += plans[k]!.to - plans[k]!.from;
+      done += head.plan.to - head.plan.from;
       options.onProgress?.(done, total);
       yield r;
     }
