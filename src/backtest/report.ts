@@ -4,16 +4,14 @@
  * with the numbers the judge gave) and backtest.md (for a reviewer). Number formatting and
  * escaping come from the compare report, so both read alike.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import {
   escapeMarkdown,
   formatMinutes,
   formatQuantiles,
   formatRateInterval,
   NOT_AVAILABLE,
+  openOutputFolder,
   sortKeysDeep,
 } from '../report/index.js';
 import type { MeasurementRecord, DeployDecision } from './replay.js';
@@ -237,25 +235,27 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
   return lines.join('\n');
 }
 
-/** Writes the four report files into `dir` (created if needed); returns their paths. */
+/**
+ * Writes the four report files as the folder `dir`, atomically (the same writer as compare's
+ * report: a hidden folder renamed into place when complete, replacing a previous gatesim output
+ * whole and refusing a folder gatesim did not write); returns the files' paths.
+ */
 export async function writeBacktestReport(result: BacktestResult, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const paths = BACKTEST_FILES.map((f) => join(dir, f));
-  await writeFile(paths[0]!, renderBacktestJson(result));
-  await writeFile(paths[1]!, renderDecisionsCsv(result));
-  // Measurements can be many: stream them rather than build one string.
-  const out = createWriteStream(paths[2]!);
-  const write = async (text: string): Promise<void> => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
+  const out = await openOutputFolder(dir, { what: 'a backtest report' });
   try {
-    await write(csvLine(MEASUREMENT_COLUMNS));
+    await out.writeFile(BACKTEST_FILES[0], renderBacktestJson(result));
+    await out.writeFile(BACKTEST_FILES[1], renderDecisionsCsv(result));
+    // Measurements can be many: stream them rather than build one string.
+    const measurements = await out.openFile(BACKTEST_FILES[2]);
+    await measurements.write(csvLine(MEASUREMENT_COLUMNS));
     for (const d of result.decisions)
-      for (const m of d.measurements) await write(measurementLine(m));
-  } finally {
-    out.end();
-    await once(out, 'close');
+      for (const m of d.measurements) await measurements.write(measurementLine(m));
+    await measurements.close();
+    await out.writeFile(BACKTEST_FILES[3], renderBacktestMarkdown(result));
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
   }
-  await writeFile(paths[3]!, renderBacktestMarkdown(result));
-  return paths;
+  return BACKTEST_FILES.map((f) => join(out.dir, f));
 }

@@ -1,12 +1,13 @@
-import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { DEFAULT_BUDGETS, openReportWriter } from '../report/index.js';
+import { DEFAULT_BUDGETS, openOutputFolder, openReportWriter } from '../report/index.js';
+import type { ChunkResult } from '../eval/chunk.js';
 import { parseShard, runStudyChunks, StudyFold, type StudyMeta } from '../eval/study.js';
 import { parseRate } from '../check/options.js';
 import { GatesimError } from '../errors.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { defaultPolicyPaths, defaultScenarioPaths, loadInputs } from './inputs.js';
+import { chunkLine, SHARD_CHUNKS, SHARD_FORMAT, SHARD_META } from './shard-files.js';
 
 export interface CompareCliOptions {
   scenarios?: string[];
@@ -130,38 +131,32 @@ function progressBar(
   };
 }
 
-/** The files a shard writes: its metadata and its chunks, one JSON line each, for `gatesim merge`. */
-export const SHARD_META = 'shard.json';
-export const SHARD_CHUNKS = 'chunks.jsonl';
-
+/**
+ * A shard's output folder: its chunks, one checksummed JSON line each, and its metadata, for
+ * `gatesim merge`. Written like a report (hidden folder, renamed when complete; a folder gatesim
+ * did not write is refused before anything runs).
+ */
 async function writeShard(
   outDir: string,
   meta: StudyMeta & { shard: string },
-  chunks: AsyncIterable<{ index: number }>,
+  chunks: AsyncIterable<ChunkResult>,
 ): Promise<void> {
-  await mkdir(dirname(outDir), { recursive: true });
-  const partial = `${outDir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
+  const out = await openOutputFolder(outDir, { what: `shard ${meta.shard} of a compare run` });
   try {
-    const file = await open(resolve(partial, SHARD_CHUNKS), 'w');
+    const file = await out.openFile(SHARD_CHUNKS);
     let count = 0;
-    try {
-      for await (const chunk of chunks) {
-        await file.write(JSON.stringify(chunk) + '\n');
-        count++;
-      }
-    } finally {
-      await file.close();
+    for await (const chunk of chunks) {
+      await file.write(chunkLine(chunk));
+      count++;
     }
-    await writeFile(
-      resolve(partial, SHARD_META),
-      JSON.stringify({ gatesimShard: 1, ...meta, chunks: count }, null, 2) + '\n',
+    await file.close();
+    await out.writeFile(
+      SHARD_META,
+      JSON.stringify({ gatesimShard: SHARD_FORMAT, ...meta, chunks: count }, null, 2) + '\n',
     );
-    await rm(outDir, { recursive: true, force: true });
-    await rename(partial, outDir);
+    await out.commit();
   } catch (e) {
-    await rm(partial, { recursive: true, force: true });
+    await out.abort();
     throw e;
   }
 }

@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { GatesimError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
-import { rerunSingleThreaded, wantsSingleThreadedV8 } from './v8-threads.js';
+import { exitWithParent, rerunSingleThreaded, wantsSingleThreadedV8 } from './v8-threads.js';
+
+// A run restarted under single-threaded V8 (below) ends when the process that started it ends.
+exitWithParent();
 
 // A reader that stops early (`gatesim explain … | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

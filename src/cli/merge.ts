@@ -1,50 +1,37 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { GatesimError } from '../errors.js';
-import type { ChunkResult } from '../eval/chunk.js';
-import { StudyFold, type StudyMeta } from '../eval/study.js';
+import { CHUNK_SIZE } from '../eval/chunk.js';
+import { plannedChunks, StudyFold } from '../eval/study.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { openReportWriter } from '../report/index.js';
-import { SHARD_CHUNKS, SHARD_META } from './compare.js';
+import {
+  readShardChunks,
+  readShardMeta,
+  SHARD_CHUNKS,
+  SHARD_META,
+  type ShardChunk,
+} from './shard-files.js';
 
-interface ShardMeta extends StudyMeta {
-  gatesimShard: number;
-  shard: string;
-  chunks: number;
+function shardOf(text: string): { index: number; count: number } {
+  const [i, n] = text.split('/').map(Number);
+  return { index: i! - 1, count: n! };
 }
 
-async function readMeta(dir: string): Promise<ShardMeta> {
-  const file = join(dir, SHARD_META);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new GatesimError(
-      'not-a-shard',
-      `${file}: not found; is ${dir} the output of \`gatesim compare --shard\`?`,
-    );
-  }
-  const meta = JSON.parse(text) as ShardMeta;
-  if (meta.gatesimShard !== 1)
-    throw new GatesimError('not-a-shard', `${file}: not a gatesim shard file`);
-  return meta;
-}
-
-/** Reads a shard's chunks one line at a time (memory stays flat). */
-async function* readChunks(dir: string): AsyncGenerator<ChunkResult> {
-  const lines = createInterface({
-    input: createReadStream(join(dir, SHARD_CHUNKS)),
-    crlfDelay: Infinity,
-  });
-  for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as ChunkResult;
-}
-
+/**
+ * `gatesim merge`: combines the outputs of `compare --shard i/n` into exactly what one unsharded
+ * run writes. Every shard must be of the same study, each slice present once, and every line of
+ * every chunks.jsonl whole and unchanged; anything else is refused, naming the file and line.
+ */
 export async function mergeShards(dirs: readonly string[], out: string): Promise<void> {
-  const metas = await Promise.all(dirs.map(readMeta));
+  const target = resolve(out);
+  if (dirs.some((d) => resolve(d) === target))
+    throw new GatesimError(
+      'bad-option',
+      `--out ${out} is one of the shard folders being merged; choose another folder`,
+    );
+  const metas = await Promise.all(dirs.map(readShardMeta));
   const first = metas[0]!;
-  const count = Number(first.shard.split('/')[1]);
+  const count = shardOf(first.shard).count;
   const seen = new Set<string>();
   metas.forEach((m, i) => {
     const same =
@@ -54,7 +41,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       JSON.stringify(m.policies) === JSON.stringify(first.policies) &&
       m.reference === first.reference &&
       JSON.stringify(m.budgets) === JSON.stringify(first.budgets) &&
-      Number(m.shard.split('/')[1]) === count;
+      shardOf(m.shard).count === count;
     if (!same)
       throw new GatesimError(
         'merge-mismatch',
@@ -63,6 +50,12 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     if (seen.has(m.shard))
       throw new GatesimError('merge-mismatch', `${dirs[i]}: shard ${m.shard} given twice`);
     seen.add(m.shard);
+    const expected = plannedChunks(m.scenarios.length, m.trials, shardOf(m.shard));
+    if (m.chunks !== expected)
+      throw new GatesimError(
+        'merge-corrupt',
+        `${join(dirs[i]!, SHARD_META)}: records ${m.chunks} chunks, but shard ${m.shard} of this study has ${expected}`,
+      );
   });
   if (seen.size !== count) {
     const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter(
@@ -80,28 +73,50 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     ...(reference !== undefined ? { reference } : {}),
     ...(budgets !== undefined ? { budgets } : {}),
   });
-  const writer = await openReportWriter(resolve(out));
+  const perScenario = Math.ceil(first.trials / CHUNK_SIZE);
+  const total = first.scenarios.length * perScenario;
+  const writer = await openReportWriter(target);
+  // Shards hold every count-th chunk, so taking them round-robin restores the global order.
+  const shards = dirs.map((dir, i) => ({
+    dir,
+    meta: metas[i]!,
+    chunks: readShardChunks(dir)[Symbol.asyncIterator](),
+    read: 0,
+  }));
+  const bySlice = new Map(shards.map((s) => [shardOf(s.meta.shard).index, s]));
   try {
-    // Shards hold every count-th chunk, so taking them round-robin restores the global order.
-    const iters = dirs.map((d) => readChunks(d)[Symbol.asyncIterator]());
-    const order = metas.map((m) => Number(m.shard.split('/')[0]) - 1);
-    const byShard = new Map(order.map((s, i) => [s, iters[i]!]));
-    for (let index = 0; ; index++) {
-      const it = byShard.get(index % count)!;
-      const next = await it.next();
-      if (next.done === true) break;
-      const chunk = next.value;
-      if (chunk.index !== index)
+    for (let index = 0; index < total; index++) {
+      const shard = bySlice.get(index % count)!;
+      const next = await shard.chunks.next();
+      if (next.done === true)
         throw new GatesimError(
-          'merge-mismatch',
-          `expected chunk ${index}, found ${chunk.index}: a shard is incomplete`,
+          'merge-corrupt',
+          `${join(shard.dir, SHARD_CHUNKS)}: ends after ${shard.read} chunk${shard.read === 1 ? '' : 's'}, but ${join(shard.dir, SHARD_META)} records ${shard.meta.chunks}; the shard is truncated`,
+        );
+      shard.read++;
+      const { chunk, where }: ShardChunk = next.value;
+      const scenario = first.scenarios[Math.floor(index / perScenario)]!;
+      if (chunk.index !== index || chunk.scenario !== scenario)
+        throw new GatesimError(
+          'merge-corrupt',
+          `${where}: chunk ${chunk.index} of scenario ${chunk.scenario} where chunk ${index} of scenario ${scenario} belongs`,
         );
       for (const row of chunk.rows) await writer.writeTrial(row as TrialOutcome);
       fold.add(chunk);
+    }
+    for (const shard of shards) {
+      const extra = await shard.chunks.next();
+      if (extra.done !== true)
+        throw new GatesimError(
+          'merge-corrupt',
+          `${extra.value.where}: more chunks than ${join(shard.dir, SHARD_META)} records (${shard.meta.chunks})`,
+        );
     }
     await writer.commit(fold.summary());
   } catch (e) {
     await writer.abort();
     throw e;
+  } finally {
+    await Promise.all(shards.map((s) => s.chunks.return?.(undefined)));
   }
 }

@@ -1,6 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GatesimError } from '../errors.js';
+import { assertMayPublish, isSystemError, systemErrorReason } from '../report/output-folder.js';
 
 /**
  * Writes a whole file through a temporary one in the same folder and a rename, so a reader
@@ -12,11 +13,18 @@ export function writeFileAtomic(file: string, text: string, what: string): strin
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text, 'utf8');
+    // A child restarted by cli/v8-threads.ts writes nothing once its parent is gone.
+    assertMayPublish(path);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new GatesimError('output-error', `${path}: cannot write ${what} (${code})`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* nothing was written there */
+    }
+    if (e instanceof GatesimError) throw e;
+    const reason = isSystemError(e) ? systemErrorReason(e) : String(e);
+    throw new GatesimError('output-error', `${path}: cannot write ${what}: ${reason}`);
   }
   return path;
 }

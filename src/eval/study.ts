@@ -82,15 +82,19 @@ export function* planChunks(
   }
 }
 
-/** Trials in the chunks `planChunks` gives (per scenario: trials × scenarios for a whole run). */
+/** How many chunks `planChunks` gives: a study's, or a shard's share of them. */
+export function plannedChunks(scenarioCount: number, trials: number, shard?: ShardSpec): number {
+  const total = scenarioCount * chunksPerScenario(trials);
+  if (shard === undefined) return total;
+  // Chunk indices ≡ shard.index (mod shard.count) below the total.
+  return total <= shard.index ? 0 : Math.floor((total - 1 - shard.index) / shard.count) + 1;
+}
+
+/** Trials in the chunks `planChunks` gives (trials × scenarios for a whole run). */
 export function plannedTrials(scenarioCount: number, trials: number, shard?: ShardSpec): number {
-  const perScenario = chunksPerScenario(trials);
-  const total = scenarioCount * perScenario;
   if (shard === undefined) return scenarioCount * trials;
-  // Chunks with a global index ≡ shard.index (mod count) below `end`.
-  const taken = (end: number): number =>
-    end <= shard.index ? 0 : Math.floor((end - 1 - shard.index) / shard.count) + 1;
-  let sum = taken(total) * CHUNK_SIZE;
+  const perScenario = chunksPerScenario(trials);
+  let sum = plannedChunks(scenarioCount, trials, shard) * CHUNK_SIZE;
   // Each scenario's last chunk is short by what the trials leave over.
   const short = perScenario * CHUNK_SIZE - trials;
   if (short > 0)

@@ -8,6 +8,16 @@ export {
   type ReportWriter,
   type WrittenReport,
 } from './write-reports.js';
+export {
+  openOutputFolder,
+  isSystemError,
+  systemErrorReason,
+  assertMayPublish,
+  PARENT_PID_ENV,
+  type OutputFolder,
+  type OutputFile,
+  type OutputFolderOptions,
+} from './output-folder.js';
 export { renderSummaryJson, sortKeysDeep } from './summary-json.js';
 export { renderSummaryCsv, SUMMARY_COLUMNS, outcomeColumn, outcomeKeys } from './summary-csv.js';
 export {

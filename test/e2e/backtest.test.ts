@@ -5,7 +5,14 @@
  * report bad input as `file:line:column: message` with exit code 2.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +22,24 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const FIXTURE = 'test/fixtures/backtest';
 
-function gatesim(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+function gatesim(
+  args: string[],
+  as: { uid?: number; gid?: number } = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', ...as });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const REPLAY = [
+  'backtest',
+  '--metrics',
+  `${FIXTURE}/metrics.csv`,
+  '--deploys',
+  `${FIXTURE}/deploys.csv`,
+  '--policy',
+  `${FIXTURE}/one-box-then-fleet.yaml`,
+  '--quiet',
+];
 
 describe('gatesim backtest', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gatesim-e2e-backtest-'));
@@ -105,6 +126,46 @@ describe('gatesim backtest', () => {
     ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('stage one-box targets region us-west, but');
+  });
+});
+
+describe('gatesim backtest output folder', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gatesim-e2e-backtest-out-'));
+
+  it('refuses, with exit 2, to replace a folder gatesim did not write', () => {
+    const mine = join(tmp, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'keep.txt'), 'keep me');
+    const r = gatesim([...REPLAY, '--out', mine]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `gatesim: ${mine} is not empty and is not a gatesim output (no .gatesim-report); the output replaces the whole folder, so choose an empty or new folder\n`,
+    );
+    expect(readdirSync(mine)).toEqual(['keep.txt']);
+  });
+
+  it('names the path of an output error and exits 2: a file in the path, a read-only folder', () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const a = gatesim([...REPLAY, '--out', join(file, 'out')]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toBe(
+      `gatesim: cannot write ${join(file, 'out')}: ${file} is a file, not a folder (ENOTDIR)\n`,
+    );
+    // Root ignores permissions: run as nobody then.
+    chmodSync(tmp, 0o755);
+    const ro = join(tmp, 'read-only');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(ro, 0o555);
+    const b = gatesim(
+      [...REPLAY, '--out', join(ro, 'out')],
+      process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {},
+    );
+    expect(b.status).toBe(2);
+    expect(b.stderr).toBe(
+      `gatesim: cannot write ${join(ro, 'out')}: ${ro}: permission denied (EACCES)\n`,
+    );
+    expect(readdirSync(ro)).toEqual([]);
   });
 });
 
