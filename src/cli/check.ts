@@ -28,7 +28,7 @@ import { loadPolicy } from '../config/index.js';
 import { GatesimError } from '../errors.js';
 import { formatPp } from '../report/format.js';
 import { renderHtmlReport } from '../report/index.js';
-import { defaultScenarioPaths, loadInputs } from './inputs.js';
+import { defaultScenarioPaths, loadInputs, replayFiles, withReplayFiles } from './inputs.js';
 
 /** Options as commander hands them over: raw strings, checked in the action so bad input exits 2. */
 export interface CheckCliOptions {
@@ -100,7 +100,9 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     o.workers === undefined ? availableParallelism() : parseWhole('--workers', o.workers, 1);
   let trials = o.trials === undefined ? undefined : parseWhole('--trials', o.trials, 1);
   let seed = o.seed === undefined ? undefined : parseWhole('--seed', o.seed, 0);
-  const { scenarios, policies } = loadInputs(o.scenarios ?? defaultScenarioPaths(), [o.policy]);
+  const inputs = loadInputs(o.scenarios ?? defaultScenarioPaths(), [o.policy]);
+  const { scenarios, policies } = inputs;
+  const files = replayFiles(inputs);
   let baseline: BaselineSource | undefined;
   if (o.baseline !== undefined) {
     const file = await readBaseline(o.baseline);
@@ -111,6 +113,9 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     const policy = loadPolicy(o.baselinePolicy);
     for (const scenario of scenarios) loadPolicy(o.baselinePolicy, { scenario });
     baseline = { kind: 'policy', policy };
+    // runCheck names it "<name> (baseline)" when both policies have one name.
+    files.policies.set(`${policy.name} (baseline)`, o.baselinePolicy);
+    if (!files.policies.has(policy.name)) files.policies.set(policy.name, o.baselinePolicy);
   }
   const result = await runCheck({
     policy: policies[0]!,
@@ -123,6 +128,8 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     ...(baseline !== undefined ? { baseline } : {}),
     ...(margin !== undefined ? { margin } : {}),
     ...(allowances !== undefined ? { allowances } : {}),
+  }).catch((e: unknown) => {
+    throw withReplayFiles(e, files);
   });
   if (o.saveBaseline !== undefined) {
     mkdirSync(dirname(resolve(o.saveBaseline)), { recursive: true });

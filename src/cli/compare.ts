@@ -6,7 +6,13 @@ import { parseShard, runStudyChunks, StudyFold, type StudyMeta } from '../eval/s
 import { parseRate } from '../check/options.js';
 import { GatesimError } from '../errors.js';
 import type { TrialOutcome } from '../pipeline/types.js';
-import { defaultPolicyPaths, defaultScenarioPaths, loadInputs } from './inputs.js';
+import {
+  defaultPolicyPaths,
+  defaultScenarioPaths,
+  loadInputs,
+  replayFiles,
+  withReplayFiles,
+} from './inputs.js';
 import { chunkLine, SHARD_CHUNKS, SHARD_FORMAT, SHARD_META } from './shard-files.js';
 
 export interface CompareCliOptions {
@@ -24,10 +30,11 @@ export interface CompareCliOptions {
 }
 
 export async function runCompareCommand(opts: CompareCliOptions): Promise<void> {
-  const { scenarios, policies } = loadInputs(
+  const inputs = loadInputs(
     opts.scenarios ?? defaultScenarioPaths(),
     opts.policies ?? defaultPolicyPaths(),
   );
+  const { scenarios, policies } = inputs;
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const names = policies.map((p) => p.name);
   if (opts.reference !== undefined && !names.includes(opts.reference))
@@ -87,6 +94,8 @@ export async function runCompareCommand(opts: CompareCliOptions): Promise<void> 
         throw e;
       }
     }
+  } catch (e) {
+    throw withReplayFiles(e, replayFiles(inputs));
   } finally {
     bar?.stop();
   }

@@ -18,6 +18,8 @@ export interface ExplainOptions {
   policy: string;
   trial: number;
   seed: number;
+  /** A pinned start (minutes since Monday 00:00 UTC) instead of the trial's drawn one. */
+  startAt?: number;
   svg?: string;
 }
 
@@ -29,6 +31,7 @@ export async function explainCommand(opts: ExplainOptions): Promise<void> {
     policy,
     seed: opts.seed,
     trial: opts.trial,
+    ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
     timeline: true,
     series: true,
   });

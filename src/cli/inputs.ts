@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { GatesimError, ValidationError } from '../errors.js';
 import { checkPolicyAgainstScenario, loadPolicy, loadScenario } from '../config/index.js';
+import { TrialFailure } from '../eval/trial-failure.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 
@@ -46,6 +47,16 @@ export function defaultPolicyPaths(): string[] {
 export interface Inputs {
   scenarios: ScenarioConfig[];
   policies: PolicyConfig[];
+  /** The file each scenario was read from (same order), as a person would type it here. */
+  scenarioFiles: string[];
+  /** The file each policy was read from (same order). */
+  policyFiles: string[];
+}
+
+/** A path as short as it can be typed from the current folder. */
+function typed(file: string): string {
+  const r = relative(process.cwd(), file);
+  return r === '' || r.startsWith('..') || isAbsolute(r) ? file : r;
 }
 
 /** Loads every scenario and policy, checking each policy against each scenario's fleet; all problems at once. */
@@ -53,9 +64,11 @@ export function loadInputs(
   scenarioPaths: readonly string[],
   policyPaths: readonly string[],
 ): Inputs {
-  const scenarios = expandPaths(scenarioPaths).map((f) => loadScenario(f));
+  const scenarioFiles = expandPaths(scenarioPaths);
+  const scenarios = scenarioFiles.map((f) => loadScenario(f));
   const policies: PolicyConfig[] = [];
-  for (const file of expandPaths(policyPaths)) {
+  const policyFiles = expandPaths(policyPaths);
+  for (const file of policyFiles) {
     const policy = loadPolicy(file);
     // Read and parse once; check the parsed policy against every scenario's fleet.
     for (const scenario of scenarios) {
@@ -72,7 +85,37 @@ export function loadInputs(
     policies.map((p) => p.name),
     'policy',
   );
-  return { scenarios, policies };
+  return {
+    scenarios,
+    policies,
+    scenarioFiles: scenarioFiles.map(typed),
+    policyFiles: policyFiles.map(typed),
+  };
+}
+
+/** Which file each scenario and policy (by name) was read from. */
+export interface ReplayFileMap {
+  scenarios: Map<string, string>;
+  policies: Map<string, string>;
+}
+
+/** The files of loaded inputs, by name. */
+export function replayFiles(inputs: Inputs): ReplayFileMap {
+  return {
+    scenarios: new Map(inputs.scenarios.map((s, i) => [s.name, inputs.scenarioFiles[i]!])),
+    policies: new Map(inputs.policies.map((p, i) => [p.name, inputs.policyFiles[i]!])),
+  };
+}
+
+/**
+ * The error to rethrow for one from a study of these inputs: a trial's failure gets the files
+ * that replay it (`gatesim explain --scenario FILE --policy FILE …`).
+ */
+export function withReplayFiles(e: unknown, files: ReplayFileMap): unknown {
+  if (!(e instanceof TrialFailure)) return e;
+  const scenario = files.scenarios.get(e.context.scenario);
+  const policy = files.policies.get(e.context.policy);
+  return scenario === undefined || policy === undefined ? e : e.withFiles({ scenario, policy });
 }
 
 function unique(names: readonly string[], what: string): void {

@@ -45,8 +45,13 @@ program.hook('preAction', async (_program, command) => {
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  // Expected failures print their message and exit 2; anything else is a bug and keeps its stack.
-  if (!(e instanceof GatesimError)) throw e;
-  process.stderr.write(`gatesim: ${e.message}\n`);
-  process.exitCode = 2;
+  // Expected failures print their message and exit 2. Anything else is a bug: exit 1 with its
+  // stack (an exception inside a trial leads with the trial and the command that replays it).
+  if (e instanceof GatesimError) {
+    process.stderr.write(`gatesim: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`gatesim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -25,6 +25,16 @@ export function wholeNumber(name: string, min: number): (v: string) => number {
   };
 }
 
+/** Parses a number option ≥ `min` (fractions allowed), with a message naming the option. */
+export function numberAtLeast(name: string, min: number): (v: string) => number {
+  return (v: string) => {
+    const n = v.trim() === '' ? NaN : Number(v);
+    if (!Number.isFinite(n) || n < min)
+      throw new GatesimError('bad-option', `${name}: expected a number ≥ ${min}, got "${v}"`);
+    return n;
+  };
+}
+
 /** Collects a repeatable option's values in order. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -13,6 +13,7 @@ import {
   type PairPartial,
   type PairwisePartial,
 } from './aggregate.js';
+import { withTrialContext, type TrialContext } from './trial-failure.js';
 
 /** Trials per chunk: the unit of work, of ordering and of sharding. Fixed, so results never depend on workers or shards. */
 export const CHUNK_SIZE = 25;
@@ -59,8 +60,19 @@ export function runChunk(task: ChunkTask): ChunkResult {
   const tuesdayAt = pinnedStart(scenario, regions, 1, 10);
   for (let trial = task.from; trial < task.to; trial++) {
     const cache = new TrialCache();
-    const outcomes = policies.map(
-      (policy) => runTrial({ scenario, policy, seed, trial, cache }).outcome,
+    // An exception inside a trial leaves as a TrialFailure naming it (also across workers).
+    const at = (policy: PolicyConfig, pinned?: Pick<TrialContext, 'startAt' | 'replay'>) => ({
+      scenario: scenario.name,
+      policy: policy.name,
+      seed,
+      trial,
+      ...pinned,
+    });
+    const outcomes = policies.map((policy) =>
+      withTrialContext(
+        at(policy),
+        () => runTrial({ scenario, policy, seed, trial, cache }).outcome,
+      ),
     );
     outcomes.forEach((o, i) => {
       addOutcome(partials[i]!, o);
@@ -74,8 +86,14 @@ export function runChunk(task: ChunkTask): ChunkResult {
     }
     if (trial % FRIDAY_EVERY === 0 && outcomes[0]?.build.bad === true) {
       policies.forEach((policy, i) => {
-        const fri = runTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome;
-        const tue = runTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome;
+        const fri = withTrialContext(
+          at(policy, { startAt: fridayAt, replay: 'friday' }),
+          () => runTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome,
+        );
+        const tue = withTrialContext(
+          at(policy, { startAt: tuesdayAt, replay: 'tuesday' }),
+          () => runTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome,
+        );
         if (fri.build.bad) addFriday(partials[i]!, fri.hurtingAfter2h, tue.hurtingAfter2h);
       });
     }

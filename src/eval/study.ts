@@ -15,6 +15,7 @@ import {
   type PairwisePartial,
 } from './aggregate.js';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
+import { restoreTrialError } from './trial-failure.js';
 import type { ReportBudgets, Summary } from './types.js';
 
 /** What a study is and how its report reads: everything a Summary carries besides the figures. */
@@ -137,7 +138,9 @@ export function workerPath(): string {
 
 /**
  * Runs the chunks of a study and yields their results in chunk order, whatever order the
- * workers finish in; at most a few chunks per worker are held in memory.
+ * workers finish in; at most a few chunks per worker are held in memory. An exception inside a
+ * trial rejects with a TrialFailure naming the trial (or, for bad input found only while
+ * simulating, a GatesimError), in this thread or from a worker.
  */
 export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<ChunkResult> {
   const plans = planChunks(options.scenarios.length, options.trials, options.shard);
@@ -153,7 +156,12 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
   });
   if (options.workers <= 1) {
     for (const p of plans) {
-      const r = runChunk(task(p));
+      let r: ChunkResult;
+      try {
+        r = runChunk(task(p));
+      } catch (e) {
+        throw restoreTrialError(e);
+      }
       done += p.to - p.from;
       options.onProgress?.(done, total);
       yield r;
@@ -173,7 +181,9 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
       while (inflight.length < window) {
         const next = plans.next();
         if (next.done === true) return;
-        const result = pool.run(task(next.value));
+        const result = pool.run(task(next.value)).catch((e: unknown) => {
+          throw restoreTrialError(e);
+        });
         // A chunk still running when another fails is cancelled by destroy(); its rejection
         // is expected, not unhandled.
         result.catch(() => undefined);

@@ -304,6 +304,73 @@ describe('gatesim compare', () => {
       expect(existsSync(join(tmp, out)), out).toBe(false);
   });
 
+  it('a trial that throws names scenario, policy, seed and trial, and the explain command replays it', () => {
+    // A judge that throws where a threshold would fail (test/fixtures/cli/explodes-judge.mjs),
+    // preloaded into the CLI, its restarted child and its worker threads.
+    const preload = ['--import', './test/fixtures/cli/explodes-judge.mjs'];
+    const out = join(tmp, 'explodes');
+    const full = String(Math.max(2, availableParallelism()));
+    const r = gatesim(
+      [
+        'compare',
+        '--scenarios',
+        'scenarios/error-spike-under-peak.yaml',
+        '--policies',
+        'policies/fixed-bake.yaml',
+        'test/fixtures/cli/explodes.yaml',
+        '--trials',
+        '100',
+        '--seed',
+        '5',
+        '--workers',
+        full,
+        '--quiet',
+        '--out',
+        out,
+      ],
+      {},
+      { nodeArgs: preload },
+    );
+    // Still a bug, so exit 1; but the message says where, and how to replay it.
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(
+      /^gatesim: trial (\d+)( \(replayed for the Friday test at \w+ \d+:\d+ local, minute [\d.]+ of the week\))? of scenario error-spike-under-peak under policy explodes \(seed 5\) threw RangeError: the explodes judge met a failing measurement$/,
+    );
+    const replay =
+      /^replay it: gatesim (explain --scenario scenarios\/error-spike-under-peak\.yaml --policy test\/fixtures\/cli\/explodes\.yaml --seed 5 --trial (\d+)(?: --start-at [\d.]+)?)$/.exec(
+        lines[1]!,
+      );
+    expect(replay, lines[1]).not.toBeNull();
+    expect(replay![2]).toBe(/trial (\d+)/.exec(lines[0]!)![1]);
+    // The original exception's stack follows; the worker pool's shutdown adds nothing.
+    expect(r.stderr).toMatch(/\nRangeError: the explodes judge met a failing measurement\n\s+at /);
+    expect(r.stderr).not.toMatch(/Terminating worker|Unhandled|triggerUncaughtException/);
+    expect(existsSync(out)).toBe(false);
+    // The printed command replays that very trial: it throws the same exception.
+    const again = gatesim(
+      [...replay![1]!.split(' '), '--svg', join(tmp, 'replay.svg')],
+      {},
+      { nodeArgs: preload },
+    );
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/RangeError: the explodes judge met a failing measurement/);
+    // And the trial before it does not.
+    const trial = Number(replay![2]);
+    if (trial > 0 && !lines[0]!.includes('replayed for the Friday test')) {
+      const before = gatesim(
+        [
+          ...replay![1]!.replace(/--trial \d+/, `--trial ${trial - 1}`).split(' '),
+          '--svg',
+          join(tmp, 'before.svg'),
+        ],
+        {},
+        { nodeArgs: preload },
+      );
+      expect(before.stderr).not.toMatch(/RangeError/);
+    }
+  });
+
   it("explain tells one trial's story and writes its chart", () => {
     const svg = join(tmp, 'trial.svg');
     const out = execFileSync(
@@ -327,5 +394,21 @@ describe('gatesim compare', () => {
     );
     expect(out).toMatch(/outcome: /);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    // A pinned start, as a failing Friday-test replay's command gives it.
+    const pinnedRun = gatesim([
+      'explain',
+      '--scenario',
+      'scenarios/slow-memory-leak.yaml',
+      '--policy',
+      'policies/truthful.yaml',
+      '--trial',
+      '4',
+      '--start-at',
+      '6720',
+      '--svg',
+      svg,
+    ]);
+    expect(pinnedRun.status).toBe(0);
+    expect(pinnedRun.stdout.split('\n')[1]).toBe('started fri 16:00 UTC');
   });
 });

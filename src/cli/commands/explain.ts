@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ExplainOptions } from '../explain.js';
 import { handleErrors } from '../errors.js';
-import { wholeNumber } from '../options.js';
+import { numberAtLeast, wholeNumber } from '../options.js';
 
 export function registerExplain(program: Command): void {
   program
@@ -13,6 +13,11 @@ export function registerExplain(program: Command): void {
     .requiredOption('--policy <file>', 'policy file')
     .requiredOption('--trial <k>', 'trial index', wholeNumber('--trial', 0))
     .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
+    .option(
+      '--start-at <minutes>',
+      "pin the start (minutes since Monday 00:00 UTC, as trials.csv's startAt), as the Friday test's replays do",
+      numberAtLeast('--start-at', 0),
+    )
     .option(
       '--svg <file>',
       'where to write the chart (default reports/explain-<scenario>-<policy>-<trial>.svg)',
