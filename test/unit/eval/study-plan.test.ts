@@ -7,7 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_SIZE } from '../../../src/eval/chunk.js';
-import { planChunks, plannedTrials, type ChunkPlan } from '../../../src/eval/study.js';
+import {
+  planChunks,
+  plannedChunks,
+  plannedTrials,
+  type ChunkPlan,
+} from '../../../src/eval/study.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -34,6 +39,7 @@ describe('planChunks', () => {
             expect([...planChunks(scenarios, trials, shard)], `${index + 1}/${count}`).toEqual(
               eager,
             );
+            expect(plannedChunks(scenarios, trials, shard)).toBe(eager.length);
             expect(plannedTrials(scenarios, trials, shard)).toBe(
               eager.reduce((s, p) => s + p.to - p.from, 0),
             );
