@@ -1,8 +1,7 @@
 import { DEFAULT_CHECK_TRIALS } from './options.js';
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomic } from './write-file.js';
+import { ensureFolder, writeFileAtomic } from './write-file.js';
 import {
   readBaseline,
   renderBaseline,
@@ -132,11 +131,11 @@ export async function runCheckCommand(o: CheckCliOptions): Promise<CheckResult> 
     throw withReplayFiles(e, files);
   });
   if (o.saveBaseline !== undefined) {
-    mkdirSync(dirname(resolve(o.saveBaseline)), { recursive: true });
+    ensureFolder(dirname(resolve(o.saveBaseline)), 'the baseline');
     writeFileAtomic(o.saveBaseline, renderBaseline(result.asBaseline), 'the baseline');
   }
   if (o.out !== undefined) {
-    mkdirSync(resolve(o.out), { recursive: true });
+    ensureFolder(o.out, 'the check report');
     writeFileAtomic(resolve(o.out, 'check.md'), renderCheckMarkdown(result), 'the check report');
     writeFileAtomic(
       resolve(o.out, 'report.html'),

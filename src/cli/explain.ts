@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomic } from './write-file.js';
+import { ensureFolder, writeFileAtomic } from './write-file.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { runTrial, type SeenPoint } from '../pipeline/executor.js';
 import type { TrialOutcome } from '../pipeline/types.js';
@@ -39,7 +38,7 @@ export async function explainCommand(opts: ExplainOptions): Promise<void> {
   const svgPath = resolve(
     opts.svg ?? `reports/explain-${scenario.name}-${policy.name}-${opts.trial}.svg`,
   );
-  mkdirSync(dirname(svgPath), { recursive: true });
+  ensureFolder(dirname(svgPath), 'the chart');
   writeFileAtomic(
     svgPath,
     renderChart(

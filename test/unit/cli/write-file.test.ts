@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../src/cli/write-file.js';
+import { ensureFolder, writeFileAtomic } from '../../../src/cli/write-file.js';
 import { PARENT_PID_ENV } from '../../../src/report/output-folder.js';
 
 describe('writeFileAtomic', () => {
@@ -27,6 +27,20 @@ describe('writeFileAtomic', () => {
     expect(() => writeFileAtomic(file, 'x', 'the baseline')).toThrow(
       `${file}: cannot write the baseline: a part of the path is a file, not a folder (ENOTDIR)`,
     );
+  });
+
+  it('ensureFolder makes an output folder, or names it when a file is in the way', () => {
+    const dir = join(root, 'reports', 'check');
+    expect(ensureFolder(dir, 'the check report')).toBe(dir);
+    writeFileAtomic(join(dir, 'check.md'), 'text', 'the check report');
+    expect(readFileSync(join(dir, 'check.md'), 'utf8')).toBe('text');
+    for (const [bad, code] of [
+      [join(root, 'baseline.json'), 'EEXIST'],
+      [join(root, 'baseline.json', 'out'), 'ENOTDIR'],
+    ] as const)
+      expect(() => ensureFolder(bad, 'the check report')).toThrow(
+        `${bad}: cannot write the check report: a part of the path is a file, not a folder (${code})`,
+      );
     rmSync(root, { recursive: true, force: true });
   });
 });
