@@ -252,12 +252,14 @@ export async function openOutputFolder(
   const name = basename(target);
   let partialDir = '';
 
+  const inPartial = (p: string): boolean =>
+    partialDir !== '' && (p === partialDir || p.startsWith(partialDir + sep));
+
   /** Where a failing path is, as the person reading the message knows it. */
   const shown = (path: string | undefined, file: string | undefined): string => {
     if (path === undefined) return file === undefined ? target : join(target, file);
     const p = resolve(path);
-    if (partialDir !== '' && (p === partialDir || p.startsWith(partialDir + sep)))
-      return join(target, relative(partialDir, p));
+    if (inPartial(p)) return join(target, relative(partialDir, p));
     // A hidden name beside the target (the partial or displaced folder): the folder it is in.
     if (dirname(p) === parent && basename(p).startsWith(`.${name}.`)) return parent;
     return p;
@@ -265,16 +267,16 @@ export async function openOutputFolder(
 
   const failure = (e: unknown, file?: string): unknown => {
     if (e instanceof GatesimError || !isSystemError(e)) return e;
+    const path = e.path === undefined ? undefined : resolve(e.path);
+    // Outside the folder being written, the deepest part of the path that exists says more: a
+    // folder that could not be created is named by the one it was to be created in.
+    const found = path === undefined || inPartial(path) ? undefined : deepestExisting(path);
     let detail: string;
-    const found = e.path === undefined ? undefined : deepestExisting(resolve(e.path));
     if ((e.code === 'ENOTDIR' || e.code === 'EEXIST') && found !== undefined && !found.isDir) {
       // Something in the way: the first part of the path that is a file, not a folder.
       detail = `${found.path} is a file, not a folder (${e.code})`;
     } else {
-      let where = shown(e.path, file);
-      // A folder that could not be created is named by the folder it was to be created in.
-      if (e.code !== 'ENOSPC' && e.code !== 'EDQUOT' && found !== undefined)
-        where = shown(found.path, file);
+      const where = shown(found?.path ?? path, file);
       detail = where === target ? systemErrorReason(e) : `${where}: ${systemErrorReason(e)}`;
     }
     return new GatesimError('output-error', `cannot write ${target}: ${detail}`);
@@ -391,8 +393,9 @@ export async function openOutputFolder(
       await syncDir(parent);
       if (displaced !== undefined) await rm(displaced, { recursive: true, force: true });
     } catch (e) {
+      const error = failure(e);
       await abort();
-      throw failure(e);
+      throw error;
     }
   };
 

@@ -83,8 +83,10 @@ export async function openReportWriter(outDir: string): Promise<ReportWriter> {
     try {
       return await run();
     } catch (e) {
+      // Named before the partial folder goes: the message names the file being written.
+      const error = folder.failure(e, file);
       await abort();
-      throw folder.failure(e, file);
+      throw error;
     }
   };
 

@@ -19,7 +19,12 @@ import { makeSummary } from '../../fixtures/report/summary.js';
 import { generateTrials } from '../../fixtures/report/trials.js';
 
 /** Which file's writes fail (matched against the path written), and after how many bytes. */
-const disk = vi.hoisted(() => ({ full: undefined as RegExp | undefined, after: 0 }));
+const disk = vi.hoisted(() => ({
+  full: undefined as RegExp | undefined,
+  after: 0,
+  /** Files whose open() is refused, as a file-system policy (SELinux, a quota) may refuse. */
+  denied: undefined as RegExp | undefined,
+}));
 
 function enospc(syscall: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`ENOSPC: no space left on device, ${syscall}`), {
@@ -32,6 +37,13 @@ function enospc(syscall: string): NodeJS.ErrnoException {
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof FsPromises>();
   const open: typeof fs.open = async (path, ...rest) => {
+    if (disk.denied?.test(String(path)) === true)
+      throw Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), {
+        code: 'EACCES',
+        errno: -13,
+        syscall: 'open',
+        path: String(path),
+      });
     const fh = await fs.open(path, ...rest);
     if (disk.full === undefined || !disk.full.test(String(path))) return fh;
     let written = 0;
@@ -88,9 +100,11 @@ let root: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'gatesim-full-disk-'));
   disk.full = undefined;
+  disk.denied = undefined;
 });
 afterEach(async () => {
   disk.full = undefined;
+  disk.denied = undefined;
   await rm(root, { recursive: true, force: true });
 });
 
@@ -131,6 +145,18 @@ describe('a full disk (ENOSPC)', () => {
       expect(await readdir(root)).toEqual(['report']);
     });
   }
+});
+
+describe('a file the system refuses to create (EACCES on open)', () => {
+  it('is named as it would be published, not by the hidden folder it was in', async () => {
+    const out = join(root, 'report');
+    disk.denied = /[\\/]report\.md$/;
+    const e = await failure(writeReports(out, makeSummary(), generateTrials(3)));
+    expect(e.message).toBe(
+      `cannot write ${out}: ${join(out, 'report.md')}: permission denied (EACCES)`,
+    );
+    expect(await readdir(root)).toEqual([]);
+  });
 });
 
 describe('backtest output', async () => {
