@@ -30,11 +30,12 @@ import type { MetricName, MetricPoint, Minutes, RegionRuntime } from '../world/t
 import type { RecordedDeploy, RecordedMetrics, RecordedSeries } from './inputs.js';
 import { latestTime, pointAt, pointsIn } from './series.js';
 import { TIME_EPSILON } from './time.js';
+import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 
 /** The region name whose rows stand for staging. */
 export const STAGING_REGION = 'staging';
 /** Longest a replay may run before the deploy counts as stalled (as the executor's 14 days). */
-export const MAX_REPLAY_MINUTES = 14 * 1440;
+export const MAX_REPLAY_MINUTES = MAX_TRIAL_MINUTES;
 const WEEK = 10080;
 
 /** How a replayed deploy ended under the policy. */

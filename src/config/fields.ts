@@ -3,9 +3,10 @@
  * words, so an issue reads `expected a whole number ≥ -1, got "two"` rather than zod's default.
  */
 import { z } from 'zod';
-import { parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import { LIMIT_NOTE, MAX_LIST_ITEMS, MAX_TRIAL_MINUTES } from '../util/limits.js';
 import { WEEKDAYS } from '../world/types.js';
-import { expectMessage } from './issues.js';
+import { expectMessage, showValue } from './issues.js';
 import { didYouMean, listNames } from './suggest.js';
 
 /**
@@ -46,6 +47,11 @@ export interface NumberOptions {
   int?: boolean;
   /** Overrides the generated description, e.g. "a probability in [0, 1]". */
   desc?: string;
+  /**
+   * Which bound is one of gatesim's limits (src/util/limits.ts) rather than what the value
+   * means: crossing it says so, and where the limits are explained.
+   */
+  limit?: 'min' | 'max';
 }
 
 function describeNumber(o: NumberOptions): string {
@@ -65,14 +71,21 @@ function describeNumber(o: NumberOptions): string {
 export function num(o: NumberOptions = {}) {
   const desc = describeNumber(o);
   const error = (iss: { input?: unknown }) => expectMessage(desc, iss.input);
+  const limitError = (iss: { input?: unknown }) =>
+    expectMessage(`${desc} (${LIMIT_NOTE})`, iss.input);
   let s = z.number({ error });
   if (o.int === true) s = s.int({ error });
-  if (o.min !== undefined) s = s.min(o.min, { error });
+  if (o.min !== undefined) s = s.min(o.min, { error: o.limit === 'min' ? limitError : error });
   if (o.gt !== undefined) s = s.gt(o.gt, { error });
-  if (o.max !== undefined) s = s.max(o.max, { error });
+  if (o.max !== undefined) s = s.max(o.max, { error: o.limit === 'max' ? limitError : error });
   if (o.lt !== undefined) s = s.lt(o.lt, { error });
   return s;
 }
+
+/** A number in [min, max] whose upper end is one of gatesim's limits. */
+export const upTo = (max: number, min = 0) => num({ min, max, limit: 'max' });
+/** A number in (0, max] whose upper end is one of gatesim's limits. */
+export const positiveUpTo = (max: number) => num({ gt: 0, max, limit: 'max' });
 
 /** A probability in [0, 1]. */
 export const probability = () => num({ min: 0, max: 1, desc: 'a probability in [0, 1]' });
@@ -90,21 +103,37 @@ export const hour = () => num({ min: 0, max: 24, desc: 'an hour in [0, 24]' });
 export interface DurationOptions {
   /** Reject 0 (intervals, batch times). */
   positive?: boolean;
+  /** A floor that is one of gatesim's limits (the shortest interval), in minutes. */
+  min?: number;
+  /** The longest allowed, in minutes: gatesim's limit, 14 days unless said otherwise. */
+  max?: number;
 }
 
 /**
  * A duration: minutes as a number, or `30s`, `10m`, `2h`, `1d`, `1h30m` (the shared
- * `parseDuration`); the output is minutes.
+ * `parseDuration`); the output is minutes. No duration may exceed the 14 days a trial may
+ * run (MAX_TRIAL_MINUTES), so every one the loaders accept can happen inside a trial.
  */
 export function duration(o: DurationOptions = {}) {
   const desc =
     o.positive === true
       ? 'a duration > 0 such as 30s, 10m, 2h or a number of minutes'
       : 'a duration such as 30s, 10m, 2h or a number of minutes ≥ 0';
+  const max = o.max ?? MAX_TRIAL_MINUTES;
   return z.unknown().transform((v, ctx): number => {
     const minutes = parseDuration(v);
     if (minutes === undefined || (o.positive === true && minutes <= 0)) {
       ctx.addIssue({ code: 'custom', message: expectMessage(desc, v) });
+      return z.NEVER;
+    }
+    if (o.min !== undefined && minutes < o.min) {
+      const bound = `a duration ≥ ${formatDuration(o.min)} (${LIMIT_NOTE})`;
+      ctx.addIssue({ code: 'custom', message: expectMessage(bound, v) });
+      return z.NEVER;
+    }
+    if (minutes > max) {
+      const bound = `a duration ≤ ${formatDuration(max)} (${LIMIT_NOTE})`;
+      ctx.addIssue({ code: 'custom', message: expectMessage(bound, v) });
       return z.NEVER;
     }
     return minutes;
@@ -145,9 +174,17 @@ export function weekdays() {
     });
 }
 
-/** A list with its own message when the value is not a list at all. */
+/**
+ * A list with its own message when the value is not a list at all, and at most
+ * MAX_LIST_ITEMS items (gatesim's limit on every list a file may hold).
+ */
 export function list<T extends z.ZodType>(item: T, what: string) {
-  return z.array(item, { error: (iss) => expectMessage(`a list of ${what}`, iss.input) });
+  return z
+    .array(item, { error: (iss) => expectMessage(`a list of ${what}`, iss.input) })
+    .max(MAX_LIST_ITEMS, {
+      error: (iss) =>
+        `expected at most ${MAX_LIST_ITEMS} ${what} (${LIMIT_NOTE}), got ${Array.isArray(iss.input) ? iss.input.length : showValue(iss.input)}`,
+    });
 }
 
 /** A boolean with an `expected true or false` message. */

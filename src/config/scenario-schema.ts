@@ -19,15 +19,14 @@ import {
   hour,
   list,
   name,
-  nonNegative,
   num,
-  positive,
+  positiveUpTo,
   probability,
   share,
   strictObject,
   text,
+  upTo,
   weekdays,
-  whole,
 } from './fields.js';
 import type { RawIssue } from './issues.js';
 import { expectMessage, flattenIssues, PARSE_OPTIONS } from './issues.js';
@@ -35,6 +34,25 @@ import { addIssues, pluginSpecField } from './plugin-field.js';
 import { isPlainObject, parsePluginSpec, parseRange } from './plugin-spec.js';
 import type { Registries } from './registries.js';
 import { didYouMean, listNames } from './suggest.js';
+import {
+  LIMIT_NOTE,
+  MAX_CHECKOUT_VALUE,
+  MAX_CONFOUNDERS_PER_DAY,
+  MAX_COUNT,
+  MAX_CRASHES_PER_HOST_HOUR,
+  MAX_DATA_ROWS,
+  MAX_FLEET_HOSTS,
+  MAX_HORIZON_MINUTES,
+  MAX_LATENCY_MS,
+  MAX_LATENCY_SIGMA,
+  MAX_MEMORY_MB,
+  MAX_MULTIPLIER,
+  MAX_NOISE_SD,
+  MAX_REGION_HOSTS,
+  MAX_REQUESTS_PER_MIN,
+  MAX_WEIGHT,
+  MIN_INTERVAL_MINUTES,
+} from '../util/limits.js';
 
 /** Tolerance on the sum of traffic shares. */
 export const SHARE_SUM_TOLERANCE = 1e-6;
@@ -94,8 +112,15 @@ function durationOrRange() {
     if (isPlainObject(v)) {
       const issues: RawIssue[] = [];
       const range = parseRange(v, [], issues);
+      // Both ends are durations like the single value, with its limits.
+      if (range !== undefined) {
+        for (const end of ['min', 'max'] as const) {
+          const r = single.safeParse(range[end], PARSE_OPTIONS);
+          if (!r.success) issues.push(...flattenIssues(r.error.issues, [end]));
+        }
+      }
       addIssues(ctx, issues);
-      return range ?? z.NEVER;
+      return issues.length > 0 ? z.NEVER : (range ?? z.NEVER);
     }
     const r = single.safeParse(v, PARSE_OPTIONS);
     if (!r.success) {
@@ -120,7 +145,7 @@ const CONFOUNDER_SPEC_KEYS = ['ratePerDay', 'pinned'];
 
 function confounderSpec(regs: Registries) {
   const head = z.object({
-    ratePerDay: nonNegative().default(0),
+    ratePerDay: upTo(MAX_CONFOUNDERS_PER_DAY).default(0),
     pinned: strictObject({
       probability: probability().default(1),
       at: durationOrRange(),
@@ -158,12 +183,12 @@ function scenarioShape(regs: Registries) {
   const region = strictObject({
     name: name(),
     trafficShare: share(),
-    hosts: whole(1),
+    hosts: num({ int: true, min: 1, max: MAX_REGION_HOSTS, limit: 'max' }),
     utcOffsetHours: num({ min: -12, max: 14 }).default(0),
   });
   const badTemplate = strictObject({
     name: name(),
-    weight: positive().default(1),
+    weight: positiveUpTo(MAX_WEIGHT).default(1),
     faults: list(faultSpec(regs), 'faults').min(1, { error: 'expected at least one fault' }),
   });
   return strictObject({
@@ -172,49 +197,53 @@ function scenarioShape(regs: Registries) {
       regions: list(region, 'regions').min(1, { error: 'expected at least one region' }),
     }),
     traffic: strictObject({
-      peakRequestsPerMin: positive().default(D.traffic.peakRequestsPerMin),
+      peakRequestsPerMin: positiveUpTo(MAX_REQUESTS_PER_MIN).default(D.traffic.peakRequestsPerMin),
       diurnalAmplitude: num({ min: 0, max: 0.5 }).default(D.traffic.diurnalAmplitude),
       peakHourLocal: hour().default(D.traffic.peakHourLocal),
-      weekendFactor: positive().default(D.traffic.weekendFactor),
+      weekendFactor: positiveUpTo(MAX_MULTIPLIER).default(D.traffic.weekendFactor),
       trace: traceSchema().optional(),
     }).prefault({}),
     service: strictObject({
       errorRate: num({ min: 0, lt: 1 }).default(D.service.errorRate),
       latency: strictObject({
-        medianMs: positive().default(D.service.latency.medianMs),
-        sigma: positive().default(D.service.latency.sigma),
-        sloMs: positive().default(D.service.latency.sloMs),
+        medianMs: positiveUpTo(MAX_LATENCY_MS).default(D.service.latency.medianMs),
+        sigma: positiveUpTo(MAX_LATENCY_SIGMA).default(D.service.latency.sigma),
+        sloMs: positiveUpTo(MAX_LATENCY_MS).default(D.service.latency.sloMs),
         loadSensitivity: num({ min: 0, max: 1 }).default(D.service.latency.loadSensitivity),
       }).prefault({}),
       memory: strictObject({
-        baseMB: positive().default(D.service.memory.baseMB),
-        limitMB: positive().default(D.service.memory.limitMB),
+        baseMB: positiveUpTo(MAX_MEMORY_MB).default(D.service.memory.baseMB),
+        limitMB: positiveUpTo(MAX_MEMORY_MB).default(D.service.memory.limitMB),
       }).prefault({}),
       connections: strictObject({
-        poolSize: whole(1).default(D.service.connections.poolSize),
-        holdMs: positive().default(D.service.connections.holdMs),
+        poolSize: num({ int: true, min: 1, max: MAX_COUNT, limit: 'max' }).default(
+          D.service.connections.poolSize,
+        ),
+        holdMs: positiveUpTo(MAX_LATENCY_MS).default(D.service.connections.holdMs),
       }).prefault({}),
       business: strictObject({
-        requestsPerSession: num({ min: 1 }).default(D.service.business.requestsPerSession),
+        requestsPerSession: upTo(MAX_COUNT, 1).default(D.service.business.requestsPerSession),
         conversionRate: num({ gt: 0, lt: 1 }).default(D.service.business.conversionRate),
         conversionAmplitude: num({ min: 0, lt: 1 }).default(D.service.business.conversionAmplitude),
-        checkoutValue: nonNegative().default(D.service.business.checkoutValue),
+        checkoutValue: upTo(MAX_CHECKOUT_VALUE).default(D.service.business.checkoutValue),
         trace: traceSchema().optional(),
       }).prefault({}),
-      crashesPerHostHour: nonNegative().default(D.service.crashesPerHostHour),
+      crashesPerHostHour: upTo(MAX_CRASHES_PER_HOST_HOUR).default(D.service.crashesPerHostHour),
     }).prefault({}),
     noise: strictObject({
-      hostErrorSd: nonNegative().default(D.noise.hostErrorSd),
-      intervalErrorSd: nonNegative().default(D.noise.intervalErrorSd),
-      intervalLatencySd: nonNegative().default(D.noise.intervalLatencySd),
-      intervalConversionSd: nonNegative().default(D.noise.intervalConversionSd),
+      hostErrorSd: upTo(MAX_NOISE_SD).default(D.noise.hostErrorSd),
+      intervalErrorSd: upTo(MAX_NOISE_SD).default(D.noise.intervalErrorSd),
+      intervalLatencySd: upTo(MAX_NOISE_SD).default(D.noise.intervalLatencySd),
+      intervalConversionSd: upTo(MAX_NOISE_SD).default(D.noise.intervalConversionSd),
     }).prefault({}),
     staging: strictObject({
-      hosts: whole(1).default(D.staging.hosts),
-      requestsPerMin: positive().default(D.staging.requestsPerMin),
-      dataRows: nonNegative().default(D.staging.dataRows),
+      hosts: num({ int: true, min: 1, max: MAX_REGION_HOSTS, limit: 'max' }).default(
+        D.staging.hosts,
+      ),
+      requestsPerMin: positiveUpTo(MAX_REQUESTS_PER_MIN).default(D.staging.requestsPerMin),
+      dataRows: upTo(MAX_DATA_ROWS).default(D.staging.dataRows),
     }).prefault({}),
-    dataRows: nonNegative().default(D.dataRows),
+    dataRows: upTo(MAX_DATA_ROWS).default(D.dataRows),
     deploy: strictObject({
       minutesPerBatch: duration({ positive: true }).default(D.deploy.minutesPerBatch),
     }).prefault({}),
@@ -231,13 +260,16 @@ function scenarioShape(regs: Registries) {
     }).prefault({}),
     confounders: list(confounderSpec(regs), 'confounders').default([]),
     impactBar: strictObject({
-      errorRatePp: positive().default(D.impactBar.errorRatePp),
+      // Percentages: a bar above 100 could never be crossed. p99Ratio is only compared.
+      errorRatePp: num({ gt: 0, max: 100 }).default(D.impactBar.errorRatePp),
       p99Ratio: num({ gt: 1 }).default(D.impactBar.p99Ratio),
-      conversionDropPct: positive().default(D.impactBar.conversionDropPct),
+      conversionDropPct: num({ gt: 0, max: 100 }).default(D.impactBar.conversionDropPct),
       resourceExhaustion: bool().default(D.impactBar.resourceExhaustion),
     }).prefault({}),
-    horizon: duration({ positive: true }).default(D.horizon),
-    metricInterval: duration({ positive: true }).default(D.metricInterval),
+    horizon: duration({ positive: true, max: MAX_HORIZON_MINUTES }).default(D.horizon),
+    metricInterval: duration({ positive: true, min: MIN_INTERVAL_MINUTES }).default(
+      D.metricInterval,
+    ),
   });
 }
 
@@ -260,6 +292,24 @@ function crossCheck(s: ParsedScenario, ctx: z.RefinementCtx): void {
   const regions = s.fleet.regions;
   const names = regions.map((r) => r.name);
   checkUnique(regions, ctx, (i) => ['fleet', 'regions', i, 'name'], 'region name');
+  // A trial keeps a number per host: the fleet as a whole has a ceiling, not only each region.
+  const hosts = regions.reduce((a, r) => a + r.hosts, 0);
+  if (hosts > MAX_FLEET_HOSTS && regions.every((r) => r.hosts <= MAX_REGION_HOSTS)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fleet', 'regions'],
+      message: `expected at most ${MAX_FLEET_HOSTS} hosts in the fleet (${LIMIT_NOTE}), got ${hosts}`,
+    });
+  }
+  // Each occurrence is an object the trial draws and indexes: the sum of rates is what costs.
+  const perDay = s.confounders.reduce((a, c) => a + c.ratePerDay, 0);
+  if (perDay > MAX_CONFOUNDERS_PER_DAY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['confounders'],
+      message: `expected at most ${MAX_CONFOUNDERS_PER_DAY} occurrences a day over all confounders (${LIMIT_NOTE}), got ${Number(perDay.toPrecision(12))}`,
+    });
+  }
   const sum = regions.reduce((a, r) => a + r.trafficShare, 0);
   if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
     ctx.addIssue({

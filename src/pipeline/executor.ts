@@ -28,6 +28,7 @@ import { regionRuntimes } from '../world/regions.js';
 import { loadTrace, traceCurve } from '../world/trace.js';
 import type { LoadCurve } from '../world/traffic.js';
 import { resolve } from 'node:path';
+import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
 import {
   RolloutController,
@@ -135,7 +136,7 @@ function refetchMissing(
 }
 
 /** Longest a trial may run before it is called stalled (a rollout paused for good). */
-const MAX_TRIAL = 14 * 1440;
+const MAX_TRIAL = MAX_TRIAL_MINUTES;
 
 /** Runs one policy against one trial of a scenario and returns what happened. */
 export function runTrial(options: TrialOptions): TrialResult {

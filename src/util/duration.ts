@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMIT_NOTE, MAX_TRIAL_MINUTES } from './limits.js';
 
 /**
  * Durations in files are minutes as a number, or a string with a unit: `30s`, `10m`, `2h`,
@@ -47,15 +48,46 @@ export function formatDuration(minutes: number): string {
   return parts.join('');
 }
 
-/** A zod schema for a duration field: a number of minutes or a string like `10m`. */
-export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const minutes = parseDuration(v);
-  if (minutes === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration such as 30s, 10m, 2h or a number of minutes ≥ 0, got ${JSON.stringify(v)}`,
-    });
-    return z.NEVER;
-  }
-  return minutes;
-});
+/** A value as a YAML reader wrote it: `.nan` and `.inf` as YAML spells them (JSON would say null). */
+function shown(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** Bounds of a `boundedDuration`, in minutes. */
+export interface DurationBounds {
+  /** Shortest allowed (a floor that is one of gatesim's limits); 0 by default. */
+  min?: number;
+  /** Longest allowed; the 14 days a trial may run by default. */
+  max?: number;
+}
+
+/**
+ * A zod schema for a duration field of a plugin (a fault's or confounder's parameters): a
+ * number of minutes or a string like `10m`, between `min` and `max` (by default 0 and the
+ * 14 days a trial may run, since nothing longer can happen inside one).
+ */
+export function boundedDuration(bounds: DurationBounds = {}) {
+  const min = bounds.min ?? 0;
+  const max = bounds.max ?? MAX_TRIAL_MINUTES;
+  return z.unknown().transform((v, ctx): number => {
+    const minutes = parseDuration(v);
+    const problem =
+      minutes === undefined
+        ? 'a duration such as 30s, 10m, 2h or a number of minutes ≥ 0'
+        : minutes < min
+          ? `a duration ≥ ${formatDuration(min)} (${LIMIT_NOTE})`
+          : minutes > max
+            ? `a duration ≤ ${formatDuration(max)} (${LIMIT_NOTE})`
+            : undefined;
+    if (minutes === undefined || problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${problem ?? ''}, got ${shown(v)}` });
+      return z.NEVER;
+    }
+    return minutes;
+  });
+}
+
+/** A zod schema for a duration field: a number of minutes or a string like `10m`, at most 14 days. */
+export const durationSchema = boundedDuration();

@@ -8,6 +8,7 @@
  * is drawn with the occurrence's own stream unless `region` is given.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import { checkParams, shareSchema } from '../faults/shared/params.js';
 import { applyDegradation, checkRegion, pickRegion } from './shared/region.js';
@@ -15,7 +16,7 @@ import type { ConfounderInstance, ConfounderModel } from './types.js';
 
 const schema = z.strictObject({
   errorAdd: shareSchema.default(0.005),
-  latencyMultiplier: z.number().positive().default(1.15),
+  latencyMultiplier: z.number().positive().max(MAX_MULTIPLIER).default(1.15),
   duration: durationSchema.default(20),
   region: z.string().min(1).optional(),
 });

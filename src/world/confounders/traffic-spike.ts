@@ -5,13 +5,14 @@
  * Defaults ×2 for 20 minutes, fleet-wide, from the project brief.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import { checkParams } from '../faults/shared/params.js';
 import { checkRegion } from './shared/region.js';
 import type { ConfounderInstance, ConfounderModel } from './types.js';
 
 const schema = z.strictObject({
-  multiplier: z.number().positive().default(2),
+  multiplier: z.number().positive().max(MAX_MULTIPLIER).default(2),
   duration: durationSchema.default(20),
   region: z.string().min(1).optional(),
 });

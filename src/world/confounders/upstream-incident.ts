@@ -7,6 +7,7 @@
  * minutes, fleet-wide, are from the project brief; `region` confines it to one region.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import { checkParams, shareSchema } from '../faults/shared/params.js';
 import { applyDegradation, checkRegion } from './shared/region.js';
@@ -14,7 +15,7 @@ import type { ConfounderInstance, ConfounderModel } from './types.js';
 
 const schema = z.strictObject({
   errorAdd: shareSchema.default(0.02),
-  latencyMultiplier: z.number().positive().default(1),
+  latencyMultiplier: z.number().positive().max(MAX_MULTIPLIER).default(1),
   duration: durationSchema.default(30),
   region: z.string().min(1).optional(),
 });

@@ -12,6 +12,7 @@
  * judgement (from the project brief): a JVM service is usually warm within minutes.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import type { CohortView, EffectAccumulator, Minutes, TrueEffect } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
 import { checkParams, positiveDurationSchema, shareSchema } from './shared/params.js';
@@ -19,7 +20,7 @@ import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
 const schema = z.strictObject({
   /** Latency multiplier at the moment a process starts. */
-  latencyMultiplier: z.number().min(1).default(2),
+  latencyMultiplier: z.number().min(1).max(MAX_MULTIPLIER).default(2),
   /** e-folding time of the warm-up. */
   warmupMinutes: positiveDurationSchema.default(5),
   errorAdd: shareSchema.default(0),

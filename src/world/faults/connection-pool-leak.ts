@@ -16,6 +16,7 @@
  * an ~100 ms service are typical. restartErrorShare 1 as in memory-leak.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import type {
   CohortView,
@@ -28,7 +29,7 @@ import type {
 } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
 import { addSlowComponent } from './shared/mixture.js';
-import { checkParams, positiveDurationSchema, shareSchema } from './shared/params.js';
+import { checkParams, restartDurationSchema, shareSchema } from './shared/params.js';
 import { beforeLimit, isRestarting, nextRestartInChain, processStart } from './shared/timing.js';
 import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
@@ -36,9 +37,9 @@ const schema = z.strictObject({
   /** One connection leaks per this many requests. */
   leakEveryRequests: z.number().positive(),
   timeoutErrorShare: shareSchema.default(0.9),
-  exhaustedLatencyMultiplier: z.number().min(1).default(10),
+  exhaustedLatencyMultiplier: z.number().min(1).max(MAX_MULTIPLIER).default(10),
   healthCheckRestartAfter: durationSchema.default(15),
-  restartMinutes: positiveDurationSchema.default(1),
+  restartMinutes: restartDurationSchema.default(1),
   restartErrorShare: shareSchema.default(1),
 });
 

@@ -9,6 +9,7 @@
  * Lukša, Kubernetes in Action 2nd ed. §6.2.1). downShare 0.5 is judgement (from the project brief).
  */
 import { z } from 'zod';
+import { MAX_CRASHES_PER_HOST_HOUR } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import type { CohortView, EffectAccumulator, Minutes, TrueEffect } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
@@ -17,7 +18,7 @@ import { beforeLimit } from './shared/timing.js';
 import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
 const schema = z.strictObject({
-  crashesPerHostHour: z.number().min(0).default(12),
+  crashesPerHostHour: z.number().min(0).max(MAX_CRASHES_PER_HOST_HOUR).default(12),
   /** Share of a crash-looping host's requests that fail. */
   downShare: shareSchema.default(0.5),
   onsetDelay: durationSchema.default(0),

@@ -10,6 +10,7 @@
  * affectedShare 0.2 is judgement (one endpoint of a handful); timeoutMs 0 means no timeout.
  */
 import { z } from 'zod';
+import { MAX_LATENCY_MS } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import type {
   CohortView,
@@ -26,10 +27,10 @@ import { beforeLimit } from './shared/timing.js';
 import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
 const schema = z.strictObject({
-  latencyMsPerMillionRows: z.number().min(0),
+  latencyMsPerMillionRows: z.number().min(0).max(MAX_LATENCY_MS),
   affectedShare: shareSchema.default(0.2),
   /** Requests slower than this fail; 0 = never. */
-  timeoutMs: z.number().min(0).default(0),
+  timeoutMs: z.number().min(0).max(MAX_LATENCY_MS).default(0),
   onsetDelay: durationSchema.default(0),
 });
 

@@ -11,6 +11,7 @@
  * Every default is neutral (no effect); the scenario states the size.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import type { CohortView, EffectAccumulator, Minutes, TrueEffect, WorldView } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
@@ -22,7 +23,7 @@ const schema = z.strictObject({
   /** Absolute failure probability added (0.02 = +2 pp). */
   add: shareSchema.default(0),
   /** Multiplier of the baseline error rate. */
-  multiply: z.number().min(0).default(1),
+  multiply: z.number().min(0).max(MAX_MULTIPLIER).default(1),
   onsetDelay: durationSchema.default(0),
   /** Effect only while the region's load ≥ this share of the weekday daily peak. */
   minLoadShare: z.number().min(0).default(0),

@@ -7,6 +7,7 @@
  * exactly (see shared/mixture.ts). Defaults are neutral; the scenario states the size.
  */
 import { z } from 'zod';
+import { MAX_MULTIPLIER } from '../../util/limits.js';
 import { durationSchema } from '../../util/duration.js';
 import type { CohortView, EffectAccumulator, Minutes, TrueEffect } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
@@ -16,11 +17,11 @@ import { beforeLimit } from './shared/timing.js';
 import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
 const schema = z.strictObject({
-  medianMultiplier: z.number().positive().default(1),
+  medianMultiplier: z.number().positive().max(MAX_MULTIPLIER).default(1),
   /** Share of requests slowed. */
   tailShare: shareSchema.default(0),
   /** How much slower those requests are. */
-  tailMultiplier: z.number().positive().default(1),
+  tailMultiplier: z.number().positive().max(MAX_MULTIPLIER).default(1),
   onsetDelay: durationSchema.default(0),
 });
 

@@ -21,22 +21,23 @@
  * in-flight and queued requests and the balancer keeps routing until its check fails).
  */
 import { z } from 'zod';
+import { MAX_LEAK_BYTES_PER_REQUEST, MAX_MULTIPLIER } from '../../util/limits.js';
 import { GatesimError } from '../../errors.js';
 import type { CohortView, EffectAccumulator, Minutes, TrueEffect, WorldView } from '../types.js';
 import { singleFaultTrueEffect } from './shared/fleet-impact.js';
-import { checkParams, positiveDurationSchema, shareSchema } from './shared/params.js';
+import { checkParams, restartDurationSchema, shareSchema } from './shared/params.js';
 import { beforeLimit, isRestarting, nextRestartInChain, processStart } from './shared/timing.js';
 import type { FaultInstance, FaultModel, FleetFacts } from './types.js';
 
 const MB = 2 ** 20;
 
 const schema = z.strictObject({
-  bytesPerRequest: z.number().positive(),
+  bytesPerRequest: z.number().positive().max(MAX_LEAK_BYTES_PER_REQUEST),
   /** Share of the heap limit where GC starts to slow requests. */
   gcThreshold: z.number().gt(0).max(1).default(0.85),
   /** Latency multiplier reached at the limit. */
-  gcSlowdown: z.number().min(1).default(3),
-  restartMinutes: positiveDurationSchema.default(2),
+  gcSlowdown: z.number().min(1).max(MAX_MULTIPLIER).default(3),
+  restartMinutes: restartDurationSchema.default(2),
   restartErrorShare: shareSchema.default(1),
 });
 

@@ -261,7 +261,7 @@ metricInterval: 0
     expect(issuesOf(text)).toMatchInlineSnapshot(`
       "scenarios/x.yaml: traffic.diurnalAmplitude: expected a number in [0, 0.5], got 0.7
       scenarios/x.yaml: traffic.peakHourLocal: expected an hour in [0, 24], got "noon"
-      scenarios/x.yaml: staging.hosts: expected a whole number ≥ 1, got 1.5
+      scenarios/x.yaml: staging.hosts: expected a whole number in [1, 100000], got 1.5
       scenarios/x.yaml: schedule.days[1]: expected one of \`mon\`, \`tue\`, \`wed\`, \`thu\`, \`fri\`, \`sat\` or \`sun\`, got "satu"; did you mean \`sat\`?
       scenarios/x.yaml: horizon: expected a duration > 0 such as 30s, 10m, 2h or a number of minutes, got "two"
       scenarios/x.yaml: metricInterval: expected a duration > 0 such as 30s, 10m, 2h or a number of minutes, got 0"

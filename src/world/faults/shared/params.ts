@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatesimError } from '../../../errors.js';
-import { durationSchema } from '../../../util/duration.js';
+import { boundedDuration, durationSchema } from '../../../util/duration.js';
+import { MIN_RESTART_MINUTES } from '../../../util/limits.js';
 import { isOutputOf } from '../../../util/parse-once.js';
 
 /** A probability or a share of requests, hosts or users: a number in [0, 1]. */
@@ -10,6 +11,9 @@ export const shareSchema = z.number().min(0).max(1);
 export const positiveDurationSchema = durationSchema.refine((v) => v > 0, {
   message: 'expected a duration > 0',
 });
+
+/** How long a fault's restart takes: at least MIN_RESTART_MINUTES, so restarts stay countable. */
+export const restartDurationSchema = boundedDuration({ min: MIN_RESTART_MINUTES });
 
 /**
  * Validates parameters handed straight to a factory (tests, benchmarks, importers) with

@@ -5,6 +5,7 @@ import { memoryLeakFault } from '../../../../src/world/faults/memory-leak.js';
 import { fleetImpact } from '../../../../src/world/faults/shared/fleet-impact.js';
 import { mixtureQuantileRatio } from '../../../../src/world/faults/shared/mixture.js';
 import { identityEffect } from '../../../../src/world/types.js';
+import { MIN_RESTART_MINUTES } from '../../../../src/util/limits.js';
 import { cohortOf, makeFakeWorld, restartedAt } from '../../../helpers/fake-world.js';
 
 const make = (params: Record<string, unknown>) =>
@@ -140,7 +141,8 @@ describe('memory-leak restarts', () => {
         fc.double({ min: 100, max: 1e5, noNaN: true }),
         fc.double({ min: 1.01, max: 10, noNaN: true }),
         fc.double({ min: 0, max: 5000, noNaN: true }),
-        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        // Restarts take at least MIN_RESTART_MINUTES (the loader's limit).
+        fc.double({ min: MIN_RESTART_MINUTES, max: 10, noNaN: true }),
         (bytes, factor, from, restartMinutes) => {
           const big = make({ bytesPerRequest: bytes * factor, restartMinutes });
           const small = make({ bytesPerRequest: bytes, restartMinutes });
