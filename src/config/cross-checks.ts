@@ -6,6 +6,9 @@ import type { ValidationIssue } from '../errors.js';
 import type { PolicyConfig, TargetConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { formatPath } from './issues.js';
+import type { Registries } from './registries.js';
+import { liveRegistries } from './registries.js';
+import { checkPolicyCost } from './schedule.js';
 import { didYouMean, listNames } from './suggest.js';
 
 /** Share of each region's hosts a target puts on the new build (absent: none). */
@@ -38,12 +41,15 @@ function targetShares(t: TargetConfig, scenario: ScenarioConfig): Map<string, nu
 }
 
 /**
- * Issues with running `policy` on `scenario`'s fleet (paths inside the policy); empty when it fits.
+ * Issues with running `policy` on `scenario`'s fleet (paths inside the policy); empty when it
+ * fits. Besides regions and coverage, the pair must stay within gatesim's limits on a trial
+ * (its schedule, deploy batches and metric points; see schedule.ts).
  * @example const issues = checkPolicyAgainstScenario(loadPolicy('policies/truthful.yaml'), scenario);
  */
 export function checkPolicyAgainstScenario(
   policy: PolicyConfig,
   scenario: ScenarioConfig,
+  registries: Registries = liveRegistries,
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const names = scenario.fleet.regions.map((r) => r.name);
@@ -110,5 +116,7 @@ export function checkPolicyAgainstScenario(
         .join(', ')}`,
     });
   }
+  // What the pair costs a trial only means something once the policy fits the fleet.
+  if (issues.length === 0) issues.push(...checkPolicyCost(policy, scenario, registries.judges));
   return issues;
 }

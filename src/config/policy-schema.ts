@@ -24,7 +24,7 @@ import {
   name,
   nonNegative,
   oneOf,
-  positive,
+  positiveUpTo,
   probability,
   share,
   strictObject,
@@ -32,10 +32,12 @@ import {
   weekdays,
   whole,
 } from './fields.js';
+import { MAX_DELAY_SIGMA, MIN_INTERVAL_MINUTES } from '../util/limits.js';
 import type { RawIssue } from './issues.js';
 import { expectMessage, flattenIssues, PARSE_OPTIONS, showValue } from './issues.js';
 import { addIssues, kindUnion, pluginSpecField } from './plugin-field.js';
 import { isPlainObject } from './plugin-spec.js';
+import { checkPolicySchedule } from './schedule.js';
 import type { Registries } from './registries.js';
 import { lookup } from './registries.js';
 import { didYouMean, listNames } from './suggest.js';
@@ -83,7 +85,7 @@ function delaySchema() {
     lognormal: strictObject({
       kind: z.string(),
       median: duration({ positive: true }),
-      sigma: positive(),
+      sigma: positiveUpTo(MAX_DELAY_SIGMA),
     }).transform((d): DelayDistribution => ({
       kind: 'lognormal',
       medianMinutes: d.median,
@@ -193,7 +195,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
     compare: oneOf(['absolute', 'baseline']).default(C.compare),
     baselineScope: oneOf(['region', 'fleet']).default(C.baselineScope),
     scope: oneOf(['new', 'stage', 'all']).default(C.scope),
-    interval: duration({ positive: true }).default(C.interval),
+    interval: duration({ positive: true, min: MIN_INTERVAL_MINUTES }).default(C.interval),
     initialDelay: duration().default(C.initialDelay),
     count: whole(1).optional(),
     window: windowSchema().optional(),
@@ -356,6 +358,7 @@ function coversFleet(t: TargetConfig): boolean {
 
 function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
   checkUnique(p.stages, ctx, (i) => ['stages', i, 'name'], 'stage name');
+  addIssues(ctx, checkPolicySchedule(p));
   p.stages.forEach((s, i) =>
     checkUnique(s.checks, ctx, (j) => ['stages', i, 'checks', j, 'name'], 'check name'),
   );
