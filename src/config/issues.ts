@@ -8,14 +8,22 @@ import type { z } from 'zod';
 import type { ValidationIssue } from '../errors.js';
 import { didYouMean, listNames } from './suggest.js';
 
-/** Writes a path as it reads in the file: `stages[2].checks[0].failureLimit`. */
+/** Keys written bare in a path; any other key (empty, with dots or spaces) is quoted. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Writes a path as it reads in the file: `stages[2].checks[0].failureLimit`. A key that is
+ * not a plain name is quoted in brackets (`traffic[""]`, `ciTests["a.b"]`), so an empty key
+ * never reads as the document itself and a key with a dot never reads as two.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else {
       const k = String(key);
-      out += out === '' ? k : `.${k}`;
+      if (!PLAIN_KEY.test(k)) out += `[${JSON.stringify(k)}]`;
+      else out += out === '' ? k : `.${k}`;
     }
   }
   return out;

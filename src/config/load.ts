@@ -3,20 +3,23 @@
  * functions are pure (text in, config or ValidationError out) for tests and the fuzzer;
  * the load functions add the file system.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import { LineCounter, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import type { ValidationIssue } from '../errors.js';
 import { GatesimError, ValidationError } from '../errors.js';
 import type { PolicyConfig } from '../policy/types.js';
-import type { ScenarioConfig } from '../world/types.js';
+import { loadTrace, traceCurve } from '../world/trace.js';
+import type { ScenarioConfig, TraceConfig } from '../world/types.js';
 import { checkPolicyAgainstScenario } from './cross-checks.js';
 import { PARSE_OPTIONS, toValidationIssues } from './issues.js';
 import { policySchema } from './policy-schema.js';
 import type { Registries } from './registries.js';
 import { liveRegistries } from './registries.js';
 import { scenarioSchema } from './scenario-schema.js';
+import { LIMIT_NOTE, MAX_CONFIG_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES } from '../util/limits.js';
 
 /** Options shared by the parse and load functions. */
 export interface LoadOptions {
@@ -24,11 +27,115 @@ export interface LoadOptions {
   registries?: Registries;
 }
 
-/** The YAML parser's own limit on alias expansion: a YAML "billion laughs" is an input error. */
-const MAX_ALIAS_COUNT = 1000;
+/** Tags of the YAML core schema: plain mappings, lists, strings, numbers, booleans and null. */
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
-/** Parses YAML text to plain data, reporting syntax errors as `line:column` issues. */
+/** `tag:yaml.org,2002:binary` → `!!binary`, as a file writes it. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/** `1,048,576 bytes` → `1 MiB`, for size messages. */
+function mib(bytes: number): string {
+  return `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`;
+}
+
+/**
+ * Checks a parsed document before it becomes plain data: only core-schema tags (YAML 1.1's
+ * `!!binary`, `!!set`, `!!omap` and unknown tags would otherwise turn into values no schema
+ * expects, or quietly into strings), every alias resolvable and outside its own anchor, no
+ * nesting deeper than MAX_YAML_DEPTH and at most MAX_YAML_NODES values once aliases are
+ * expanded. Each problem is reported at its line and column; the walk stops at the first.
+ */
+function checkDocument(
+  doc: Document,
+  text: string,
+  at: (offset: number) => string,
+): ValidationIssue | undefined {
+  const anchors = new Map<string, Node>();
+  const open = new Set<Node>();
+  // Expanded size and height of subtrees already walked, for aliases that point at them.
+  const sizes = new Map<Node, { size: number; height: number }>();
+  let total = 0;
+  const issue = (node: Node, message: string): ValidationIssue => ({
+    path: at(node.range?.[0] ?? 0),
+    message,
+  });
+
+  const walk = (
+    node: unknown,
+    depth: number,
+  ): ValidationIssue | { size: number; height: number } => {
+    if (!isNode(node)) return { size: 0, height: 0 };
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined)
+        return issue(node, `alias *${node.source} has no anchor &${node.source} before it`);
+      if (open.has(target))
+        return issue(
+          node,
+          `alias *${node.source} refers to &${node.source}, which contains it (a value cannot contain itself)`,
+        );
+      const t = sizes.get(target)!;
+      total += t.size;
+      if (depth + t.height > MAX_YAML_DEPTH)
+        return issue(node, `nesting deeper than ${MAX_YAML_DEPTH} levels (${LIMIT_NOTE})`);
+      if (total > MAX_YAML_NODES)
+        return issue(
+          node,
+          `aliases expand this document to more than ${MAX_YAML_NODES} values (${LIMIT_NOTE})`,
+        );
+      return t;
+    }
+    if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
+      // The node starts at its value; point at the tag written before it when it is there.
+      const tag = shortTag(node.tag);
+      const start = node.range?.[0] ?? 0;
+      const written = text.lastIndexOf(tag, start);
+      return {
+        path: at(written >= 0 && start - written <= tag.length + 80 ? written : start),
+        message: `unsupported tag ${tag} (scenario and policy files use plain YAML: mappings, lists, strings, numbers, booleans and null)`,
+      };
+    }
+    if (depth > MAX_YAML_DEPTH)
+      return issue(node, `nesting deeper than ${MAX_YAML_DEPTH} levels (${LIMIT_NOTE})`);
+    total += 1;
+    if (total > MAX_YAML_NODES)
+      return issue(node, `the document has more than ${MAX_YAML_NODES} values (${LIMIT_NOTE})`);
+    if (node.anchor !== undefined) anchors.set(node.anchor, node);
+    const own = { size: 1, height: 0 };
+    if (isCollection(node)) {
+      open.add(node);
+      const children: unknown[] = isMap(node)
+        ? node.items.flatMap((p) => [p.key, p.value])
+        : node.items;
+      for (const child of children) {
+        const r = walk(child, depth + 1);
+        if ('path' in r) return r;
+        own.size += r.size;
+        own.height = Math.max(own.height, r.height + 1);
+      }
+      open.delete(node);
+    }
+    sizes.set(node, own);
+    return own;
+  };
+  const r = walk(doc.contents, 1);
+  return 'path' in r ? r : undefined;
+}
+
+/** Parses YAML text to plain data, reporting syntax errors and the checks above as `line:column` issues. */
 export function parseYaml(text: string, file: string): unknown {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ValidationError(file, [
+      {
+        path: '',
+        message: `the text is ${text.length} characters, over the ${mib(MAX_CONFIG_BYTES)} limit for scenario and policy files (${LIMIT_NOTE})`,
+      },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -36,26 +143,26 @@ export function parseYaml(text: string, file: string): unknown {
     uniqueKeys: true,
     logLevel: 'error',
   });
+  const at = (offset: number): string => {
+    const p = lineCounter.linePos(offset);
+    return `${p.line}:${p.col}`;
+  };
   if (doc.errors.length > 0) {
     throw new ValidationError(
       file,
-      doc.errors.map((e) => {
-        const at = lineCounter.linePos(e.pos[0]);
-        return { path: `${at.line}:${at.col}`, message: `YAML syntax error: ${e.message}` };
-      }),
+      doc.errors.map((e) => ({
+        path: at(e.pos[0]),
+        // The parser recurses per level; past what its stack takes, the same limit applies.
+        message: /Maximum call stack size exceeded/.test(e.message)
+          ? `nesting deeper than ${MAX_YAML_DEPTH} levels (${LIMIT_NOTE})`
+          : `YAML syntax error: ${e.message}`,
+      })),
     );
   }
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    // The yaml package refuses excessive alias expansion with a ReferenceError.
-    if (e instanceof ReferenceError) {
-      throw new ValidationError(file, [
-        { path: '', message: `YAML could not be expanded: ${e.message}` },
-      ]);
-    }
-    throw e;
-  }
+  const problem = checkDocument(doc, text, at);
+  if (problem !== undefined) throw new ValidationError(file, [problem]);
+  // checkDocument has bounded the expansion, so the parser's own alias guard can stand aside.
+  return doc.toJS({ maxAliasCount: -1 });
 }
 
 /** `scenarios/slow-memory-leak.yaml` → `slow-memory-leak`. */
@@ -107,12 +214,28 @@ export function parsePolicy(text: string, file: string, options: LoadOptions = {
   return { name: configName(file), ...body, baseDir: dirname(resolve(file)) };
 }
 
-/** Reads a file, turning "not there" and "not a file" into input errors. */
+/**
+ * Reads a file, turning "not there", "not a file" and "too large" into input errors. At most
+ * MAX_CONFIG_BYTES + 1 bytes are read, so a huge file (or a device that never ends) costs
+ * no more than a file at the limit.
+ */
 export function readConfigFile(file: string): string {
+  let fd: number | undefined;
   try {
     if (statSync(file).isDirectory())
       throw new GatesimError('not-a-file', `${file}: is a directory, not a file`);
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(file, size);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_CONFIG_BYTES) throw tooLarge(file, undefined);
+    }
+    return buf.toString('utf8', 0, length);
   } catch (e) {
     if (e instanceof GatesimError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -120,26 +243,54 @@ export function readConfigFile(file: string): string {
     if (code === 'EACCES' || code === 'EPERM')
       throw new GatesimError('file-unreadable', `${file}: permission denied`);
     throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** A scenario's recorded series (traffic, business) must exist next to it; the pure parser cannot look. */
+function tooLarge(file: string, size: number | undefined): GatesimError {
+  const is = size === undefined ? '' : ` is ${mib(size)} (${size} bytes),`;
+  return new GatesimError(
+    'input-too-large',
+    `${file}: the file${is} over the ${mib(MAX_CONFIG_BYTES)} limit for scenario and policy files (${LIMIT_NOTE})`,
+  );
+}
+
+/**
+ * A scenario's recorded series (traffic, business) must exist next to it and read as a trace
+ * that carries load; the pure parser cannot look, and a trial must not be the first to find out.
+ */
 function checkTraceFile(scenario: ScenarioConfig, file: string): void {
-  const traces: [string, string | undefined][] = [
-    ['traffic.trace.file', scenario.traffic.trace?.file],
-    ['service.business.trace.file', scenario.service.business.trace?.file],
+  const traces: [string, TraceConfig | undefined][] = [
+    ['traffic.trace.file', scenario.traffic.trace],
+    ['service.business.trace.file', scenario.service.business.trace],
   ];
   const issues = [];
-  for (const [path, name] of traces) {
-    if (name === undefined) continue;
+  for (const [path, spec] of traces) {
+    if (spec === undefined) continue;
+    const name = spec.file;
+    const at = resolve(scenario.baseDir, name);
     let exists = false;
     try {
-      exists = statSync(resolve(scenario.baseDir, name)).isFile();
+      exists = statSync(at).isFile();
     } catch {
       exists = false;
     }
-    if (!exists)
+    if (!exists) {
       issues.push({ path, message: `no such file: ${name} (looked in ${scenario.baseDir})` });
+      continue;
+    }
+    try {
+      // Read once and cached: the trials reuse it. traceCurve checks that it carries load.
+      const trace = loadTrace(
+        at,
+        spec.stepMinutes === undefined ? {} : { stepMinutes: spec.stepMinutes },
+      );
+      traceCurve(trace, 0);
+    } catch (e) {
+      if (!(e instanceof GatesimError)) throw e;
+      issues.push({ path, message: e.message });
+    }
   }
   if (issues.length > 0) throw new ValidationError(file, issues);
 }

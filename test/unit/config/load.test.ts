@@ -33,7 +33,7 @@ beforeAll(() => {
     `${SCENARIO}traffic: { trace: { file: traces/missing.csv } }\n`,
   );
   mkdirSync(join(dir, 'scenarios', 'traces'));
-  writeFileSync(join(dir, 'scenarios', 'traces', 'here.csv'), 'timestamp,value\n');
+  writeFileSync(join(dir, 'scenarios', 'traces', 'here.csv'), 'timestamp,value\n0,1\n60,2\n');
   writeFileSync(
     join(dir, 'scenarios', 'traced-ok.yaml'),
     `${SCENARIO}traffic: { trace: { file: traces/here.csv } }\n`,
