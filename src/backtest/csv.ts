@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { GatesimError } from '../errors.js';
+import { LIMIT_NOTE, MAX_CSV_RECORD_CHARS } from '../util/limits.js';
 
 /** Text or bytes arriving in chunks: a file stream, a generator, or (for tests) an array of strings. */
 export type ByteSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
@@ -59,6 +60,8 @@ export class CsvTokenizer {
   /** The previous chunk ended with CR: a LF at the start of the next chunk belongs to it. */
   private pendingCr = false;
   private started = false;
+  /** Characters of the record being read: one record may not exceed MAX_CSV_RECORD_CHARS. */
+  private recordChars = 0;
 
   constructor(private readonly file: string) {}
 
@@ -82,6 +85,7 @@ export class CsvTokenizer {
           this.fieldColumn = this.column;
           if (this.fields.length === 0) this.recordLine = this.line;
           if (c === QUOTE) {
+            this.grow(1);
             this.state = 'quoted';
             this.quoteLine = this.line;
             this.quoteColumn = this.column;
@@ -100,6 +104,7 @@ export class CsvTokenizer {
             j++;
           }
           if (j > i) {
+            this.grow(j - i);
             this.field += chunk.slice(i, j);
             this.column += j - i;
             i = j;
@@ -113,6 +118,7 @@ export class CsvTokenizer {
             );
           }
           if (c === COMMA) {
+            this.grow(1);
             this.endField();
             i++;
             this.column++;
@@ -130,18 +136,21 @@ export class CsvTokenizer {
             j++;
           }
           if (j > i) {
+            this.grow(j - i);
             this.field += chunk.slice(i, j);
             this.column += j - i;
             i = j;
             continue;
           }
           if (c === LF) {
+            this.grow(1);
             this.field += '\n';
             this.line++;
             this.column = 1;
             i++;
             continue;
           }
+          this.grow(1);
           this.state = 'quote-in-quoted';
           i++;
           this.column++;
@@ -149,6 +158,7 @@ export class CsvTokenizer {
         }
         case 'quote-in-quoted':
           if (c === QUOTE) {
+            this.grow(1);
             this.field += '"';
             this.state = 'quoted';
             i++;
@@ -159,6 +169,7 @@ export class CsvTokenizer {
           continue;
         case 'after-quoted':
           if (c === COMMA) {
+            this.grow(1);
             this.endField();
             i++;
             this.column++;
@@ -218,7 +229,20 @@ export class CsvTokenizer {
     return j;
   }
 
+  /** Counts characters into the current record; a record past the limit is an input error. */
+  private grow(n: number): void {
+    this.recordChars += n;
+    if (this.recordChars > MAX_CSV_RECORD_CHARS) {
+      this.error(
+        this.recordLine,
+        1,
+        `the record is longer than ${MAX_CSV_RECORD_CHARS} characters (${LIMIT_NOTE})`,
+      );
+    }
+  }
+
   private emit(out: CsvRecord[]): void {
+    this.recordChars = 0;
     const blank = this.fields.length === 1 && this.fields[0] === '';
     if (!blank) out.push({ line: this.recordLine, fields: this.fields, columns: this.columns });
     this.fields = [];

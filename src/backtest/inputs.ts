@@ -103,6 +103,8 @@ export async function readMetrics(
   keep: (metric: MetricName, t: Minutes) => boolean = () => true,
 ): Promise<RecordedMetrics> {
   const series = new Map<string, RecordedSeries>();
+  // The line of each kept row, by series, so a duplicate can name both rows.
+  const lines = new Map<RecordedSeries, number[]>();
   const regions = new Set<string>();
   let sideColumn: SideColumn | undefined;
   let rows = 0;
@@ -155,14 +157,16 @@ export async function readMetrics(
     if (s === undefined) {
       s = { metric, region, group, side, t: [], value: [], n: [], events: [] };
       series.set(key, s);
+      lines.set(s, []);
     }
+    lines.get(s)!.push(row.line);
     s.t.push(t);
     s.value.push(value);
     s.n.push(n);
     s.events.push(events);
   }
   const out = [...series.values()];
-  for (const s of out) sortSeries(s, file);
+  for (const s of out) sortSeries(s, file, lines.get(s)!);
   out.sort((a, b) => compareKeys(a, b));
   return {
     file,
@@ -181,21 +185,25 @@ function compareKeys(a: RecordedSeries, b: RecordedSeries): number {
   return 0;
 }
 
-function sortSeries(s: RecordedSeries, file: string): void {
+function sortSeries(s: RecordedSeries, file: string, lines: number[]): void {
   let sorted = true;
   for (let i = 1; i < s.t.length; i++) if (s.t[i]! < s.t[i - 1]!) sorted = false;
+  let rowLines = lines;
   if (!sorted) {
     const order = s.t.map((_, i) => i).sort((a, b) => s.t[a]! - s.t[b]! || a - b);
     s.t = order.map((i) => s.t[i]!);
     s.value = order.map((i) => s.value[i]!);
     s.n = order.map((i) => s.n[i]!);
     s.events = order.map((i) => s.events[i]!);
+    rowLines = order.map((i) => lines[i]!);
   }
   for (let i = 1; i < s.t.length; i++) {
     if (s.t[i] === s.t[i - 1]) {
+      // The sort is stable, so the earlier line comes first.
+      const [first, second] = [rowLines[i - 1]!, rowLines[i]!];
       throw new GatesimError(
         'invalid-csv',
-        `${file}: two rows for ${s.metric} of group "${s.group}" in region ${s.region} (${s.side}) at the same time`,
+        `${file}:${second}:1: two rows for ${s.metric} of group "${s.group}" in region ${s.region} (${s.side}) at the same time (lines ${first} and ${second})`,
       );
     }
   }

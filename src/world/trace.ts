@@ -5,9 +5,10 @@
  * The curve is the piecewise-linear interpolation of the rows, scaled so the trace's typical
  * daily peak (its 95th percentile) is 1, and it wraps from the last row back to the first.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GatesimError } from '../errors.js';
+import { LIMIT_NOTE, MAX_TRACE_BYTES } from '../util/limits.js';
 import { quantile } from '../stats/quantiles.js';
 import type { LoadCurve } from './traffic.js';
 import type { Minutes } from './types.js';
@@ -64,8 +65,17 @@ export function loadTrace(file: string, options: TraceOptions = {}): Trace {
   if (hit !== undefined) return hit;
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_TRACE_BYTES) {
+      const mib = (n: number) => `${Number((n / 2 ** 20).toPrecision(3))} MiB`;
+      throw new GatesimError(
+        'input-too-large',
+        `${file}: the file is ${mib(size)} (${size} bytes), over the ${mib(MAX_TRACE_BYTES)} limit for traces (${LIMIT_NOTE})`,
+      );
+    }
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof GatesimError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new GatesimError('file-not-found', `${file}: no such file`);
     if (code === 'EISDIR') throw new GatesimError('not-a-file', `${file}: is a directory`);
@@ -110,6 +120,8 @@ export function parseTrace(
   const counts: number[] = [];
   let firstSeconds: number | undefined;
   let row = 0;
+  /** Lines of the first and last rows with values, for a trace that collapses to one time. */
+  const valueLines: number[] = [];
   for (const r of records.slice(1)) {
     if (r.fields.length !== header.fields.length) {
       fail(
@@ -147,6 +159,7 @@ export function parseTrace(
       label = l === '1' ? 1 : 0;
     }
     if (Number.isNaN(value)) continue;
+    valueLines[valueLines.length === 0 ? 0 : 1] = r.line;
     const last = times.length - 1;
     if (last >= 0 && t < times[last]!) {
       fail(
@@ -167,6 +180,13 @@ export function parseTrace(
     values.push(value);
     labels.push(label);
     counts.push(1);
+  }
+  if (times.length === 1 && counts[0]! > 1) {
+    fail(
+      valueLines[0]!,
+      1,
+      `all ${counts[0]} rows with values (lines ${valueLines[0]} to ${valueLines[1]}) have the same timestamp; a trace needs at least two times`,
+    );
   }
   if (times.length < 2)
     throw new GatesimError('invalid-trace', `${file}: a trace needs at least two rows with values`);

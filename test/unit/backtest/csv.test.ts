@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CsvTokenizer, csvRecords, tableRows } from '../../../src/backtest/csv.js';
 import { GatesimError } from '../../../src/errors.js';
+import { MAX_CSV_RECORD_CHARS } from '../../../src/util/limits.js';
 import { parseCsv } from '../report/csv-parse.js';
 
 function tokenize(text: string, cuts: readonly number[] = []): string[][] {
@@ -90,6 +91,27 @@ describe('CsvTokenizer', () => {
     expect(errorOf(() => tokenize('a,b\n1,"open\n\n'))).toMatchInlineSnapshot(
       `"x.csv:2:3: unterminated quoted field"`,
     );
+  });
+
+  it('refuses a record longer than 1 MiB at its line, however it arrives (a 1 GB field crashed the backtest)', () => {
+    const t = new CsvTokenizer('big.csv');
+    t.push('a,b\n1,');
+    const chunk = 'x'.repeat(64 * 1024);
+    const feed = () => {
+      for (let i = 0; i < 20; i++) t.push(chunk);
+    };
+    expect(errorOf(feed)).toBe(
+      `big.csv:2:1: the record is longer than ${MAX_CSV_RECORD_CHARS} characters (gatesim's limit, see Limits in docs/formats.md)`,
+    );
+    // Quoted fields and many short fields count alike.
+    expect(errorOf(() => tokenize(`a\n"${'y'.repeat(MAX_CSV_RECORD_CHARS)}"\n`))).toContain(
+      'x.csv:2:1: the record is longer than',
+    );
+    expect(errorOf(() => tokenize(`a\n${','.repeat(MAX_CSV_RECORD_CHARS + 1)}\n`))).toContain(
+      'x.csv:2:1: the record is longer than',
+    );
+    // A record at the limit is read.
+    expect(tokenize(`a\n${'z'.repeat(MAX_CSV_RECORD_CHARS - 1)}\n`)).toHaveLength(2);
   });
 });
 

@@ -119,7 +119,14 @@ describe('readMetrics', () => {
     expect(
       await failure(readMetrics([`${H}\n${row}\n${row}\n`], 'metrics.csv')),
     ).toMatchInlineSnapshot(
-      `"metrics.csv: two rows for error_rate of group "h1" in region eu (canary) at the same time"`,
+      `"metrics.csv:3:1: two rows for error_rate of group "h1" in region eu (canary) at the same time (lines 2 and 3)"`,
+    );
+    // Rows out of order still name both lines, as written.
+    const earlier = '2024-01-02T10:00:00Z,eu,h1,canary,error_rate,0.01,100,1';
+    expect(
+      await failure(readMetrics([`${H}\n${row}\n${earlier}\n${row}\n`], 'metrics.csv')),
+    ).toContain(
+      'metrics.csv:4:1: two rows for error_rate of group "h1" in region eu (canary) at the same time (lines 2 and 4)',
     );
   });
 });

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatesimError } from '../../../src/errors.js';
@@ -10,6 +12,7 @@ import {
   TRACE_FLOOR_SHARE,
 } from '../../../src/world/trace.js';
 import { inverseIntegral } from '../../../src/world/traffic.js';
+import { MAX_TRACE_BYTES } from '../../../src/util/limits.js';
 
 const REAL = join(import.meta.dirname, '..', '..', '..', 'data', 'real-metrics');
 
@@ -95,6 +98,32 @@ describe('parseTrace', () => {
     expect(
       errorOf(() => traceCurve(parseTrace('timestamp,value\n1,0\n2,0\n', 't.csv'), 0)),
     ).toMatchInlineSnapshot(`"t.csv: the trace carries no load (its 95th percentile is 0)"`);
+  });
+
+  it('names the lines when every row has the same timestamp', () => {
+    expect(
+      errorOf(() =>
+        parseTrace('timestamp,value\n2018-01-01,1\n2018-01-01,2\n2018-01-01,3\n', 't.csv'),
+      ),
+    ).toMatchInlineSnapshot(
+      `"t.csv:2:1: all 3 rows with values (lines 2 to 4) have the same timestamp; a trace needs at least two times"`,
+    );
+  });
+});
+
+describe('loadTrace limits', () => {
+  it('refuses a file over 64 MiB before reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatesim-trace-'));
+    try {
+      const file = join(dir, 'huge.csv');
+      writeFileSync(file, '');
+      truncateSync(file, MAX_TRACE_BYTES + 1);
+      expect(errorOf(() => loadTrace(file))).toBe(
+        `${file}: the file is 64 MiB (${MAX_TRACE_BYTES + 1} bytes), over the 64 MiB limit for traces (gatesim's limit, see Limits in docs/formats.md)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
