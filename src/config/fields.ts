@@ -100,6 +100,28 @@ export const whole = (min: number) => num({ int: true, min });
 /** An hour of the day in [0, 24]. */
 export const hour = () => num({ min: 0, max: 24, desc: 'an hour in [0, 24]' });
 
+/**
+ * A deploy window's hour, read to the minute (`9.0167` is 09:01): the calendar compares
+ * window bounds with times in whole minutes, and a bound between two minutes could sit a
+ * rounding error away from its own opening, which a rollout then waited for forever.
+ */
+export const windowHour = () => hour().transform((h) => Math.round(h * 60) / 60);
+
+/**
+ * A UTC offset in hours, in quarter hours as every time zone is (+5:30, +5:45, −3:30): other
+ * offsets put deploy windows a fraction of a minute off the calendar's whole minutes.
+ */
+export function utcOffset() {
+  const desc = 'a UTC offset in [-12, 14] in quarter hours (every time zone is)';
+  const error = (iss: { input?: unknown }) => expectMessage(desc, iss.input);
+  return z
+    .number({ error })
+    .min(-12, { error })
+    .max(14, { error })
+    .refine((h) => Number.isInteger(h * 4), { error })
+    .transform((h) => Math.round(h * 4) / 4);
+}
+
 export interface DurationOptions {
   /** Reject 0 (intervals, batch times). */
   positive?: boolean;

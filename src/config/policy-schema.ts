@@ -19,7 +19,6 @@ import {
   bool,
   checkUnique,
   duration,
-  hour,
   list,
   name,
   nonNegative,
@@ -31,6 +30,7 @@ import {
   text,
   weekdays,
   whole,
+  windowHour,
 } from './fields.js';
 import { MAX_DELAY_SIGMA, MIN_INTERVAL_MINUTES } from '../util/limits.js';
 import type { RawIssue } from './issues.js';
@@ -150,7 +150,7 @@ function approvalSchema() {
 }
 
 function deployWindowSchema() {
-  return strictObject({ days: weekdays(), fromHour: hour(), toHour: hour() })
+  return strictObject({ days: weekdays(), fromHour: windowHour(), toHour: windowHour() })
     .superRefine((w, ctx) => {
       if (w.fromHour >= w.toHour) {
         ctx.addIssue({

@@ -26,6 +26,7 @@ import {
   strictObject,
   text,
   upTo,
+  utcOffset,
   weekdays,
 } from './fields.js';
 import type { RawIssue } from './issues.js';
@@ -184,7 +185,7 @@ function scenarioShape(regs: Registries) {
     name: name(),
     trafficShare: share(),
     hosts: num({ int: true, min: 1, max: MAX_REGION_HOSTS, limit: 'max' }),
-    utcOffsetHours: num({ min: -12, max: 14 }).default(0),
+    utcOffsetHours: utcOffset().default(0),
   });
   const badTemplate = strictObject({
     name: name(),

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   checkPolicyAgainstScenario,
@@ -18,6 +19,7 @@ import {
 import { GatesimError, ValidationError } from '../../../src/errors.js';
 import { runTrial } from '../../../src/pipeline/executor.js';
 import * as LIMITS from '../../../src/util/limits.js';
+import { inWindows, nextWindowStart } from '../../../src/world/calendar.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'gatesim-limits-'));
@@ -301,6 +303,58 @@ stages:
   - { name: all, target: { kind: fleet, share: 1 } }
 `;
     for (let i = 0; i < 3; i++) expect(trial(scenario, policy, i).final).toBeDefined();
+  });
+});
+
+describe('found by the fuzzer', () => {
+  it('deploy window hours are read to the minute: a window opening at 9e-8 h was waited for forever', () => {
+    // truthful.yaml with its Friday window opening at 9e-8 h: the opening, read back in local
+    // time, fell a rounding error before the window, so the stage waited for it again at the
+    // same instant until a Set overflowed (233 s, then "Set maximum size exceeded").
+    const text = readFileSync(join(root, 'policies/truthful.yaml'), 'utf8').replace(
+      '{ days: [fri], fromHour: 9, toHour: 11 }',
+      '{ days: [fri], fromHour: 9e-8, toHour: 11 }',
+    );
+    const policy = parsePolicy(text, join(root, 'policies/truthful.yaml'));
+    expect(policy.stages[1]!.deployWindows[1]).toEqual({ days: ['fri'], fromHour: 0, toHour: 11 });
+    const scenario = loadScenario(join(root, 'scenarios/rollback-breaker.yaml'));
+    expect(checkPolicyAgainstScenario(policy, scenario)).toEqual([]);
+    expect(runTrial({ scenario, policy, seed: 11, trial: 40 }).outcome.final).toBeDefined();
+    // An offset between quarter hours is no time zone: an error, not a rounding.
+    expect(scenarioError(FLEET.replace('hosts: 6', 'hosts: 6, utcOffsetHours: 5.3'))).toContain(
+      'scenarios/x.yaml: fleet.regions[1].utcOffsetHours: expected a UTC offset in [-12, 14] in quarter hours (every time zone is), got 5.3',
+    );
+  });
+
+  it('windows on whole minutes in zones on quarter hours always open when the rollout says they do', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 23 * 60 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: -48, max: 56 }),
+        fc.double({ min: 10080, max: 30000, noNaN: true }),
+        (fromMinute, length, quarters, t) => {
+          // Hours as a person writes them: decimals to four places (9:01 is 9.0167).
+          const from = Number((fromMinute / 60).toFixed(4));
+          const to = Number((Math.min(1440, fromMinute + length) / 60).toFixed(4));
+          const offset = quarters / 4;
+          const scenario = parseScenario(
+            `fleet: { regions: [ { name: a, trafficShare: 1, hosts: 2, utcOffsetHours: ${offset} } ] }\n`,
+            'scenarios/x.yaml',
+          );
+          const policy = parsePolicy(
+            `stages:\n  - { name: all, target: { kind: fleet, share: 1 }, deployWindows: [ { days: [mon, fri], fromHour: ${from}, toHour: ${to} } ] }\n`,
+            'policies/x.yaml',
+          );
+          const windows = policy.stages[0]!.deployWindows;
+          const zone = scenario.fleet.regions[0]!.utcOffsetHours;
+          const open = nextWindowStart(t, windows, zone);
+          expect(open).toBeGreaterThanOrEqual(t);
+          expect(inWindows(open, windows, zone)).toBe(true);
+        },
+      ),
+      { seed: 20_261_202, numRuns: 2000 },
+    );
   });
 });
 
