@@ -1,8 +1,8 @@
 import { Simulator } from '../engine/index.js';
 import type { ScheduledEvent } from '../engine/index.js';
 import { JUDGES } from '../judges/index.js';
-import type { JudgeResult, MetricData } from '../judges/types.js';
-import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
+import type { JudgeResult } from '../judges/types.js';
+import type { DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
 import {
   combineEffects,
@@ -15,15 +15,16 @@ import {
 import type { ConfounderInstance } from '../world/confounders/types.js';
 import {
   zeroImpact,
-  type MetricName,
-  type MetricPoint,
   type Minutes,
   type RegionRuntime,
   type ScenarioConfig,
   type TraceConfig,
   type TrueEffect,
 } from '../world/types.js';
-import { World, type Cohort, type WorldEvent } from '../world/world.js';
+import type { Cohort } from '../world/cohort.js';
+import type { FleetEvent } from '../world/fleet.js';
+import { Load } from '../world/load.js';
+import { World } from '../world/world.js';
 import { regionRuntimes } from '../world/regions.js';
 import { loadTrace, traceCurve } from '../world/trace.js';
 import type { LoadCurve } from '../world/traffic.js';
@@ -36,13 +37,14 @@ import {
   type RolloutEvent,
   type RolloutSite,
 } from './rollout.js';
-import { beforeSpan, measurementWindowStart, readsBaseline, takeMeasurement } from './measure.js';
+import { takeMeasurement } from './measure.js';
+import { MetricFeed, type SeenPoint } from './metric-feed.js';
 import { cumulativeTargets } from './targets.js';
 import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
 
 /** The executor's own events; the rollout's travel inside `rollout`. */
 type PipelineEvent =
-  | { kind: 'world'; event: WorldEvent }
+  | { kind: 'fleet'; event: FleetEvent }
   | { kind: 'rollout'; event: RolloutEvent }
   | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
   | { kind: 'rollback-batch'; last: boolean; counts: number[] }
@@ -75,64 +77,11 @@ export class TrialCache {
   readonly effects = new Map<Minutes, TrueEffect>();
 }
 
-/** A metric point a check saw, for charts. */
-export interface SeenPoint {
-  check: string;
-  metric: MetricName;
-  role: 'canary' | 'baseline';
-  t: Minutes;
-  value: number;
-}
+export type { SeenPoint };
 
 export interface TrialResult {
   outcome: TrialOutcome;
   series: SeenPoint[];
-}
-
-/** What a check run has seen in the world, for incremental windows. */
-interface RunData {
-  /** End of the last metric interval observed. */
-  lastEnd: Minutes;
-  /** Every point the run has seen, per metric, oldest first. */
-  history: Map<MetricName, RunHistory>;
-}
-
-interface RunGroups {
-  version: number;
-  canary: Cohort[];
-  canaryKey: string;
-  baseline: Cohort[] | undefined;
-  baselineKey: string;
-}
-
-interface RunHistory {
-  canary: MetricPoint[];
-  baseline: MetricPoint[];
-  seasonal: MetricPoint[];
-  before: MetricPoint[] | undefined;
-}
-
-/** The points after `from` (the array itself when all of them are). */
-function tail(points: MetricPoint[], from: Minutes): MetricPoint[] {
-  if (points.length === 0 || points[0]!.t > from) return points;
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid]!.t > from) hi = mid;
-    else lo = mid + 1;
-  }
-  return points.slice(lo);
-}
-
-function refetchMissing(
-  points: MetricPoint[],
-  after: Minutes,
-  fetch: (end: Minutes) => MetricPoint,
-): void {
-  for (let i = points.length - 1; i >= 0 && points[i]!.t > after; i--) {
-    if (Number.isNaN(points[i]!.value)) points[i] = fetch(points[i]!.t);
-  }
 }
 
 /** Longest a trial may run before it is called stalled (a rollout paused for good). */
@@ -157,14 +106,9 @@ class TrialRun implements RolloutSite {
   private readonly outcome: TrialOutcome;
   private readonly timeline: TimelineEntry[] | undefined;
   private readonly series: SeenPoint[] = [];
-  private readonly recordSeries: boolean;
   private readonly rollout: RolloutController;
-  /** What each check run has seen (by run id): its points, so windows grow incrementally. */
-  private readonly runHistory = new Map<number, RunData>();
-  /** Each run's cohort groups, by run id, as of a fleet version. */
-  private readonly runGroups = new Map<number, RunGroups>();
+  private readonly feed: MetricFeed;
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
-  private readonly stageCohorts: Cohort[][] = [];
   private readonly buildFaults: TrialRunFaults;
   private finished = false;
   private productionTouched = false;
@@ -178,7 +122,6 @@ class TrialRun implements RolloutSite {
     cache.build = build;
     this.buildFaults = build.faults;
     this.timeline = options.timeline === true ? [] : undefined;
-    this.recordSeries = options.series === true;
 
     // The start and the confounders need the regions before the world exists.
     const regions = regionRuntimes(this.scenario.fleet.regions);
@@ -192,29 +135,43 @@ class TrialRun implements RolloutSite {
     const sim = this.sim;
     const curves = traceCurves(this.scenario, regions, this.streams);
     const cycles = conversionCycles(this.scenario, regions, this.streams);
+    const load = new Load({
+      scenario: this.scenario,
+      regions,
+      confounders,
+      curves,
+      conversionCycles: cycles,
+    });
     this.world = new World({
       scenario: this.scenario,
       streams: this.streams,
+      load,
       faults: build.faults,
       confounders,
+      startAt: this.startAt,
       endLimit: this.endLimit,
-      ...(curves !== undefined ? { curves } : {}),
-      ...(cycles !== undefined ? { conversionCycles: cycles } : {}),
       scheduler: {
-        at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'world', event }),
+        at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'fleet', event }),
         cancel: (h) => sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
       },
     });
-    this.world.advanceImpact(this.startAt);
     const effect =
       cache.effects.get(this.startAt) ??
-      combineEffects(build.faults, this.world, this.startAt, this.startAt + this.scenario.horizon);
+      combineEffects(build.faults, load, this.startAt, this.startAt + this.scenario.horizon);
     cache.effects.set(this.startAt, effect);
     this.bad = build.bad && crossesBar(effect, this.scenario.impactBar);
     this.targets = cumulativeTargets(
       this.policy.stages.map((st) => st.target),
-      this.world.regions,
+      regions,
     );
+    this.feed = new MetricFeed({
+      world: this.world,
+      confounders,
+      policy: this.policy,
+      metricInterval: this.scenario.metricInterval,
+      startAt: this.startAt,
+      series: options.series === true ? this.series : undefined,
+    });
     this.outcome = {
       seed: options.seed,
       trial: options.trial,
@@ -247,7 +204,7 @@ class TrialRun implements RolloutSite {
   }
 
   get regions(): readonly RegionRuntime[] {
-    return this.world.regions;
+    return this.world.fleet.regions;
   }
 
   run(): TrialResult {
@@ -317,10 +274,10 @@ class TrialRun implements RolloutSite {
 
   private dispatch(e: PipelineEvent, now: Minutes): void {
     switch (e.kind) {
-      case 'world':
-        this.world.handle(e.event, now);
+      case 'fleet':
+        this.world.fleet.handle(e.event, now);
         if (this.timeline !== undefined)
-          this.note('restart', describeRestart(this.world.cohorts[e.event.cohort]!));
+          this.note('restart', describeRestart(this.world.fleet.cohorts[e.event.cohort]!));
         return;
       case 'rollout':
         this.rollout.dispatch(e.event, now);
@@ -331,7 +288,7 @@ class TrialRun implements RolloutSite {
       case 'rollback-batch':
         return this.rollbackBatch(e.counts, e.last, now);
       case 'probe':
-        this.outcome.hurtingAfter2h = this.world.isHurting(now);
+        this.outcome.hurtingAfter2h = this.world.fleet.isHurting(now);
         return;
       case 'end':
         this.sim.stop();
@@ -357,10 +314,10 @@ class TrialRun implements RolloutSite {
 
   deployStage(i: number, now: Minutes): void {
     const stage = this.policy.stages[i]!;
-    this.stageCohorts[i] = [];
+    this.feed.stageStarted(i);
     const perBatch = this.scenario.deploy.minutesPerBatch;
     if (stage.target.kind === 'staging') {
-      const hosts = this.scenario.staging.hosts - this.world.stagingNewHosts();
+      const hosts = this.scenario.staging.hosts - this.world.fleet.stagingNewHosts();
       this.scheduleOwn(now + perBatch, {
         kind: 'deploy-batch',
         stage: i,
@@ -370,7 +327,7 @@ class TrialRun implements RolloutSite {
       return;
     }
     const want = this.targets[i]!;
-    const add = want.map((w, r) => Math.max(0, w - this.world.newHosts(r)));
+    const add = want.map((w, r) => Math.max(0, w - this.world.fleet.newHosts(r)));
     const batches = splitBatches(add, this.policy.maxBatchShare);
     if (batches.length === 0) {
       this.rollout.stageDeployed(i, now);
@@ -389,13 +346,13 @@ class TrialRun implements RolloutSite {
   private deployBatch(i: number, counts: number[], last: boolean, now: Minutes): void {
     const stage = this.policy.stages[i]!;
     if (stage.target.kind === 'staging') {
-      const c = this.world.deploy('staging', 0, counts[0] ?? 0, now);
-      if (c !== undefined) this.stageCohorts[i]!.push(c);
+      const c = this.world.fleet.deploy('staging', 0, counts[0] ?? 0, now);
+      if (c !== undefined) this.feed.stageDeployed(i, c);
     } else {
       counts.forEach((n, r) => {
-        const c = this.world.deploy('production', r, n, now);
+        const c = this.world.fleet.deploy('production', r, n, now);
         if (c !== undefined) {
-          this.stageCohorts[i]!.push(c);
+          this.feed.stageDeployed(i, c);
           this.productionTouched = true;
         }
       });
@@ -421,157 +378,15 @@ class TrialRun implements RolloutSite {
     return { minutes, how: `${Math.round(minutes)} min` };
   }
 
-  private runData(r: CheckRun): RunData {
-    let d = this.runHistory.get(r.id);
-    if (d === undefined) {
-      const check = r.check;
-      // A lookback window may reach back before the run began.
-      const back =
-        typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0;
-      d = { lastEnd: r.startedAt + check.initialDelay - back, history: new Map() };
-      this.runHistory.set(r.id, d);
-    }
-    return d;
-  }
-
-  /**
-   * Gathers the data a check's judge needs and asks it; missing data and small samples are
-   * handled here. Each run keeps the points it has seen and adds only the new ones, so a
-   * cumulative window costs O(1) observations per measurement; points that were missing
-   * only because they arrived late are fetched again until the delay has passed.
-   */
   measure(r: CheckRun, now: Minutes): JudgeResult {
-    const seen = this.runData(r);
-    const check = r.check;
-    const step = this.scenario.metricInterval;
-    const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
-    const wantsBaseline = readsBaseline(check, r.model);
-    const { canary, canaryKey, baseline, baselineKey } = this.groupsOf(r, staging, wantsBaseline);
-
-    const ends: Minutes[] = [];
-    for (let k = Math.floor(seen.lastEnd / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
-      ends.push(k * step);
-    if (ends.length === 0 && seen.lastEnd === -Infinity)
-      ends.push(Math.floor(now / step + 1e-9) * step);
-    const refetchAfter = now - this.world.maxMetricsDelay;
-    const windowStart = measurementWindowStart(check, r, now);
-    const data: Partial<Record<MetricName, MetricData>> = {};
-    for (const metric of r.metrics) {
-      let h = seen.history.get(metric);
-      if (h === undefined) {
-        h = { canary: [], baseline: [], seasonal: [], before: undefined };
-        seen.history.set(metric, h);
-      }
-      // Late points: ask again for those still missing inside the longest metrics delay.
-      if (this.world.maxMetricsDelay > 0) {
-        refetchMissing(h.canary, refetchAfter, (e) =>
-          this.world.observe(metric, canaryKey, canary, e, now),
-        );
-        if (baseline !== undefined)
-          refetchMissing(h.baseline, refetchAfter, (e) =>
-            this.world.observe(metric, baselineKey, baseline, e, now),
-          );
-      }
-      for (const e of ends) {
-        const c = this.world.observe(metric, canaryKey, canary, e, now);
-        h.canary.push(c);
-        if (baseline !== undefined)
-          h.baseline.push(this.world.observe(metric, baselineKey, baseline, e, now));
-        if (r.model.needs.seasonal)
-          h.seasonal.push(this.world.observeLastWeek(metric, canaryKey, canary, e));
-        if (this.recordSeries) {
-          this.series.push({ check: check.name, metric, role: 'canary', t: c.t, value: c.value });
-          const b = h.baseline[h.baseline.length - 1];
-          if (baseline !== undefined && b !== undefined)
-            this.series.push({
-              check: check.name,
-              metric,
-              role: 'baseline',
-              t: b.t,
-              value: b.value,
-            });
-        }
-      }
-      const d: MetricData = { canary: tail(h.canary, windowStart) };
-      if (baseline !== undefined) d.baseline = tail(h.baseline, windowStart);
-      if (r.model.needs.seasonal) d.seasonal = tail(h.seasonal, windowStart);
-      if (r.model.needs.before) {
-        if (h.before === undefined) {
-          // The same hosts on the old build before the deploy began: an hour, or as long as the window.
-          const span = beforeSpan(typeof check.window === 'number' ? check.window : check.interval);
-          const before: MetricPoint[] = [];
-          for (
-            let e = Math.floor((this.startAt - span) / step) * step + step;
-            e <= this.startAt;
-            e += step
-          ) {
-            before.push(this.world.observeAsOld(metric, canaryKey, canary, e, e));
-          }
-          h.before = before;
-        }
-        d.before = h.before;
-      }
-      data[metric] = d;
-    }
-    if (ends.length > 0) seen.lastEnd = ends[ends.length - 1]!;
-
-    const main = data[check.metric] !== undefined ? check.metric : r.metrics[0]!;
-    return takeMeasurement(r.judge, check, data, main, wantsBaseline);
-  }
-
-  /** The run's canary and baseline cohorts with their keys, rebuilt only when the fleet changed. */
-  private groupsOf(r: CheckRun, staging: boolean, wantsBaseline: boolean): RunGroups {
-    const version = this.world.fleetVersion;
-    const known = this.runGroups.get(r.id);
-    if (known !== undefined && known.version === version) return known;
-    const canary = this.canaryGroup(r.check, r.stage, staging);
-    const baseline = wantsBaseline ? this.baselineGroup(r.check, canary, staging) : undefined;
-    const groups: RunGroups = {
-      version,
-      canary,
-      canaryKey: groupKey('c', canary),
-      baseline,
-      baselineKey: baseline === undefined ? '' : groupKey('b', baseline),
-    };
-    this.runGroups.set(r.id, groups);
-    return groups;
-  }
-
-  private canaryGroup(check: CheckConfig, stage: number, staging: boolean): Cohort[] {
-    if (staging) return this.world.select((c) => c.environment === 'staging' && c.isNew);
-    switch (check.scope) {
-      case 'new':
-        return this.world.select((c) => c.environment === 'production' && c.isNew);
-      case 'stage':
-        return stage >= 0
-          ? (this.stageCohorts[stage] ?? []).filter((c) => c.hosts > 0)
-          : this.world.select((c) => c.environment === 'production' && c.isNew);
-      case 'all':
-        return this.world.select((c) => c.environment === 'production');
-      default: {
-        const never: never = check.scope;
-        throw new Error(`unknown scope ${String(never)}`);
-      }
-    }
-  }
-
-  private baselineGroup(check: CheckConfig, canary: readonly Cohort[], staging: boolean): Cohort[] {
-    if (staging) return this.world.select((c) => c.environment === 'staging' && !c.isNew);
-    const regions = new Set(canary.map((c) => c.region.index));
-    return this.world.select(
-      (c) =>
-        c.environment === 'production' &&
-        !c.isNew &&
-        c.revertedAt === undefined &&
-        (check.baselineScope === 'fleet' || regions.has(c.region.index)),
-    );
+    const { data, main, baselineRequired } = this.feed.read(r, now);
+    return takeMeasurement(r.judge, r.check, data, main, baselineRequired);
   }
 
   // ---- RolloutSite: outcomes ------------------------------------------------------
 
   shipped(now: Minutes): void {
-    this.world.advanceImpact(now);
-    this.world.escapeFrom = now;
+    this.world.ledger.escapeAt(now);
     this.outcome.shippedAt = now - this.startAt;
   }
 
@@ -586,10 +401,11 @@ class TrialRun implements RolloutSite {
     this.outcome.detectedBy = by;
     this.outcome.decidedAt = now - this.startAt;
     for (const h of [...this.pending]) this.cancel(h);
-    const newHosts = this.world.regions.map((r) => this.world.newHosts(r.index));
-    const staging = this.world.stagingNewHosts();
+    const fleet = this.world.fleet;
+    const newHosts = fleet.regions.map((r) => fleet.newHosts(r.index));
+    const staging = fleet.stagingNewHosts();
     if (!this.productionTouched || newHosts.every((n) => n === 0)) {
-      if (staging > 0) this.world.revert('staging', 0, staging, now);
+      if (staging > 0) fleet.revert('staging', 0, staging, now);
       this.note('rollback-done', `stopped before production by ${by}`);
       this.finish(this.productionTouched ? 'rolled-back' : 'blocked', now);
       return;
@@ -615,10 +431,11 @@ class TrialRun implements RolloutSite {
   }
 
   private rollbackBatch(counts: number[], last: boolean, now: Minutes): void {
-    counts.forEach((n, r) => this.world.revert('production', r, n, now));
+    const fleet = this.world.fleet;
+    counts.forEach((n, r) => fleet.revert('production', r, n, now));
     if (!last) return;
-    const staging = this.world.stagingNewHosts();
-    if (staging > 0) this.world.revert('staging', 0, staging, now);
+    const staging = fleet.stagingNewHosts();
+    if (staging > 0) fleet.revert('staging', 0, staging, now);
     this.outcome.rollbackSucceeded = true;
     this.outcome.restoredAt = now - this.startAt;
     this.note('rollback-done', 'the previous build serves everywhere again');
@@ -639,11 +456,12 @@ class TrialRun implements RolloutSite {
 
   private result(): TrialResult {
     const end = this.startAt + this.outcome.endAt;
-    this.world.advanceImpact(Math.max(end, this.sim.now));
-    const onset = this.world.onsetTime();
+    const ledger = this.world.ledger;
+    ledger.advanceTo(Math.max(end, this.sim.now));
+    const onset = this.world.fleet.onsetTime();
     this.outcome.onsetAt = onset === Infinity ? undefined : onset - this.startAt;
-    this.outcome.impact = { ...this.world.impact };
-    this.outcome.escapeImpact = { ...this.world.escapeImpact };
+    this.outcome.impact = { ...ledger.impact };
+    this.outcome.escapeImpact = { ...ledger.escapeImpact };
     if (this.timeline !== undefined) this.timeline.sort((a, b) => a.t - b.t);
     return { outcome: this.outcome, series: this.series };
   }
@@ -747,10 +565,6 @@ export function splitBatches(counts: readonly number[], share: number): number[]
     out.push(batch);
   }
   return out;
-}
-
-function groupKey(prefix: string, group: readonly Cohort[]): string {
-  return prefix + ':' + group.map((c) => `${c.id}x${c.hosts}`).join(',');
 }
 
 export function drawDelay(d: DelayDistribution, rng: RandomStream): Minutes {

@@ -9,7 +9,10 @@ import { TrialStreams } from '../../../src/random/index.js';
 import { FAULTS } from '../../../src/world/faults/index.js';
 import type { FaultInstance } from '../../../src/world/faults/types.js';
 import type { MetricName } from '../../../src/world/types.js';
-import { World, type WorldEvent } from '../../../src/world/world.js';
+import type { FleetEvent } from '../../../src/world/fleet.js';
+import { Load } from '../../../src/world/load.js';
+import { regionRuntimes } from '../../../src/world/regions.js';
+import { World } from '../../../src/world/world.js';
 import { QUIET_SCENARIO, scenario, withBuilds } from '../../helpers/configs.js';
 
 const BASE = withBuilds(QUIET_SCENARIO, 'builds: { badShare: 0, bad: [] }');
@@ -21,24 +24,32 @@ function fault(kind: string, params: Record<string, unknown>): FaultInstance {
 
 interface Run {
   world: World;
-  sim: Simulator<WorldEvent>;
+  sim: Simulator<FleetEvent>;
   t0: number;
+}
+
+/** A world without confounders whose restarts go to `sim`. */
+function makeWorld(text: string, faults: FaultInstance[], sim: Simulator<FleetEvent>, seed = 1) {
+  const s = scenario(text);
+  return new World({
+    scenario: s,
+    streams: new TrialStreams(seed, 0),
+    load: new Load({ scenario: s, regions: regionRuntimes(s.fleet.regions), confounders: [] }),
+    faults,
+    confounders: [],
+    startAt: 0,
+    endLimit: 1e6,
+    scheduler: { at: (t, e) => sim.at(t, e), cancel: (h) => sim.cancel(h as never) },
+  });
 }
 
 /** A world where half of the 20 hosts run the new build from t0. */
 function halfDeployed(faults: FaultInstance[], text = BASE, seed = 1): Run {
-  const sim = new Simulator<WorldEvent>(0);
-  const world = new World({
-    scenario: scenario(text),
-    streams: new TrialStreams(seed, 0),
-    faults,
-    confounders: [],
-    endLimit: 1e6,
-    scheduler: { at: (t, e) => sim.at(t, e), cancel: (h) => sim.cancel(h as never) },
-  });
+  const sim = new Simulator<FleetEvent>(0);
+  const world = makeWorld(text, faults, sim, seed);
   const t0 = 10080 + 600;
   sim.run(() => undefined, t0);
-  world.deploy('production', 0, 10, t0);
+  world.fleet.deploy('production', 0, 10, t0);
   return { world, sim, t0 };
 }
 
@@ -54,11 +65,11 @@ function measure(run: Run, metric: MetricName, from: number, to: number) {
     oldValues: [] as number[],
   };
   for (let e = from + 1; e <= to; e++) {
-    sim.run((ev, t) => world.handle(ev, t), e);
-    const fresh = world.select((c) => c.isNew && c.environment === 'production');
-    const old = world.select((c) => !c.isNew && c.environment === 'production');
-    const a = world.observe(metric, 'new', fresh, e, e);
-    const b = world.observe(metric, 'old', old, e, e);
+    sim.run((ev, t) => world.fleet.handle(ev, t), e);
+    const fresh = world.fleet.select((c) => c.isNew && c.environment === 'production');
+    const old = world.fleet.select((c) => !c.isNew && c.environment === 'production');
+    const a = world.sampler.point({ key: 'new', cohorts: fresh }, metric, e);
+    const b = world.sampler.point({ key: 'old', cohorts: old }, metric, e);
     sum.newEvents += a.events;
     sum.newN += a.n;
     sum.oldEvents += b.events;
@@ -122,28 +133,23 @@ describe('fault calibration through the world', () => {
     // 1000 requests/min per host; (2048 − 600) MB at 20 000 B per request = 75 917 requests.
     const run = halfDeployed([fault('memory-leak', { bytesPerRequest: 20000 })]);
     measure(run, 'memory', run.t0, run.t0 + 200);
-    const cohort = run.world.select((c) => c.isNew)[0]!;
+    const cohort = run.world.fleet.select((c) => c.isNew)[0]!;
     const oomAfter = ((2048 - 600) * 2 ** 20) / 20000 / 1000;
     expect(cohort.restarts[0]! - run.t0).toBeCloseTo(oomAfter, 3);
   });
 
   it('staging cannot show a fault gated on production load', () => {
     const gated = fault('error-rate', { add: 0.05, minLoadShare: 0.5 });
-    const sim = new Simulator<WorldEvent>(0);
-    const world = new World({
-      scenario: scenario(BASE),
-      streams: new TrialStreams(1, 0),
-      faults: [gated],
-      confounders: [],
-      endLimit: 1e6,
-      scheduler: { at: (t, e) => sim.at(t, e), cancel: (h) => sim.cancel(h as never) },
-    });
-    world.deploy('staging', 0, 2, 11000);
-    const staging = world.select((c) => c.isNew && c.environment === 'staging');
+    const world = makeWorld(BASE, [gated], new Simulator<FleetEvent>(0));
+    world.fleet.deploy('staging', 0, 2, 11000);
+    const staging = {
+      key: 's',
+      cohorts: world.fleet.select((c) => c.isNew && c.environment === 'staging'),
+    };
     let errors = 0;
     let n = 0;
     for (let e = 11001; e <= 11600; e++) {
-      const p = world.observe('error_rate', 's', staging, e, e);
+      const p = world.sampler.point(staging, 'error_rate', e);
       errors += p.events;
       n += p.n;
     }

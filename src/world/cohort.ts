@@ -1,0 +1,26 @@
+import type { CohortView, Environment, Minutes, RegionRuntime } from './types.js';
+
+/** A cohort as the world keeps it: mutable host count, restart history, lifetime. */
+export class Cohort implements CohortView {
+  lastRestartAt: Minutes;
+  readonly restarts: Minutes[] = [];
+  removedAt: Minutes = Infinity;
+  /** When the build's fault first shows on this cohort (computed at creation). */
+  onsetAt: Minutes = Infinity;
+  restartHandle: unknown = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly environment: Environment,
+    readonly region: RegionRuntime,
+    public hosts: number,
+    readonly isNew: boolean,
+    readonly deployedAt: Minutes,
+    /** Mean of the fixed error-rate multipliers of the hosts in this cohort. */
+    readonly errorMult: number,
+    /** For hosts rolled back to the old build: when, so a migration's errors can follow. */
+    readonly revertedAt: Minutes | undefined,
+  ) {
+    this.lastRestartAt = deployedAt;
+  }
+}

@@ -1,0 +1,304 @@
+import { binomial, lognormal, normal, poisson, type RandomStream } from '../random/index.js';
+import { Cohort } from './cohort.js';
+import { ConfounderIndex } from './confounder-index.js';
+import type { ConfounderInstance } from './confounders/types.js';
+import type { CohortEffects } from './effects.js';
+import type { FaultInstance } from './faults/types.js';
+import {
+  mixtureCdf,
+  mixtureQuantile,
+  quantileStandardError,
+  type LognormalComponent,
+} from './latency.js';
+import type { Load } from './load.js';
+import {
+  identityEffect,
+  type EffectAccumulator,
+  type MetricName,
+  type MetricPoint,
+  type Minutes,
+  type ScenarioConfig,
+  type ServiceConfig,
+} from './types.js';
+
+/** Cohorts read together as one series (a check's canary or baseline), and the key that names them. */
+export interface CohortGroup {
+  /** Equal keys mean the same hosts: points are drawn once per key, metric and interval. */
+  readonly key: string;
+  readonly cohorts: readonly Cohort[];
+}
+
+export interface SamplerOptions {
+  scenario: ScenarioConfig;
+  load: Load;
+  effects: CohortEffects;
+  /** Every effect the build carries (faults and benign ones). */
+  faults: readonly FaultInstance[];
+  /** Metrics gaps among them leave points missing, with nothing drawn. */
+  confounders: readonly ConfounderInstance[];
+  /** The stream every point's randomness comes from, in the order points are first asked for. */
+  rng: RandomStream;
+}
+
+/** Points drawn for one group, by metric and interval end. */
+type PointsByMetric = Map<MetricName, Map<Minutes, MetricPoint>>;
+
+const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = {
+  latency_p50: 0.5,
+  latency_p90: 0.9,
+  latency_p99: 0.99,
+};
+
+/**
+ * Draws metric data points: one point is a metric over one metric interval for a group of
+ * cohorts, drawn for the whole interval at once (Poisson requests, binomial errors, latency
+ * quantiles from their asymptotic law), never request by request. A point is drawn the first
+ * time it is asked for and remembered, so two checks reading the same data agree.
+ */
+export class Sampler {
+  private readonly scenario: ScenarioConfig;
+  private readonly service: ServiceConfig;
+  private readonly load: Load;
+  private readonly effects: CohortEffects;
+  private readonly faults: readonly FaultInstance[];
+  private readonly gaps: ConfounderIndex;
+  private readonly rng: RandomStream;
+  /** Points drawn so far, by group key, metric and interval end. */
+  private readonly points = new Map<string, PointsByMetric>();
+  /** Groups as if on the old build (same hosts), by group key, with the points drawn for them. */
+  private readonly asOld = new Map<string, { cohorts: Cohort[]; points: PointsByMetric }>();
+  // drawPoint's scratch, reused between points (drawPoint never re-enters), written by index and
+  // never shrunk: no garbage and no reallocation per point. Entries past a group's length are stale.
+  private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
+  private pointReqs = new Float64Array(64);
+  /** Reusable accumulators: one per cohort of the group being drawn. */
+  private readonly scratchPool: EffectAccumulator[] = [];
+
+  constructor(options: SamplerOptions) {
+    this.scenario = options.scenario;
+    this.service = options.scenario.service;
+    this.load = options.load;
+    this.effects = options.effects;
+    this.faults = options.faults;
+    this.gaps = new ConfounderIndex(options.confounders.filter((c) => c.metricsGap === true));
+    this.rng = options.rng;
+  }
+
+  /** The point of `metric` for a group over the metric interval ending at `end`. */
+  point(group: CohortGroup, metric: MetricName, end: Minutes): MetricPoint {
+    // Nested maps, no key strings: the caller's key string keeps its hash across calls.
+    let byMetric = this.points.get(group.key);
+    if (byMetric === undefined) this.points.set(group.key, (byMetric = new Map()));
+    let byEnd = byMetric.get(metric);
+    if (byEnd === undefined) byMetric.set(metric, (byEnd = new Map()));
+    let point = byEnd.get(end);
+    if (point === undefined) {
+      point = this.drawPoint(metric, group.cohorts, end);
+      byEnd.set(end, point);
+    }
+    return point;
+  }
+
+  /**
+   * The point for the same hosts as if they ran the old build, over the interval ending at
+   * `at` (before the deploy, or a week earlier), labelled with time `label`.
+   */
+  pointAsOld(group: CohortGroup, metric: MetricName, at: Minutes, label: Minutes): MetricPoint {
+    let old = this.asOld.get(group.key);
+    if (old === undefined) {
+      const cohorts = group.cohorts.map(
+        (c) =>
+          new Cohort(
+            -1,
+            c.environment,
+            c.region,
+            c.hosts,
+            false,
+            -Infinity,
+            c.errorMult,
+            undefined,
+          ),
+      );
+      this.asOld.set(group.key, (old = { cohorts, points: new Map() }));
+    }
+    let byAt = old.points.get(metric);
+    if (byAt === undefined) old.points.set(metric, (byAt = new Map()));
+    let point = byAt.get(at);
+    if (point === undefined) {
+      point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
+      byAt.set(at, point);
+    }
+    return point;
+  }
+
+  private gapAt(end: Minutes): boolean {
+    for (const k of this.gaps.at(end)) if (end >= k.start && end < k.end) return true;
+    return false;
+  }
+
+  private scratch(i: number): EffectAccumulator {
+    while (this.scratchPool.length <= i) this.scratchPool.push(identityEffect());
+    return this.scratchPool[i]!;
+  }
+
+  private drawPoint(metric: MetricName, group: readonly Cohort[], end: Minutes): MetricPoint {
+    if (group.length === 0 || this.gapAt(end)) return missingPoint(end);
+    const start = end - this.scenario.metricInterval;
+    const mid = (start + end) / 2;
+    let hosts = 0;
+    let expected = 0;
+    const acc = this.pointAcc;
+    if (this.pointReqs.length < group.length) this.pointReqs = new Float64Array(2 * group.length);
+    const reqs = this.pointReqs;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
+      const r = c.hosts * this.load.perHostRequests(c.environment, c.region, start, end);
+      acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
+      reqs[i] = r;
+      expected += r;
+      hosts += c.hosts;
+    }
+    // One method per metric: each stays small, so the engine optimises (and, when a new kind
+    // of input turns up, re-optimises) them one at a time.
+    switch (metric) {
+      case 'requests': {
+        const n = poisson(this.rng, expected);
+        return { t: end, value: n, n, events: 0 };
+      }
+      case 'error_rate':
+        return this.errorRatePoint(group, end, expected);
+      case 'latency_p50':
+      case 'latency_p90':
+      case 'latency_p99':
+      case 'slow_rate':
+        return this.latencyPoint(metric, group, end, mid, expected);
+      case 'memory':
+        return this.memoryPoint(group, end, hosts);
+      case 'connections':
+        return this.connectionsPoint(group, end, hosts);
+      case 'crash_count':
+        return this.crashPoint(group, start, end, hosts);
+      case 'conversion_rate':
+        return this.conversionPoint(group, end, mid, expected);
+      default: {
+        const never: never = metric;
+        throw new Error(`unknown metric ${String(never)}`);
+      }
+    }
+  }
+
+  // Each metric's point over the cohorts drawPoint prepared (pointAcc, pointReqs).
+
+  private errorRatePoint(group: readonly Cohort[], end: Minutes, expected: number): MetricPoint {
+    const rng = this.rng;
+    const sd = this.scenario.noise.intervalErrorSd;
+    const n = poisson(rng, expected);
+    if (n === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, -(sd ** 2) / 2, sd) : 1;
+    let p = 0;
+    for (let i = 0; i < group.length; i++)
+      p += this.pointReqs[i]! * this.effects.errorProbability(group[i]!, this.pointAcc[i]!, eps);
+    p = expected > 0 ? p / expected : 0;
+    const errors = binomial(rng, n, Math.min(1, p));
+    return { t: end, value: errors / n, n, events: errors };
+  }
+
+  private latencyPoint(
+    metric: 'latency_p50' | 'latency_p90' | 'latency_p99' | 'slow_rate',
+    group: readonly Cohort[],
+    end: Minutes,
+    mid: Minutes,
+    expected: number,
+  ): MetricPoint {
+    const rng = this.rng;
+    const sd = this.scenario.noise.intervalLatencySd;
+    const n = poisson(rng, expected);
+    if (n === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, 0, sd) : 1;
+    const comps: LognormalComponent[] = [];
+    for (let i = 0; i < group.length; i++)
+      this.effects.latencyComponents(
+        this.pointAcc[i]!,
+        this.pointReqs[i]!,
+        eps * this.effects.loadLatencyFactor(group[i]!, mid),
+        comps,
+      );
+    if (metric === 'slow_rate') {
+      const frac = 1 - mixtureCdf(comps, this.service.latency.sloMs);
+      const slow = binomial(rng, n, Math.min(1, Math.max(0, frac)));
+      return { t: end, value: slow / n, n, events: slow };
+    }
+    const q = LATENCY_QUANTILES[metric]!;
+    const x = mixtureQuantile(comps, q);
+    const se = quantileStandardError(comps, q, n, x);
+    return { t: end, value: Math.max(0, normal(rng, x, se)), n, events: 0 };
+  }
+
+  private memoryPoint(group: readonly Cohort[], end: Minutes, hosts: number): MetricPoint {
+    const { baseMB } = this.service.memory;
+    let mem = 0;
+    for (let i = 0; i < group.length; i++)
+      mem += group[i]!.hosts * (baseMB + this.pointAcc[i]!.memoryMB);
+    const mean = mem / hosts;
+    // Per-host memory varies by a few percent; the mean over h hosts by 2%/√h.
+    const value = normal(this.rng, mean, (0.02 * baseMB) / Math.sqrt(hosts));
+    return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
+  }
+
+  private connectionsPoint(group: readonly Cohort[], end: Minutes, hosts: number): MetricPoint {
+    const { holdMs, poolSize } = this.service.connections;
+    let conns = 0;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
+      const inflight = (this.load.perHostRate(c.environment, c.region, end) / 60) * (holdMs / 1000);
+      conns += c.hosts * Math.min(poolSize, inflight + this.pointAcc[i]!.connections);
+    }
+    const mean = conns / hosts;
+    const value = normal(this.rng, mean, Math.sqrt(Math.max(mean, 1) / hosts));
+    return { t: end, value: Math.max(0, value), n: hosts, events: 0 };
+  }
+
+  private crashPoint(
+    group: readonly Cohort[],
+    start: Minutes,
+    end: Minutes,
+    hosts: number,
+  ): MetricPoint {
+    let rate = 0;
+    let restarts = 0;
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i]!;
+      rate += c.hosts * (this.service.crashesPerHostHour + this.pointAcc[i]!.crashesPerHostHour);
+      for (const r of c.restarts) if (r > start && r <= end) restarts += c.hosts;
+    }
+    const crashes = poisson(this.rng, (rate * (end - start)) / 60) + restarts;
+    return { t: end, value: crashes, n: hosts, events: crashes };
+  }
+
+  private conversionPoint(
+    group: readonly Cohort[],
+    end: Minutes,
+    mid: Minutes,
+    expected: number,
+  ): MetricPoint {
+    const rng = this.rng;
+    const sd = this.scenario.noise.intervalConversionSd;
+    const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
+    if (sessions === 0) return missingPoint(end);
+    const eps = sd > 0 ? lognormal(rng, -(sd ** 2) / 2, sd) : 1;
+    let conv = 0;
+    for (let i = 0; i < group.length; i++)
+      conv +=
+        this.pointReqs[i]! *
+        this.effects.conversionAt(group[i]!.region, mid) *
+        this.pointAcc[i]!.conversionMul;
+    conv = expected > 0 ? (conv / expected) * eps : 0;
+    const checkouts = binomial(rng, sessions, Math.min(1, Math.max(0, conv)));
+    return { t: end, value: checkouts / sessions, n: sessions, events: checkouts };
+  }
+}
+
+/** A point without data: a metrics gap, a delay, or an interval without requests. */
+export function missingPoint(end: Minutes): MetricPoint {
+  return { t: end, value: NaN, n: 0, events: 0 };
+}
