@@ -1,5 +1,6 @@
-import { runTrial, TrialCache } from '../pipeline/executor.js';
+import { runTrial } from '../pipeline/executor.js';
 import type { PolicyConfig } from '../policy/types.js';
+import { TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { binomial, poisson, streamFor } from '../random/index.js';
 

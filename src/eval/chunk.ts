@@ -1,8 +1,8 @@
-import { runTrial, TrialCache } from '../pipeline/executor.js';
+import { runTrial } from '../pipeline/executor.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import type { PolicyConfig } from '../policy/types.js';
 import { regionRuntimes } from '../world/regions.js';
-import { pinnedStart } from '../world/trial-setup.js';
+import { pinnedStart, TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import {
   addFriday,

@@ -4,31 +4,18 @@ import { JUDGES } from '../judges/index.js';
 import type { JudgeResult } from '../judges/types.js';
 import type { DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
-import {
-  combineEffects,
-  crossesBar,
-  drawBuild,
-  drawConfounders,
-  drawStart,
-  type DrawnBuild,
-} from '../world/trial-setup.js';
+import type { Cohort } from '../world/cohort.js';
 import type { ConfounderInstance } from '../world/confounders/types.js';
+import type { FaultInstance } from '../world/faults/types.js';
+import type { FleetEvent } from '../world/fleet.js';
+import { setUpTrial, type DrawnBuild, type TrialCache } from '../world/trial-setup.js';
 import {
   zeroImpact,
   type Minutes,
   type RegionRuntime,
   type ScenarioConfig,
-  type TraceConfig,
-  type TrueEffect,
 } from '../world/types.js';
-import type { Cohort } from '../world/cohort.js';
-import type { FleetEvent } from '../world/fleet.js';
-import { Load } from '../world/load.js';
-import { World } from '../world/world.js';
-import { regionRuntimes } from '../world/regions.js';
-import { loadTrace, traceCurve } from '../world/trace.js';
-import type { LoadCurve } from '../world/traffic.js';
-import { resolve } from 'node:path';
+import type { World } from '../world/world.js';
 import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
 import {
@@ -62,19 +49,16 @@ export interface TrialOptions {
   series?: boolean;
   /** Start at this time instead of the drawn one (the Friday test). */
   startAt?: Minutes;
+  /** Run this build instead of the drawn one (a stream's batch). */
+  build?: DrawnBuild;
+  /** Use these confounder occurrences instead of drawn ones (events a stream's deploys share). */
+  confounders?: readonly ConfounderInstance[];
   /**
    * Shares what a trial draws before any policy acts (build, confounders, ground truth)
    * between runs of the same trial under different policies. Results are the same with or
    * without it; it only saves recomputing them.
    */
   cache?: TrialCache;
-}
-
-/** Per-trial memo for runs of the same (scenario, seed, trial); create one per trial. */
-export class TrialCache {
-  build: DrawnBuild | undefined = undefined;
-  readonly confounders = new Map<Minutes, ConfounderInstance[]>();
-  readonly effects = new Map<Minutes, TrueEffect>();
 }
 
 export type { SeenPoint };
@@ -102,14 +86,13 @@ class TrialRun implements RolloutSite {
   private readonly world: World;
   private readonly startAt: Minutes;
   private readonly targets: number[][];
-  private readonly bad: boolean;
   private readonly outcome: TrialOutcome;
   private readonly timeline: TimelineEntry[] | undefined;
   private readonly series: SeenPoint[] = [];
   private readonly rollout: RolloutController;
   private readonly feed: MetricFeed;
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
-  private readonly buildFaults: TrialRunFaults;
+  private readonly buildFaults: readonly FaultInstance[];
   private finished = false;
   private productionTouched = false;
 
@@ -117,59 +100,34 @@ class TrialRun implements RolloutSite {
     this.scenario = options.scenario;
     this.policy = options.policy;
     this.streams = new TrialStreams(options.seed, options.trial);
-    const cache = options.cache ?? new TrialCache();
-    const build = cache.build ?? drawBuild(this.scenario, this.streams);
-    cache.build = build;
-    this.buildFaults = build.faults;
     this.timeline = options.timeline === true ? [] : undefined;
-
-    // The start and the confounders need the regions before the world exists.
-    const regions = regionRuntimes(this.scenario.fleet.regions);
-    this.startAt = options.startAt ?? drawStart(this.scenario, regions, this.streams);
-    this.endLimit = this.startAt + MAX_TRIAL + this.scenario.horizon + 1;
-    const confounders =
-      cache.confounders.get(this.startAt) ??
-      drawConfounders(this.scenario, regions, this.streams, this.startAt);
-    cache.confounders.set(this.startAt, confounders);
-    this.sim = new Simulator<PipelineEvent>(this.startAt);
-    const sim = this.sim;
-    const curves = traceCurves(this.scenario, regions, this.streams);
-    const cycles = conversionCycles(this.scenario, regions, this.streams);
-    const load = new Load({
-      scenario: this.scenario,
-      regions,
-      confounders,
-      curves,
-      conversionCycles: cycles,
-    });
-    this.world = new World({
-      scenario: this.scenario,
-      streams: this.streams,
-      load,
-      faults: build.faults,
-      confounders,
-      startAt: this.startAt,
-      endLimit: this.endLimit,
+    const setup = setUpTrial(this.scenario, this.streams, {
       scheduler: {
-        at: (t, event) => sim.at(Math.max(t, sim.now), { kind: 'fleet', event }),
-        cancel: (h) => sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
+        at: (t, event) => this.sim.at(Math.max(t, this.sim.now), { kind: 'fleet', event }),
+        cancel: (h) => this.sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
       },
+      runLimit: MAX_TRIAL,
+      startAt: options.startAt,
+      build: options.build,
+      confounders: options.confounders,
+      cache: options.cache,
     });
-    const effect =
-      cache.effects.get(this.startAt) ??
-      combineEffects(build.faults, load, this.startAt, this.startAt + this.scenario.horizon);
-    cache.effects.set(this.startAt, effect);
-    this.bad = build.bad && crossesBar(effect, this.scenario.impactBar);
+    const { world, build, startAt, truth } = setup;
+    this.world = world;
+    this.buildFaults = build.faults;
+    this.startAt = startAt;
+    this.endLimit = setup.endLimit;
+    this.sim = new Simulator<PipelineEvent>(startAt);
     this.targets = cumulativeTargets(
       this.policy.stages.map((st) => st.target),
-      regions,
+      world.fleet.regions,
     );
     this.feed = new MetricFeed({
-      world: this.world,
-      confounders,
+      world,
+      confounders: setup.confounders,
       policy: this.policy,
       metricInterval: this.scenario.metricInterval,
-      startAt: this.startAt,
+      startAt,
       series: options.series === true ? this.series : undefined,
     });
     this.outcome = {
@@ -178,10 +136,10 @@ class TrialRun implements RolloutSite {
       scenario: this.scenario.name,
       policy: this.policy.name,
       build: {
-        bad: this.bad,
+        bad: truth.bad,
         template: build.template,
         faultKinds: build.faults.filter((f) => !f.benign).map((f) => f.kind),
-        effect,
+        effect: truth.effect,
         rollbackBreaking: build.faults.some((f) => f.rollback !== undefined),
       },
       startAt: this.startAt,
@@ -480,73 +438,6 @@ class TrialRun implements RolloutSite {
     if (stage !== undefined && stage >= 0) entry.stage = this.policy.stages[stage]!.name;
     this.timeline.push(entry);
   }
-}
-
-type TrialRunFaults = ReturnType<typeof drawBuild>['faults'];
-
-/**
- * Per-region curves from a recorded series: each trial starts at a seeded whole week of the
- * recording (weekdays stay aligned), and every region sees it in its own local time.
- */
-function recordedCurves(
-  spec: TraceConfig,
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
-  rng: RandomStream,
-): { curves: LoadCurve[]; meanShare: number } {
-  const trace = loadTrace(
-    resolve(scenario.baseDir, spec.file),
-    spec.stepMinutes === undefined ? {} : { stepMinutes: spec.stepMinutes },
-  );
-  const u = rng.next();
-  let offset: Minutes;
-  if (trace.mondayOffset !== undefined && trace.period - trace.mondayOffset >= 10080) {
-    const weeks = Math.floor((trace.period - trace.mondayOffset) / 10080);
-    offset = trace.mondayOffset + Math.floor(u * weeks) * 10080;
-  } else {
-    offset = u * trace.period;
-  }
-  const reference = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
-  const curves = regions.map((r) =>
-    traceCurve(trace, offset + (r.utcOffsetHours - reference) * 60),
-  );
-  const whole = traceCurve(trace, 0);
-  return { curves, meanShare: whole.integral(0, trace.period) / trace.period };
-}
-
-/** Traffic from a recorded trace, when the scenario has one. */
-function traceCurves(
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
-  streams: TrialStreams,
-): LoadCurve[] | undefined {
-  const spec = scenario.traffic.trace;
-  return spec === undefined
-    ? undefined
-    : recordedCurves(spec, scenario, regions, streams.get('trace')).curves;
-}
-
-/**
- * The business cycle from a recorded series, when the scenario has one: the series' level
- * relative to its mean, scaled so its typical peak (share 1) is +1, clamped to [−1, 1].
- */
-function conversionCycles(
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
-  streams: TrialStreams,
-): ((t: Minutes) => number)[] | undefined {
-  const spec = scenario.service.business.trace;
-  if (spec === undefined) return undefined;
-  const { curves, meanShare } = recordedCurves(
-    spec,
-    scenario,
-    regions,
-    streams.get('trace:business'),
-  );
-  const span = Math.max(1e-9, 1 - meanShare);
-  return curves.map(
-    (c) => (t: Minutes) => Math.max(-1, Math.min(1, (c.share(t) - meanShare) / span)),
-  );
 }
 
 function describeRestart(c: Cohort): string {

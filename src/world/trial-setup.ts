@@ -14,7 +14,11 @@ import type { ConfounderInstance } from './confounders/types.js';
 import { FAULTS } from './faults/index.js';
 import type { FaultInstance, FleetFacts } from './faults/types.js';
 import { atLocal, DAY } from './calendar.js';
+import type { FleetScheduler } from './fleet.js';
+import { Load } from './load.js';
 import { resolveParams, isRange } from './params.js';
+import { conversionCycles, traceCurves } from './recorded.js';
+import { regionRuntimes } from './regions.js';
 import type {
   FaultSpec,
   ImpactBar,
@@ -24,6 +28,91 @@ import type {
   TrueEffect,
 } from './types.js';
 import { WEEKDAYS } from './types.js';
+import { World } from './world.js';
+
+export interface TrialSetupOptions {
+  /** Where the fleet schedules its restarts: the trial's simulator. */
+  scheduler: FleetScheduler;
+  /** How long the pipeline may run; with the horizon after it, nothing looks further. */
+  runLimit: Minutes;
+  /** Start here instead of at a drawn time (the Friday test; one deploy of a stream). */
+  startAt?: Minutes | undefined;
+  /** This build instead of a drawn one (a stream's batch). */
+  build?: DrawnBuild | undefined;
+  /** These confounder occurrences instead of drawn ones (world events a stream's deploys share). */
+  confounders?: readonly ConfounderInstance[] | undefined;
+  /**
+   * Shares the trial's own draws and ground truth between its runs under different policies
+   * (results are the same without it). Not used when a build or confounders are given.
+   */
+  cache?: TrialCache | undefined;
+}
+
+/** A trial ready to run: its world at the start, and what was drawn before any policy acts. */
+export interface TrialSetup {
+  world: World;
+  build: DrawnBuild;
+  startAt: Minutes;
+  /** No event or search looks past this time. */
+  endLimit: Minutes;
+  confounders: readonly ConfounderInstance[];
+  /** Ground truth: the build's full-fleet effect, and whether it crosses the impact bar. */
+  truth: { effect: TrueEffect; bad: boolean };
+}
+
+/** What runs of one (scenario, seed, trial) under different policies share; create one per trial. */
+export class TrialCache {
+  build: DrawnBuild | undefined = undefined;
+  readonly confounders = new Map<Minutes, readonly ConfounderInstance[]>();
+  readonly effects = new Map<Minutes, TrueEffect>();
+}
+
+/**
+ * Sets up one trial: draws (or takes) its build, start and confounders, builds its world at
+ * the start and labels the build with ground truth. Every draw comes from its own stream of
+ * `streams`, so every policy replayed on the trial sees the same ones.
+ */
+export function setUpTrial(
+  scenario: ScenarioConfig,
+  streams: TrialStreams,
+  options: TrialSetupOptions,
+): TrialSetup {
+  const cache =
+    options.build === undefined && options.confounders === undefined ? options.cache : undefined;
+  const build = options.build ?? cache?.build ?? drawBuild(scenario, streams);
+  if (cache !== undefined) cache.build = build;
+  const regions = regionRuntimes(scenario.fleet.regions);
+  const startAt = options.startAt ?? drawStart(scenario, regions, streams);
+  const endLimit = startAt + options.runLimit + scenario.horizon + 1;
+  const confounders =
+    options.confounders ??
+    cache?.confounders.get(startAt) ??
+    drawConfounders(scenario, regions, streams, startAt);
+  cache?.confounders.set(startAt, confounders);
+  const load = new Load({
+    scenario,
+    regions,
+    confounders,
+    curves: traceCurves(scenario, regions, streams),
+    conversionCycles: conversionCycles(scenario, regions, streams),
+  });
+  const world = new World({
+    scenario,
+    streams,
+    load,
+    faults: build.faults,
+    confounders,
+    scheduler: options.scheduler,
+    startAt,
+    endLimit,
+  });
+  const effect =
+    cache?.effects.get(startAt) ??
+    combineEffects(build.faults, load, startAt, startAt + scenario.horizon);
+  cache?.effects.set(startAt, effect);
+  const bad = build.bad && crossesBar(effect, scenario.impactBar);
+  return { world, build, startAt, endLimit, confounders, truth: { effect, bad } };
+}
 
 /**
  * What one trial draws before any policy runs: the build, the start time, the confounders.
