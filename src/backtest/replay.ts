@@ -10,6 +10,7 @@ import { Simulator, type ScheduledEvent } from '../engine/index.js';
 import { JUDGES } from '../judges/index.js';
 import type { JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
 import type { RunPhase } from '../pipeline/check-run.js';
+import { bindPolicy } from '../pipeline/policy-binding.js';
 import {
   RolloutController,
   type CheckRun,
@@ -210,7 +211,7 @@ class DeployReplay implements RolloutSite {
       this.byMetric.set(s.metric, list);
     }
     this.hasStaging = options.metrics.regions.includes(STAGING_REGION);
-    this.rollout = new RolloutController(this);
+    this.rollout = new RolloutController(this, bindPolicy(this.policy, this.judges));
   }
 
   run(): DeployDecision {

@@ -1,7 +1,9 @@
-import { runTrial } from '../pipeline/executor.js';
+import { liveRegistries, type Registries } from '../config/registries.js';
+import { runBoundTrial } from '../pipeline/executor.js';
+import { bindPolicy, type PolicyBinding } from '../pipeline/policy-binding.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import type { PolicyConfig } from '../policy/types.js';
-import { regionRuntimes } from '../world/regions.js';
+import { bindScenario } from '../world/scenario-binding.js';
 import { pinnedStart, TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import {
@@ -44,26 +46,34 @@ export interface ChunkResult {
 
 /**
  * Runs trials [from, to) of one scenario under every policy. Trial k gives every policy the
- * same build, start and confounders (its streams are keyed by seed and trial only).
+ * same build, start and confounders (its streams are keyed by seed and trial only). The
+ * scenario and policies are bound once for the chunk.
  */
-export function runChunk(task: ChunkTask): ChunkResult {
-  const { scenario, policies, seed } = task;
+export function runChunk(task: ChunkTask, registries: Registries = liveRegistries): ChunkResult {
+  const { seed } = task;
+  const scenario = bindScenario(task.scenario, registries);
+  // A policy that cannot be bound fails at the chunk's first trial, which is named, so the
+  // explain command it prints replays the failure.
+  const policies = task.policies.map((p) =>
+    withTrialContext({ scenario: task.scenario.name, policy: p.name, seed, trial: task.from }, () =>
+      bindPolicy(p, registries.judges),
+    ),
+  );
   const partials = policies.map(() => emptyPartial());
   const pairwise: PairwisePartial[] = [];
   for (let i = 0; i < policies.length; i++) {
     for (let j = i + 1; j < policies.length; j++)
-      pairwise.push(emptyPairwise(policies[i]!.name, policies[j]!.name));
+      pairwise.push(emptyPairwise(policies[i]!.policy.name, policies[j]!.policy.name));
   }
   const rows: TrialRow[] = [];
-  const regions = regionRuntimes(scenario.fleet.regions);
-  const fridayAt = pinnedStart(scenario, regions, 4, 16);
-  const tuesdayAt = pinnedStart(scenario, regions, 1, 10);
+  const fridayAt = pinnedStart(scenario, 4, 16);
+  const tuesdayAt = pinnedStart(scenario, 1, 10);
   for (let trial = task.from; trial < task.to; trial++) {
     const cache = new TrialCache();
     // An exception inside a trial leaves as a TrialFailure naming it (also across workers).
-    const at = (policy: PolicyConfig, pinned?: Pick<TrialContext, 'startAt' | 'replay'>) => ({
-      scenario: scenario.name,
-      policy: policy.name,
+    const at = (policy: PolicyBinding, pinned?: Pick<TrialContext, 'startAt' | 'replay'>) => ({
+      scenario: task.scenario.name,
+      policy: policy.policy.name,
       seed,
       trial,
       ...pinned,
@@ -71,7 +81,7 @@ export function runChunk(task: ChunkTask): ChunkResult {
     const outcomes = policies.map((policy) =>
       withTrialContext(
         at(policy),
-        () => runTrial({ scenario, policy, seed, trial, cache }).outcome,
+        () => runBoundTrial({ scenario, policy, seed, trial, cache }).outcome,
       ),
     );
     outcomes.forEach((o, i) => {
@@ -88,15 +98,15 @@ export function runChunk(task: ChunkTask): ChunkResult {
       policies.forEach((policy, i) => {
         const fri = withTrialContext(
           at(policy, { startAt: fridayAt, replay: 'friday' }),
-          () => runTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome,
+          () => runBoundTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome,
         );
         const tue = withTrialContext(
           at(policy, { startAt: tuesdayAt, replay: 'tuesday' }),
-          () => runTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome,
+          () => runBoundTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome,
         );
         if (fri.build.bad) addFriday(partials[i]!, fri.hurtingAfter2h, tue.hurtingAfter2h);
       });
     }
   }
-  return { index: task.index, scenario: scenario.name, rows, partials, pairwise };
+  return { index: task.index, scenario: task.scenario.name, rows, partials, pairwise };
 }

@@ -1,6 +1,5 @@
-import { Simulator } from '../engine/index.js';
-import type { ScheduledEvent } from '../engine/index.js';
-import { JUDGES } from '../judges/index.js';
+import { liveRegistries, type Registries } from '../config/registries.js';
+import { Simulator, type ScheduledEvent } from '../engine/index.js';
 import type { JudgeResult } from '../judges/types.js';
 import type { DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
@@ -8,7 +7,13 @@ import type { Cohort } from '../world/cohort.js';
 import type { ConfounderInstance } from '../world/confounders/types.js';
 import type { FaultInstance } from '../world/faults/types.js';
 import type { FleetEvent } from '../world/fleet.js';
-import { setUpTrial, type DrawnBuild, type TrialCache } from '../world/trial-setup.js';
+import { bindScenario, type ScenarioBinding } from '../world/scenario-binding.js';
+import {
+  setUpTrial,
+  type DrawnBuild,
+  type TrialCache,
+  type TrialSetup,
+} from '../world/trial-setup.js';
 import {
   zeroImpact,
   type Minutes,
@@ -18,14 +23,15 @@ import {
 import type { World } from '../world/world.js';
 import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
+import { takeMeasurement } from './measure.js';
+import { MetricFeed, type SeenPoint } from './metric-feed.js';
+import { bindPolicy, type PolicyBinding } from './policy-binding.js';
 import {
   RolloutController,
   type CheckRun,
   type RolloutEvent,
   type RolloutSite,
 } from './rollout.js';
-import { takeMeasurement } from './measure.js';
-import { MetricFeed, type SeenPoint } from './metric-feed.js';
 import { cumulativeTargets } from './targets.js';
 import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
 
@@ -59,6 +65,17 @@ export interface TrialOptions {
    * without it; it only saves recomputing them.
    */
   cache?: TrialCache;
+  /** Plugin families to bind the scenario and policy against: the loaders' default, `liveRegistries`. */
+  registries?: Registries;
+}
+
+/** A trial's options with its scenario and policy bound already (a study binds once per chunk). */
+export interface BoundTrialOptions extends Omit<
+  TrialOptions,
+  'scenario' | 'policy' | 'registries'
+> {
+  scenario: ScenarioBinding;
+  policy: PolicyBinding;
 }
 
 export type { SeenPoint };
@@ -73,12 +90,21 @@ const MAX_TRIAL = MAX_TRIAL_MINUTES;
 
 /** Runs one policy against one trial of a scenario and returns what happened. */
 export function runTrial(options: TrialOptions): TrialResult {
+  const { scenario, policy, registries = liveRegistries, ...rest } = options;
+  return runBoundTrial({
+    ...rest,
+    scenario: bindScenario(scenario, registries),
+    policy: bindPolicy(policy, registries.judges),
+  });
+}
+
+/** `runTrial` for a scenario and policy bound once for many trials. */
+export function runBoundTrial(options: BoundTrialOptions): TrialResult {
   return new TrialRun(options).run();
 }
 
 class TrialRun implements RolloutSite {
   readonly policy: PolicyConfig;
-  readonly judges = JUDGES;
   readonly endLimit: Minutes;
   private readonly scenario: ScenarioConfig;
   private readonly streams: TrialStreams;
@@ -96,12 +122,12 @@ class TrialRun implements RolloutSite {
   private finished = false;
   private productionTouched = false;
 
-  constructor(options: TrialOptions) {
-    this.scenario = options.scenario;
-    this.policy = options.policy;
+  constructor(options: BoundTrialOptions) {
+    this.scenario = options.scenario.scenario;
+    this.policy = options.policy.policy;
     this.streams = new TrialStreams(options.seed, options.trial);
     this.timeline = options.timeline === true ? [] : undefined;
-    const setup = setUpTrial(this.scenario, this.streams, {
+    const setup = setUpTrial(options.scenario, this.streams, {
       scheduler: {
         at: (t, event) => this.sim.at(Math.max(t, this.sim.now), { kind: 'fleet', event }),
         cancel: (h) => this.sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
@@ -112,7 +138,7 @@ class TrialRun implements RolloutSite {
       confounders: options.confounders,
       cache: options.cache,
     });
-    const { world, build, startAt, truth } = setup;
+    const { world, build, startAt } = setup;
     this.world = world;
     this.buildFaults = build.faults;
     this.startAt = startAt;
@@ -130,35 +156,8 @@ class TrialRun implements RolloutSite {
       startAt,
       series: options.series === true ? this.series : undefined,
     });
-    this.outcome = {
-      seed: options.seed,
-      trial: options.trial,
-      scenario: this.scenario.name,
-      policy: this.policy.name,
-      build: {
-        bad: truth.bad,
-        template: build.template,
-        faultKinds: build.faults.filter((f) => !f.benign).map((f) => f.kind),
-        effect: truth.effect,
-        rollbackBreaking: build.faults.some((f) => f.rollback !== undefined),
-      },
-      startAt: this.startAt,
-      final: 'stalled',
-      stageReached: 'ci',
-      detectedBy: undefined,
-      onsetAt: undefined,
-      decidedAt: undefined,
-      shippedAt: undefined,
-      restoredAt: undefined,
-      rollbackAttempted: false,
-      rollbackSucceeded: false,
-      impact: zeroImpact(),
-      escapeImpact: zeroImpact(),
-      hurtingAfter2h: false,
-      endAt: 0,
-      timeline: this.timeline,
-    };
-    this.rollout = new RolloutController(this);
+    this.outcome = initialOutcome(options, setup, this.timeline);
+    this.rollout = new RolloutController(this, options.policy);
   }
 
   get regions(): readonly RegionRuntime[] {
@@ -438,6 +437,43 @@ class TrialRun implements RolloutSite {
     if (stage !== undefined && stage >= 0) entry.stage = this.policy.stages[stage]!.name;
     this.timeline.push(entry);
   }
+}
+
+/** The outcome before anything happens: the build as drawn, nothing decided yet. */
+function initialOutcome(
+  options: BoundTrialOptions,
+  setup: TrialSetup,
+  timeline: TimelineEntry[] | undefined,
+): TrialOutcome {
+  const { build, truth } = setup;
+  return {
+    seed: options.seed,
+    trial: options.trial,
+    scenario: options.scenario.scenario.name,
+    policy: options.policy.policy.name,
+    build: {
+      bad: truth.bad,
+      template: build.template,
+      faultKinds: build.faults.filter((f) => !f.benign).map((f) => f.kind),
+      effect: truth.effect,
+      rollbackBreaking: build.faults.some((f) => f.rollback !== undefined),
+    },
+    startAt: setup.startAt,
+    final: 'stalled',
+    stageReached: 'ci',
+    detectedBy: undefined,
+    onsetAt: undefined,
+    decidedAt: undefined,
+    shippedAt: undefined,
+    restoredAt: undefined,
+    rollbackAttempted: false,
+    rollbackSucceeded: false,
+    impact: zeroImpact(),
+    escapeImpact: zeroImpact(),
+    hurtingAfter2h: false,
+    endAt: 0,
+    timeline,
+  };
 }
 
 function describeRestart(c: Cohort): string {

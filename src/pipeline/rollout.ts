@@ -1,10 +1,9 @@
-import { GatesimError } from '../errors.js';
-import { safeParseOnce } from '../util/parse-once.js';
 import type { Judge, JudgeModel, JudgeResult } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { inWindows, nextWindowStart } from '../world/calendar.js';
 import type { MetricName, Minutes, RegionRuntime } from '../world/types.js';
 import { CheckRunCounter, type RunPhase, type SharedFailures } from './check-run.js';
+import type { CheckBinding, PolicyBinding } from './policy-binding.js';
 import { windowRegion } from './targets.js';
 import type { TimelineEntry } from './types.js';
 
@@ -27,12 +26,14 @@ export type RolloutEvent =
 /** One check running in a stage (or in the watch, stage −1). */
 export interface CheckRun {
   id: number;
+  /** The check with its judge, as the policy was bound. */
+  binding: CheckBinding;
   check: CheckConfig;
   /** Stage index, or −1 for the watch. */
   stage: number;
   model: JudgeModel;
   judge: Judge;
-  metrics: MetricName[];
+  metrics: readonly MetricName[];
   counter: CheckRunCounter;
   startedAt: Minutes;
   /** Time of the last measurement (initially the start plus initialDelay). */
@@ -47,7 +48,6 @@ export interface RolloutSite {
   readonly regions: readonly RegionRuntime[];
   /** Windows that do not open before this are never waited for. */
   readonly endLimit: Minutes;
-  readonly judges: Readonly<Record<string, JudgeModel>>;
   schedule(t: Minutes, e: RolloutEvent): unknown;
   cancel(handle: unknown): void;
   /** Puts stage i's hosts on the new build; the site calls `stageDeployed(i, t)` once they run it (at once or later). */
@@ -92,7 +92,11 @@ export class RolloutController {
   private stopped = false;
   private decided = false;
 
-  constructor(private readonly site: RolloutSite) {}
+  /** `checks` is the site's policy bound to its judges (bindPolicy). */
+  constructor(
+    private readonly site: RolloutSite,
+    private readonly checks: PolicyBinding,
+  ) {}
 
   /** Begins the first stage at time t. */
   start(t: Minutes): void {
@@ -176,7 +180,7 @@ export class RolloutController {
     if (this.stopped) return;
     const stage = this.site.policy.stages[i]!;
     this.site.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
-    for (const check of stage.checks) this.startRun(check, i, now);
+    for (const bound of this.checks.stages[i]!) this.startRun(bound, i, now);
     this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
   }
 
@@ -267,7 +271,7 @@ export class RolloutController {
     }
     this.stageReached = 'watch';
     this.site.note('watch-start', `post-deploy watch for ${watch.duration} min`);
-    for (const check of watch.checks) this.startRun(check, -1, now);
+    for (const bound of this.checks.watch) this.startRun(bound, -1, now);
     this.schedule(now + watch.duration, { kind: 'watch-done' });
   }
 
@@ -280,23 +284,16 @@ export class RolloutController {
 
   // ---- checks ----------------------------------------------------------------------
 
-  private startRun(check: CheckConfig, stage: number, now: Minutes): void {
-    const judges = this.site.judges;
-    const model = Object.hasOwn(judges, check.judge.kind) ? judges[check.judge.kind] : undefined;
-    if (model === undefined) {
-      throw new GatesimError(
-        'unknown-judge',
-        `unknown judge "${check.judge.kind}" in check ${check.name}`,
-      );
-    }
-    const params = judgeParams(model, check);
+  private startRun(bound: CheckBinding, stage: number, now: Minutes): void {
+    const { check } = bound;
     const run: CheckRun = {
       id: this.runs.length,
+      binding: bound,
       check,
       stage,
-      model,
-      judge: model.create(params),
-      metrics: model.metrics(params, check.metric),
+      model: bound.model,
+      judge: bound.judge(),
+      metrics: bound.metrics,
       counter: new CheckRunCounter(
         check,
         check.failedChecksThreshold !== undefined && !check.dryRun
@@ -330,7 +327,7 @@ export class RolloutController {
   private restartBackground(now: Minutes): void {
     const runs = [...this.pausedBackground];
     this.pausedBackground.clear();
-    for (const r of runs) this.startRun(r.check, r.stage, now);
+    for (const r of runs) this.startRun(r.binding, r.stage, now);
   }
 
   private stopRun(r: CheckRun): void {
@@ -425,19 +422,4 @@ export class RolloutController {
     this.site.cancel(h);
     this.pending.delete(h);
   }
-}
-
-/**
- * A check's judge parameters, parsed with the judge's schema; every trial starts the same
- * checks again, so the parse is remembered (parseOnce).
- */
-function judgeParams(model: JudgeModel, check: CheckConfig): unknown {
-  const parsed = safeParseOnce(model.params, check.judge.params);
-  if (!parsed.success) {
-    throw new GatesimError(
-      'invalid-input',
-      `check ${check.name}: invalid ${check.judge.kind} parameters: ${parsed.error.issues.map((x) => x.message).join('; ')}`,
-    );
-  }
-  return parsed.data;
 }

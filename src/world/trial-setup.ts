@@ -1,32 +1,19 @@
-import {
-  bernoulli,
-  poisson,
-  uniform,
-  weightedIndex,
-  type RandomStream,
-  type TrialStreams,
-} from '../random/index.js';
-import type { z } from 'zod';
-import { GatesimError } from '../errors.js';
-import { parseOnce } from '../util/parse-once.js';
-import { CONFOUNDERS } from './confounders/index.js';
+/**
+ * Setting up a trial: what it draws before any policy acts (the build, the start time, the
+ * confounders), its world at the start, and the ground truth about its build. Each draw comes
+ * from its own stream, so every policy replayed on trial k sees the same ones (common random
+ * numbers), whatever it does afterwards.
+ */
+import { bernoulli, poisson, uniform, weightedIndex, type TrialStreams } from '../random/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
-import { FAULTS } from './faults/index.js';
 import type { FaultInstance, FleetFacts } from './faults/types.js';
 import { atLocal, DAY } from './calendar.js';
 import type { FleetScheduler } from './fleet.js';
 import { Load } from './load.js';
-import { resolveParams, isRange } from './params.js';
-import { conversionCycles, traceCurves } from './recorded.js';
-import { regionRuntimes } from './regions.js';
-import type {
-  FaultSpec,
-  ImpactBar,
-  Minutes,
-  RegionRuntime,
-  ScenarioConfig,
-  TrueEffect,
-} from './types.js';
+import { isRange } from './params.js';
+import { recordedCurves, recordedCycles } from './recorded.js';
+import type { ScenarioBinding } from './scenario-binding.js';
+import type { ImpactBar, Minutes, TrueEffect } from './types.js';
 import { WEEKDAYS } from './types.js';
 import { World } from './world.js';
 
@@ -73,29 +60,23 @@ export class TrialCache {
  * `streams`, so every policy replayed on the trial sees the same ones.
  */
 export function setUpTrial(
-  scenario: ScenarioConfig,
+  binding: ScenarioBinding,
   streams: TrialStreams,
   options: TrialSetupOptions,
 ): TrialSetup {
+  const { scenario } = binding;
   const cache =
     options.build === undefined && options.confounders === undefined ? options.cache : undefined;
-  const build = options.build ?? cache?.build ?? drawBuild(scenario, streams);
+  const build = options.build ?? cache?.build ?? drawBuild(binding, streams);
   if (cache !== undefined) cache.build = build;
-  const regions = regionRuntimes(scenario.fleet.regions);
-  const startAt = options.startAt ?? drawStart(scenario, regions, streams);
+  const startAt = options.startAt ?? drawStart(binding, streams);
   const endLimit = startAt + options.runLimit + scenario.horizon + 1;
   const confounders =
     options.confounders ??
     cache?.confounders.get(startAt) ??
-    drawConfounders(scenario, regions, streams, startAt);
+    drawConfounders(binding, streams, startAt);
   cache?.confounders.set(startAt, confounders);
-  const load = new Load({
-    scenario,
-    regions,
-    confounders,
-    curves: traceCurves(scenario, regions, streams),
-    conversionCycles: conversionCycles(scenario, regions, streams),
-  });
+  const load = trialLoad(binding, streams, confounders);
   const world = new World({
     scenario,
     streams,
@@ -115,76 +96,69 @@ export function setUpTrial(
 }
 
 /**
- * What one trial draws before any policy runs: the build, the start time, the confounders.
- * Each comes from its own stream, so every policy replayed on trial k sees the same ones
- * (common random numbers), whatever it does afterwards.
+ * The load of the trial: the scenario's analytic shape or its recordings at a seeded week,
+ * with the trial's traffic spikes on top.
  */
+function trialLoad(
+  binding: ScenarioBinding,
+  streams: TrialStreams,
+  confounders: readonly ConfounderInstance[],
+): Load {
+  const { scenario, regions, traffic, business } = binding;
+  const clock = scenario.schedule.region;
+  return new Load({
+    scenario,
+    regions,
+    confounders,
+    curves:
+      traffic === undefined
+        ? undefined
+        : recordedCurves(traffic, clock, regions, streams.get('trace')),
+    conversionCycles:
+      business === undefined
+        ? undefined
+        : recordedCycles(business, clock, regions, streams.get('trace:business')),
+  });
+}
+
+/** A build as a trial draws it: good or bad, its template, and every effect it carries. */
 export interface DrawnBuild {
   bad: boolean;
   template: string;
   faults: FaultInstance[];
 }
 
-export function drawBuild(scenario: ScenarioConfig, streams: TrialStreams): DrawnBuild {
+export function drawBuild(binding: ScenarioBinding, streams: TrialStreams): DrawnBuild {
+  const { builds } = binding.scenario;
   const rng = streams.get('build');
-  const isBad = bernoulli(rng, scenario.builds.badShare) && scenario.builds.bad.length > 0;
+  const isBad = bernoulli(rng, builds.badShare) && builds.bad.length > 0;
   // Draw the template index even for good builds so the stream position never depends on the label.
   const idx =
-    scenario.builds.bad.length > 0
+    builds.bad.length > 0
       ? weightedIndex(
           rng,
-          scenario.builds.bad.map((b) => b.weight),
+          builds.bad.map((b) => b.weight),
         )
       : -1;
-  const benign = scenario.builds.benign.map((spec, i) =>
-    createFault(spec, streams, `build:benign:${i}`),
-  );
+  const benign = binding.benign.map((f, i) => f.create(streams, `build:benign:${i}`));
   if (!isBad || idx < 0) return { bad: false, template: 'good', faults: benign };
-  const template = scenario.builds.bad[idx]!;
-  const faults = template.faults.map((spec, i) => createFault(spec, streams, `build:${idx}:${i}`));
-  return { bad: true, template: template.name, faults: [...faults, ...benign] };
-}
-
-function createFault(spec: FaultSpec, streams: TrialStreams, purpose: string): FaultInstance {
-  const model = FAULTS[spec.kind];
-  if (model === undefined)
-    throw new GatesimError('unknown-fault', `unknown fault kind "${spec.kind}"`);
-  return model.create(parsedParams(model.params, spec.params, streams.get(purpose)));
-}
-
-/**
- * Resolves ranges with `rng` and fills defaults. A spec without ranges is the same object in
- * every trial, so parseOnce parses it once.
- */
-function parsedParams(
-  schema: z.ZodType,
-  raw: Readonly<Record<string, unknown>>,
-  rng: RandomStream,
-): unknown {
-  return parseOnce(schema, Object.values(raw).some(isRange) ? resolveParams(raw, rng) : raw);
+  const faults = binding.bad[idx]!.map((f, i) => f.create(streams, `build:${idx}:${i}`));
+  return { bad: true, template: builds.bad[idx]!.name, faults: [...faults, ...benign] };
 }
 
 /** The start time: a random allowed local day and hour of the schedule's region, in week 1. */
-export function drawStart(
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
-  streams: TrialStreams,
-): Minutes {
+export function drawStart(binding: ScenarioBinding, streams: TrialStreams): Minutes {
   const rng = streams.get('start');
-  const { days, fromHour, toHour, region } = scenario.schedule;
-  const offset = regions.find((r) => r.name === region)?.utcOffsetHours ?? 0;
+  const { days, fromHour, toHour, region } = binding.scenario.schedule;
+  const offset = binding.regions.find((r) => r.name === region)?.utcOffsetHours ?? 0;
   const day = days[Math.min(days.length - 1, Math.floor(uniform(rng) * days.length))]!;
   const hour = uniform(rng, fromHour, toHour);
   return atLocal(WEEKDAYS.indexOf(day), hour, offset);
 }
 
 /** A start pinned to a local day and hour (for the Friday test). */
-export function pinnedStart(
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
-  dayIndex: number,
-  hour: number,
-): Minutes {
+export function pinnedStart(binding: ScenarioBinding, dayIndex: number, hour: number): Minutes {
+  const { scenario, regions } = binding;
   const offset = regions.find((r) => r.name === scenario.schedule.region)?.utcOffsetHours ?? 0;
   return atLocal(dayIndex, hour, offset);
 }
@@ -194,16 +168,13 @@ export function pinnedStart(
  * than any trial), drawn per spec from a stream of its own.
  */
 export function drawConfounders(
-  scenario: ScenarioConfig,
-  regions: readonly RegionRuntime[],
+  binding: ScenarioBinding,
   streams: TrialStreams,
   startAt: Minutes,
 ): ConfounderInstance[] {
   const out: ConfounderInstance[] = [];
-  scenario.confounders.forEach((spec, i) => {
-    const model = CONFOUNDERS[spec.kind];
-    if (model === undefined)
-      throw new GatesimError('unknown-confounder', `unknown confounder kind "${spec.kind}"`);
+  binding.confounders.forEach((bound, i) => {
+    const { spec } = bound;
     const rng = streams.get(`confounders:${i}`);
     const from = startAt - DAY;
     const span = 9 * DAY;
@@ -216,9 +187,7 @@ export function drawConfounders(
       const offset = isRange(at) ? uniform(rng, at.min, at.max) : at;
       if (hit) times.push(startAt + offset);
     }
-    for (const start of times) {
-      out.push(model.create(parsedParams(model.params, spec.params, rng), { rng, start, regions }));
-    }
+    for (const start of times) out.push(bound.occurrence(rng, start, binding.regions));
   });
   return out;
 }
@@ -252,6 +221,7 @@ export function combineEffects(
   return total;
 }
 
+/** Whether an effect crosses the impact bar on any of its axes. */
 export function crossesBar(effect: TrueEffect, bar: ImpactBar): boolean {
   return (
     effect.errorRatePp >= bar.errorRatePp ||

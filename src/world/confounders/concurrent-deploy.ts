@@ -29,8 +29,9 @@ export const concurrentDeploy: ConfounderModel<ConcurrentDeployParams> = {
   summary:
     'Another service deploys in one region at the same time: small errors and latency there.',
   params: schema,
-  create(params, ctx): ConfounderInstance {
-    const p = checkParams('concurrent-deploy', schema, params);
+  create: (params, ctx) =>
+    concurrentDeploy.occurrence!(checkParams('concurrent-deploy', schema, params), ctx),
+  occurrence(p, ctx): ConfounderInstance {
     const region =
       p.region === undefined
         ? pickRegion('concurrent-deploy', ctx.rng, ctx.regions)

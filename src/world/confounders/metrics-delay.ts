@@ -23,8 +23,9 @@ export const metricsDelay: ConfounderModel<MetricsDelayParams> = {
   kind: 'metrics-delay',
   summary: 'The metrics pipeline lags: points in the window arrive late.',
   params: schema,
-  create(params, ctx): ConfounderInstance {
-    const p = checkParams('metrics-delay', schema, params);
+  create: (params, ctx) =>
+    metricsDelay.occurrence!(checkParams('metrics-delay', schema, params), ctx),
+  occurrence(p, ctx): ConfounderInstance {
     return {
       kind: 'metrics-delay',
       start: ctx.start,

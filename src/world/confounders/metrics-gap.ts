@@ -21,8 +21,8 @@ export const metricsGap: ConfounderModel<MetricsGapParams> = {
   kind: 'metrics-gap',
   summary: 'The metrics pipeline drops data: points in the window are missing.',
   params: schema,
-  create(params, ctx): ConfounderInstance {
-    const p = checkParams('metrics-gap', schema, params);
+  create: (params, ctx) => metricsGap.occurrence!(checkParams('metrics-gap', schema, params), ctx),
+  occurrence(p, ctx): ConfounderInstance {
     return {
       kind: 'metrics-gap',
       start: ctx.start,

@@ -24,8 +24,9 @@ export const trafficSpike: ConfounderModel<TrafficSpikeParams> = {
   kind: 'traffic-spike',
   summary: 'Load multiplies for a while (a sale, a push, a crawler): load-gated faults show.',
   params: schema,
-  create(params, ctx): ConfounderInstance {
-    const p = checkParams('traffic-spike', schema, params);
+  create: (params, ctx) =>
+    trafficSpike.occurrence!(checkParams('traffic-spike', schema, params), ctx),
+  occurrence(p, ctx): ConfounderInstance {
     return {
       kind: 'traffic-spike',
       start: ctx.start,

@@ -33,6 +33,11 @@ export interface ConfounderModel<P = unknown> {
   readonly kind: string;
   readonly summary: string;
   readonly params: z.ZodType<P>;
-  /** Makes one occurrence starting at ctx.start. */
+  /** Makes one occurrence starting at ctx.start; checks `params` first, naming a bad one. */
   create(params: P, ctx: ConfounderDrawContext): ConfounderInstance;
+  /**
+   * The same for parameters `params` has already produced (a bound scenario checks them once
+   * for its many occurrences). Without it, `create` is called and checks them every time.
+   */
+  occurrence?(params: P, ctx: ConfounderDrawContext): ConfounderInstance;
 }

@@ -27,8 +27,9 @@ export const upstreamIncident: ConfounderModel<UpstreamIncidentParams> = {
   kind: 'upstream-incident',
   summary: 'A dependency has an incident: errors and latency on old and new hosts alike.',
   params: schema,
-  create(params, ctx): ConfounderInstance {
-    const p = checkParams('upstream-incident', schema, params);
+  create: (params, ctx) =>
+    upstreamIncident.occurrence!(checkParams('upstream-incident', schema, params), ctx),
+  occurrence(p, ctx): ConfounderInstance {
     const window = {
       start: ctx.start,
       end: ctx.start + p.duration,

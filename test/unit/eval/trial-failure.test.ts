@@ -12,7 +12,8 @@ import { TrialFailure } from '../../../src/eval/trial-failure.js';
 import type * as Executor from '../../../src/pipeline/executor.js';
 import { runTrial } from '../../../src/pipeline/executor.js';
 import type { PolicyConfig } from '../../../src/policy/types.js';
-import { regionRuntimes } from '../../../src/world/regions.js';
+import { liveRegistries } from '../../../src/config/registries.js';
+import { bindScenario } from '../../../src/world/scenario-binding.js';
 import { pinnedStart } from '../../../src/world/trial-setup.js';
 
 /** When set, trials with a pinned start (the Friday test's replays) throw, in this thread. */
@@ -21,9 +22,9 @@ vi.mock('../../../src/pipeline/executor.js', async (importOriginal) => {
   const real = await importOriginal<typeof Executor>();
   return {
     ...real,
-    runTrial: (options: Parameters<typeof real.runTrial>[0]) => {
+    runBoundTrial: (options: Parameters<typeof real.runBoundTrial>[0]) => {
       if (pinned.throws && options.startAt !== undefined) throw new TypeError('pinned start');
-      return real.runTrial(options);
+      return real.runBoundTrial(options);
     },
   };
 });
@@ -114,7 +115,7 @@ describe('an exception inside a trial', () => {
     }
     expect(e).toBeInstanceOf(TrialFailure);
     const f = e as TrialFailure;
-    const friday = pinnedStart(leak, regionRuntimes(leak.fleet.regions), 4, 16);
+    const friday = pinnedStart(bindScenario(leak, liveRegistries), 4, 16);
     expect(f.context).toEqual({
       scenario: 'slow-memory-leak',
       policy: 'fixed-bake',

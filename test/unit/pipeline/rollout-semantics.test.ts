@@ -10,6 +10,7 @@ import { Simulator, type ScheduledEvent } from '../../../src/engine/index.js';
 import { JUDGES } from '../../../src/judges/index.js';
 import type { JudgeResult, Verdict } from '../../../src/judges/types.js';
 import type { RunPhase } from '../../../src/pipeline/check-run.js';
+import { bindPolicy } from '../../../src/pipeline/policy-binding.js';
 import {
   RolloutController,
   type CheckRun,
@@ -40,7 +41,6 @@ function play(policyYaml: string, script: Script, until = 1000): Story {
     policy,
     regions: [],
     endLimit: until,
-    judges: JUDGES,
     schedule: (t, e) => sim.at(t, e),
     cancel: (h) => sim.cancel(h as ScheduledEvent<RolloutEvent>),
     deployStage: (i, now) => controller.stageDeployed(i, now),
@@ -64,7 +64,7 @@ function play(policyYaml: string, script: Script, until = 1000): Story {
       story.lines.push(`${sim.now} ${kind}${name}: ${message}`);
     },
   };
-  const controller = new RolloutController(site);
+  const controller = new RolloutController(site, bindPolicy(policy, JUDGES));
   controller.start(0);
   sim.run((e, now) => controller.dispatch(e, now), until);
   return story;

@@ -1,21 +1,23 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy, loadScenario } from '../../../src/config/index.js';
+import { liveRegistries, loadPolicy, loadScenario } from '../../../src/config/index.js';
 import { Simulator } from '../../../src/engine/index.js';
 import { runTrial } from '../../../src/pipeline/executor.js';
 import { TrialStreams } from '../../../src/random/index.js';
 import type { ConfounderInstance } from '../../../src/world/confounders/types.js';
 import type { FleetEvent } from '../../../src/world/fleet.js';
+import { bindScenario } from '../../../src/world/scenario-binding.js';
 import { setUpTrial, TrialCache, type TrialSetupOptions } from '../../../src/world/trial-setup.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const scenario = loadScenario(join(ROOT, 'scenarios/mixed-realistic.yaml'));
+const bound = bindScenario(scenario, liveRegistries);
 const policy = loadPolicy(join(ROOT, 'policies/truthful.yaml'));
 
 /** A trial's setup as the executor makes it, outside any run. */
 function setUp(trial: number, overrides: Partial<TrialSetupOptions> = {}) {
   const sim = new Simulator<FleetEvent>(0);
-  return setUpTrial(scenario, new TrialStreams(3, trial), {
+  return setUpTrial(bound, new TrialStreams(3, trial), {
     scheduler: { at: (t, e) => sim.at(t, e), cancel: (h) => sim.cancel(h as never) },
     runLimit: 14 * 1440,
     ...overrides,

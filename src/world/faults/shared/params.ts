@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { GatesimError } from '../../../errors.js';
 import { boundedDuration, durationSchema } from '../../../util/duration.js';
 import { MIN_RESTART_MINUTES } from '../../../util/limits.js';
-import { isOutputOf } from '../../../util/parse-once.js';
 
 /** A probability or a share of requests, hosts or users: a number in [0, 1]. */
 export const shareSchema = z.number().min(0).max(1);
@@ -16,12 +15,11 @@ export const positiveDurationSchema = durationSchema.refine((v) => v > 0, {
 export const restartDurationSchema = boundedDuration({ min: MIN_RESTART_MINUTES });
 
 /**
- * Validates parameters handed straight to a factory (tests, benchmarks, importers) with
- * the same schema the loader uses, so a bad value names its parameter wherever it comes from.
+ * Validates a plugin's parameters with the schema the loader uses, so a bad value names its
+ * parameter wherever it comes from: factories call it on what they are handed, a scenario
+ * binding on a spec's fixed parameters (once, for every trial).
  */
 export function checkParams<P>(kind: string, schema: z.ZodType<P>, params: unknown): P {
-  // A schema's own output (the loader's or a trial's parse) needs no second look.
-  if (isOutputOf(schema, params)) return params as P;
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

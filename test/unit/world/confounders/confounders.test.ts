@@ -67,6 +67,16 @@ describe('confounder registry', () => {
       expect(inst.end).toBeGreaterThan(500);
     }
   });
+
+  it('each makes the same occurrence from parsed parameters as create does, and create still checks', () => {
+    for (const [kind, model] of Object.entries(CONFOUNDERS)) {
+      const params = model.params.parse({});
+      const { apply: _a, ...made } = model.create(params, ctx(700, 3));
+      const { apply: _b, ...trusted } = model.occurrence!(params, ctx(700, 3));
+      expect(trusted).toEqual(made);
+      expect(() => model.create({ duration: -1 }, ctx())).toThrow(new RegExp(`^${kind}: `));
+    }
+  });
 });
 
 describe('upstream-incident', () => {
