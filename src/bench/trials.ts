@@ -1,18 +1,28 @@
-import { runTrial } from '../pipeline/executor.js';
+import { liveRegistries } from '../config/registries.js';
+import { runBoundTrial } from '../pipeline/executor.js';
+import { bindPolicy } from '../pipeline/policy-binding.js';
 import type { PolicyConfig } from '../policy/types.js';
+import { bindScenario } from '../world/scenario-binding.js';
 import { TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { binomial, poisson, streamFor } from '../random/index.js';
 
-/** Trials per second of one policy on one scenario, in this thread (one core). */
+/**
+ * Trials per second of one policy on one scenario, in this thread (one core). Both are bound
+ * once, as a study binds them once per chunk.
+ */
 export function trialsPerSecond(
   scenario: ScenarioConfig,
   policy: PolicyConfig,
   trials: number,
 ): number {
+  const bound = {
+    scenario: bindScenario(scenario, liveRegistries),
+    policy: bindPolicy(policy, liveRegistries.judges),
+  };
   const t0 = performance.now();
   for (let trial = 0; trial < trials; trial++)
-    runTrial({ scenario, policy, seed: 1, trial, cache: new TrialCache() });
+    runBoundTrial({ ...bound, seed: 1, trial, cache: new TrialCache() });
   return trials / ((performance.now() - t0) / 1000);
 }
 
