@@ -141,13 +141,13 @@ export class MetricFeed {
       for (const e of ends) {
         const c = this.delivered(canary, metric, e, now);
         h.canary.push(c);
-        if (baseline !== undefined) h.baseline.push(this.delivered(baseline, metric, e, now));
+        const b = baseline === undefined ? undefined : this.delivered(baseline, metric, e, now);
+        if (b !== undefined) h.baseline.push(b);
         if (r.model.needs.seasonal)
           h.seasonal.push(sampler.pointAsOld(lastWeek, metric, e - WEEK, e));
         if (this.series !== undefined) {
           this.series.push({ check: check.name, metric, role: 'canary', t: c.t, value: c.value });
-          const b = h.baseline[h.baseline.length - 1];
-          if (baseline !== undefined && b !== undefined)
+          if (b !== undefined)
             this.series.push({
               check: check.name,
               metric,
@@ -173,7 +173,12 @@ export class MetricFeed {
   }
 
   /** The point as delivered at `now`: missing while a metrics delay still holds it back. */
-  private delivered(group: CohortGroup, metric: MetricName, end: Minutes, now: Minutes) {
+  private delivered(
+    group: CohortGroup,
+    metric: MetricName,
+    end: Minutes,
+    now: Minutes,
+  ): MetricPoint {
     const point = this.world.sampler.point(group, metric, end);
     return this.delays.size > 0 && this.delayedAt(end, now) ? missingPoint(end) : point;
   }
