@@ -9,6 +9,7 @@ export {
   loadAny,
   detectKind,
   configName,
+  leadingComment,
   readConfigFile,
   type AnyConfig,
   type LoadOptions,

@@ -165,6 +165,28 @@ export function parseYaml(text: string, file: string): unknown {
   return doc.toJS({ maxAliasCount: -1 });
 }
 
+/**
+ * The first paragraph of a file's opening comment, as one line: what a file without a
+ * `description:` says about itself (the report shows it). Empty when the file opens with data.
+ */
+export function leadingComment(text: string): string {
+  const words: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t.startsWith('#')) {
+      if (t === '' && words.length === 0) continue;
+      break;
+    }
+    const body = t.replace(/^#+/, '').trim();
+    if (body === '') {
+      if (words.length > 0) break;
+      continue;
+    }
+    words.push(body);
+  }
+  return words.join(' ');
+}
+
 /** `scenarios/slow-memory-leak.yaml` → `slow-memory-leak`. */
 export function configName(file: string): string {
   return basename(file, extname(file));
@@ -200,7 +222,8 @@ export function parseScenario(
 ): ScenarioConfig {
   const data = parseYaml(text, file);
   const body = run(schemasFor(options.registries ?? liveRegistries).scenario, data, file);
-  return { name: configName(file), ...body, baseDir: dirname(resolve(file)) };
+  const description = body.description === '' ? leadingComment(text) : body.description;
+  return { name: configName(file), ...body, description, baseDir: dirname(resolve(file)) };
 }
 
 /**
@@ -211,7 +234,8 @@ export function parseScenario(
 export function parsePolicy(text: string, file: string, options: LoadOptions = {}): PolicyConfig {
   const data = parseYaml(text, file);
   const body = run(schemasFor(options.registries ?? liveRegistries).policy, data, file);
-  return { name: configName(file), ...body, baseDir: dirname(resolve(file)) };
+  const description = body.description === '' ? leadingComment(text) : body.description;
+  return { name: configName(file), ...body, description, baseDir: dirname(resolve(file)) };
 }
 
 /**

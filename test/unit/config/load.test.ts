@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   detectKind,
+  leadingComment,
   loadAny,
   loadPolicy,
   loadScenario,
+  parsePolicy,
   parseYaml,
 } from '../../../src/config/index.js';
 import { GatesimError, ValidationError } from '../../../src/errors.js';
@@ -119,5 +121,23 @@ describe('parseYaml and detectKind', () => {
     expect(detectKind({ stages: [] }, 'x.yaml')).toBe('policy');
     expect(detectKind({ stages: [], fleet: {} }, 'x.yaml')).toBeUndefined();
     expect(detectKind({}, 'a/policies/x.yaml')).toBe('policy');
+  });
+});
+
+describe('a description from the opening comment', () => {
+  const body = 'stages:\n  - { name: all, target: { kind: fleet, share: 1 } }\n';
+
+  it('is the first paragraph of the comment a file opens with, when it has no description:', () => {
+    const text =
+      '\n# One region first,\n#   then the rest.\n#\n# Details nobody needs in a table.\n' + body;
+    expect(parsePolicy(text, 'p.yaml').description).toBe('One region first, then the rest.');
+    expect(leadingComment(text)).toBe('One region first, then the rest.');
+  });
+
+  it('gives way to a description: field, and is empty when the file opens with data', () => {
+    expect(parsePolicy(`# a comment\ndescription: written\n${body}`, 'p.yaml').description).toBe(
+      'written',
+    );
+    expect(parsePolicy(`${body}# a trailing comment\n`, 'p.yaml').description).toBe('');
   });
 });
