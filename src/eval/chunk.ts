@@ -30,6 +30,8 @@ export interface ChunkTask {
   seed: number;
   from: number;
   to: number;
+  /** Replay bad builds on Friday and Tuesday (default true); a search that never reads it skips the work. */
+  fridayTest?: boolean;
 }
 
 /** A trial's outcome without its timeline: one row of trials.csv. */
@@ -94,7 +96,11 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
       for (let j = i + 1; j < policies.length; j++)
         addPair(pairwise[k++]!, outcomes[i]!, outcomes[j]!);
     }
-    if (trial % FRIDAY_EVERY === 0 && outcomes[0]?.build.bad === true) {
+    if (
+      task.fridayTest !== false &&
+      trial % FRIDAY_EVERY === 0 &&
+      outcomes[0]?.build.bad === true
+    ) {
       policies.forEach((policy, i) => {
         const fri = withTrialContext(
           at(policy, { startAt: fridayAt, replay: 'friday' }),

@@ -1,0 +1,254 @@
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';
+import { GatesimError } from '../errors.js';
+import {
+  describeConstraint,
+  loadSpace,
+  recommend,
+  writeRecommendOutputs,
+  type Constraint,
+  type RecommendResult,
+} from '../recommend/index.js';
+import { evidenceSentence } from '../recommend/sentences.js';
+import { formatMinutes, formatPercent, formatRateInterval } from '../report/format.js';
+import { handleErrors } from './errors.js';
+import { defaultScenarioPaths, expandPaths, loadInputs, packageRoot } from './inputs.js';
+
+/** Trials per scenario for the finalists and for the fresh comparison, by default. */
+export const DEFAULT_RECOMMEND_TRIALS = 200;
+/** Candidates the search may simulate, by default. */
+export const DEFAULT_RECOMMEND_BUDGET = 64;
+
+/** The built-in search space, shipped with the package. */
+export function defaultSpacePath(): string {
+  return join(packageRoot(), 'recommend', 'space.yaml');
+}
+
+/** Options as commander hands them over: raw strings, checked in the action so bad input exits 2. */
+export interface RecommendCliOptions {
+  space?: string;
+  scenarios?: string[];
+  policies?: string[];
+  maxBlockedGood?: string;
+  maxShippedBad?: string;
+  maxLeadTimeP90?: string;
+  bound?: string;
+  trials?: string;
+  budget?: string;
+  seed?: string;
+  workers?: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** Registers `gatesim recommend`. */
+export function registerRecommend(program: Command): void {
+  program
+    .command('recommend')
+    .description(
+      'search policy structures and numbers for one that beats every given policy, judged on fresh trials',
+    )
+    .option('--space <file>', 'the search space (default: the built-in recommend/space.yaml)')
+    .option(
+      '--scenarios <paths...>',
+      'scenario files or folders (default: the built-in scenarios/)',
+    )
+    .option('--policies <paths...>', 'policies to beat (files or folders; default: none)')
+    .option('--max-blocked-good <rate>', 'constraint on every scenario: blocked-good at most this')
+    .option('--max-shipped-bad <rate>', 'constraint on every scenario: shipped-bad at most this')
+    .option(
+      '--max-lead-time-p90 <minutes>',
+      'constraint on every scenario: lead time p90 at most this',
+    )
+    .option(
+      '--bound <which>',
+      'judge constraints on the 95% upper bound or the estimate: upper | point',
+      'upper',
+    )
+    .option(
+      '--budget <evals>',
+      `candidates the search may simulate (default ${DEFAULT_RECOMMEND_BUDGET})`,
+    )
+    .option(
+      '--trials <n>',
+      `trials per scenario for finalists and for the fresh comparison (default ${DEFAULT_RECOMMEND_TRIALS})`,
+    )
+    .option('--seed <n>', 'root seed (default 1); the fresh comparison runs at seed + 1')
+    .option('--workers <n>', 'worker threads (results do not depend on it; default: all cores)')
+    .option('--out <dir>', 'output folder', 'reports/recommend')
+    .option('--quiet', 'no progress lines')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(
+      handleErrors(async (opts: RecommendCliOptions) => {
+        await runRecommendCommand(opts);
+      }),
+    );
+}
+
+function constraintsOf(o: RecommendCliOptions): Constraint[] {
+  const out: Constraint[] = [];
+  if (o.maxShippedBad !== undefined)
+    out.push({ kind: 'max-shipped-bad', limit: parseRate('--max-shipped-bad', o.maxShippedBad) });
+  if (o.maxBlockedGood !== undefined)
+    out.push({
+      kind: 'max-blocked-good',
+      limit: parseRate('--max-blocked-good', o.maxBlockedGood),
+    });
+  if (o.maxLeadTimeP90 !== undefined)
+    out.push({
+      kind: 'max-lead-time-p90',
+      limit: parseMinutes('--max-lead-time-p90', o.maxLeadTimeP90),
+    });
+  return out;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s < 120 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Runs `gatesim recommend`; exit code 1 when nothing is recommended or it misses a constraint on fresh trials. */
+export async function runRecommendCommand(o: RecommendCliOptions): Promise<RecommendResult> {
+  const constraints = constraintsOf(o);
+  const trials =
+    o.trials === undefined ? DEFAULT_RECOMMEND_TRIALS : parseWhole('--trials', o.trials, 1);
+  const budget =
+    o.budget === undefined ? DEFAULT_RECOMMEND_BUDGET : parseWhole('--budget', o.budget, 1);
+  const seed = o.seed === undefined ? 1 : parseWhole('--seed', o.seed, 0);
+  const workers =
+    o.workers === undefined ? availableParallelism() : parseWhole('--workers', o.workers, 1);
+  const bound = parseBound('--bound', o.bound ?? 'upper');
+  const space = loadSpace(o.space ?? defaultSpacePath());
+  const policyFiles = o.policies === undefined ? [] : expandPaths(o.policies);
+  const { scenarios, policies } = loadInputs(o.scenarios ?? defaultScenarioPaths(), policyFiles);
+  if (scenarios.length === 0)
+    throw new GatesimError('bad-option', '--scenarios: no scenarios given');
+  const say = (s: string): void => {
+    if (o.quiet !== true) process.stderr.write(`${s}\n`);
+  };
+  const start = performance.now();
+  const phases = new Map<string, number>();
+  let runs = 0;
+  const result = await recommend({
+    space,
+    given: policies.map((p, i) => ({ file: policyFiles[i]!, policy: p })),
+    scenarios,
+    constraints,
+    bound,
+    trials,
+    budget,
+    seed,
+    workers,
+    onPhase: (phase) => phases.set(phase, performance.now()),
+    onTrials: (n) => {
+      runs += n;
+    },
+    onProgress: (message) =>
+      say(
+        `[${seconds(performance.now() - start)}, ${runs.toLocaleString('en-US')} trial runs] ${message}`,
+      ),
+  });
+  const files = await writeRecommendOutputs(result, o.out ?? 'reports/recommend');
+  const searchMs =
+    (phases.get('verify') ?? phases.get('done') ?? performance.now()) -
+    (phases.get('search') ?? start);
+  const verifyMs = phases.has('verify')
+    ? (phases.get('done') ?? performance.now()) - phases.get('verify')!
+    : 0;
+  process.stdout.write(
+    summaryText(result, {
+      searchMs,
+      verifyMs,
+      workers,
+      files: [files.policy, files.markdown, files.json].filter((f): f is string => f !== undefined),
+    }),
+  );
+  const v = result.verification;
+  if (
+    result.recommended === undefined ||
+    (v !== undefined && v.budgets.some((b) => b.status === 'fail'))
+  )
+    process.exitCode = 1;
+  return result;
+}
+
+function shown(f: string): string {
+  const r = relative(process.cwd(), f);
+  return r === '' || r.startsWith('..') ? f : r;
+}
+
+/** The lines `gatesim recommend` prints. */
+export function summaryText(
+  r: RecommendResult,
+  t: { searchMs: number; verifyMs: number; workers: number; files: string[] },
+): string {
+  const L: string[] = [];
+  const perEval = r.evaluations > 0 ? t.searchMs / r.evaluations : NaN;
+  const perRun = r.trialRuns > 0 ? t.searchMs / r.trialRuns : NaN;
+  L.push(
+    `recommend: ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'}, ${r.given.length} given polic${r.given.length === 1 ? 'y' : 'ies'}, seed ${r.seed}, ${t.workers} worker${t.workers === 1 ? '' : 's'}: ` +
+      `${r.evaluations} candidates searched (budget ${r.budget}), ${r.trialRuns.toLocaleString('en-US')} trial runs in ${seconds(t.searchMs)} ` +
+      `(${(perEval / 1000).toFixed(2)} s per candidate, ${perRun.toFixed(2)} ms per trial run)` +
+      (t.verifyMs > 0 ? `; fresh comparison ${seconds(t.verifyMs)}` : ''),
+  );
+  const answer = r.candidates.find((c) => c.id === r.recommended);
+  if (answer === undefined) {
+    L.push(
+      `no recommendation: no candidate meets ${r.constraints.map(describeConstraint).join(', ')} on every scenario (${r.bound === 'upper' ? '95% upper bound' : 'estimate'})`,
+    );
+    for (const b of r.binding)
+      L.push(
+        `  binding: ${b.constraint} on ${b.scenario} (best reached ${b.constraint.startsWith('lead') ? formatMinutes(b.best) : formatPercent(b.best)}, #${b.candidate})`,
+      );
+    if (r.closest !== undefined)
+      for (const m of r.closest.misses)
+        L.push(
+          `  closest #${r.closest.candidate} misses ${m.constraint} on ${m.scenario}: ${m.constraint.startsWith('lead') ? formatMinutes(m.judged) : formatPercent(m.judged)}`,
+        );
+  } else {
+    L.push(
+      `recommended #${answer.id} (on ${answer.base}): shipped-bad ${formatRateInterval(answer.shippedBad)} · blocked-good ${formatRateInterval(answer.blockedGood)} · lead time p90 ${formatMinutes(answer.leadTimeP90)} (search trials)`,
+    );
+    for (const ev of r.evidence)
+      if (ev.active || ev.against !== undefined) L.push(`  ${evidenceSentence(ev, false)}`);
+  }
+  const v = r.verification;
+  if (v !== undefined) {
+    L.push(`on fresh trials (seed ${v.seed}, ${v.trials} per scenario):`);
+    const w = Math.max(...v.pooled.map((p) => p.policy.length), 6);
+    L.push(
+      `  ${'policy'.padEnd(w)}  ${'shipped-bad'.padEnd(22)}  ${'blocked-good'.padEnd(22)}  ${'lead p90'.padEnd(8)}  dominated  worse on`,
+    );
+    v.pooled.forEach((p, i) => {
+      const vs = i === 0 ? undefined : v.versus[i - 1]!;
+      L.push(
+        `  ${p.policy.padEnd(w)}  ${formatRateInterval(p.shippedBad).padEnd(22)}  ${formatRateInterval(p.blockedGood).padEnd(22)}  ${formatMinutes(p.leadTimeP90.value).padEnd(8)}  ` +
+          `${vs === undefined ? '–' : vs.dominates ? 'yes' : 'no'}${''.padEnd(vs === undefined ? 8 : vs.dominates ? 6 : 7)}` +
+          `  ${vs === undefined ? '' : vs.worseOn.length === 0 ? '–' : vs.worseOn.join(', ')}`,
+      );
+    });
+    for (const b of v.budgets.filter((x) => x.status === 'fail'))
+      L.push(`  misses ${describeConstraint(constraintOfBudget(b.budget))} on ${b.scenario}`);
+    L.push(
+      `verdict: ${v.passed ? 'PASS' : 'FAIL'} (dominates every given policy, worse on no scenario, every budget met)`,
+    );
+    L.push(
+      `the same comparison: gatesim compare --seed ${v.seed} --trials ${v.trials} --policies <recommended.yaml> <the given policies> (shards and merges)`,
+    );
+  }
+  L.push(`wrote ${t.files.map(shown).join(', ')}`);
+  return L.join('\n') + '\n';
+}
+
+function constraintOfBudget(b: { kind: string; max: number }): Constraint {
+  switch (b.kind) {
+    case 'shipped-bad':
+      return { kind: 'max-shipped-bad', limit: b.max };
+    case 'blocked-good':
+      return { kind: 'max-blocked-good', limit: b.max };
+    default:
+      return { kind: 'max-lead-time-p90', limit: b.max };
+  }
+}

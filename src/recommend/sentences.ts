@@ -1,0 +1,47 @@
+/**
+ * The evidence in words, for the YAML comments and the report:
+ * `baseline-scope: region — against fleet (200 trials): fixes 41 of 200 good builds blocked
+ * on concurrent-deploys (e.g. trials 3, 17, 45); costs nothing; lead time p90 4.1 h vs 4.1 h`.
+ */
+import { formatMinutes } from '../report/format.js';
+import type { Evidence, TrialDifference } from './evidence.js';
+
+function part(d: TrialDifference, examples: boolean): string[] {
+  const out: string[] = [];
+  if (d.shippedBad > 0) out.push(`${d.shippedBad} of ${d.bad} bad builds shipped`);
+  if (d.blockedGood > 0) out.push(`${d.blockedGood} of ${d.good} good builds blocked`);
+  const eg =
+    examples && d.examples.length > 0
+      ? ` (e.g. trial${d.examples.length > 1 ? 's' : ''} ${d.examples.join(', ')})`
+      : '';
+  return [`${out.join(' and ')} on ${d.scenario}${eg}`];
+}
+
+/** `41 of 200 good builds blocked on concurrent-deploys (e.g. trials 3, 17), 2 of 18 …`. */
+export function listDifferences(ds: readonly TrialDifference[], examples = true): string {
+  return ds.flatMap((d) => part(d, examples)).join('; ');
+}
+
+/** One dimension's choice and why, in a sentence. */
+export function evidenceSentence(ev: Evidence, examples = true): string {
+  const head = `${ev.dimension}: ${ev.choice}`;
+  if (!ev.active && ev.choice !== 'unset' && ev.against === undefined)
+    return `${head} — does not apply to this policy (its patch selects nothing here)`;
+  const a = ev.against;
+  if (a === undefined) {
+    if (ev.untried.length > 0)
+      return `${head} — not compared: ${ev.untried.join(', ')} ${ev.untried.length === 1 ? 'was' : 'were'} not run`;
+    if (ev.sameAs.length > 0) return `${head} — every other option builds the same policy here`;
+    return `${head} — the only option`;
+  }
+  const prefix = ev.choice === 'unset' ? `${ev.dimension}: left as the base has it` : head;
+  const fixes =
+    a.fixes.length > 0 ? `fixes ${listDifferences(a.fixes, examples)}` : 'fixes nothing';
+  const costs =
+    a.costs.length > 0 ? `costs ${listDifferences(a.costs, examples)}` : 'costs nothing';
+  const lead =
+    a.leadP90.answer === a.leadP90.other
+      ? `lead time p90 the same (${formatMinutes(a.leadP90.answer)})`
+      : `lead time p90 ${formatMinutes(a.leadP90.answer)} vs ${formatMinutes(a.leadP90.other)}`;
+  return `${prefix} — against ${a.choice} (#${a.candidate}, ${a.trials} trials per scenario): ${fixes}; ${costs}; ${lead}`;
+}
