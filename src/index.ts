@@ -68,6 +68,23 @@ export type {
   FridayTest,
 } from './eval/types.js';
 
+// Searching policy structure and numbers for a policy that beats the given ones.
+export {
+  recommend,
+  loadSpace,
+  parseSpace,
+  writeRecommendOutputs,
+  renderRecommendMarkdown,
+} from './recommend/index.js';
+export type {
+  RecommendOptions,
+  RecommendResult,
+  GivenPolicy,
+  Space,
+  Dimension,
+  Constraint as RecommendConstraint,
+} from './recommend/index.js';
+
 // Test-suite helper (matchers: `gatesim/vitest`).
 export { simulate } from './testing/index.js';
 export type { Simulation, SimulateOptions } from './testing/index.js';

@@ -5,6 +5,7 @@ import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/option
 import { GatesimError } from '../errors.js';
 import {
   describeConstraint,
+  showJudged,
   loadSpace,
   recommend,
   writeRecommendOutputs,
@@ -12,14 +13,14 @@ import {
   type RecommendResult,
 } from '../recommend/index.js';
 import { evidenceSentence } from '../recommend/sentences.js';
-import { formatMinutes, formatPercent, formatRateInterval } from '../report/format.js';
+import { formatMinutes, formatRateInterval } from '../report/format.js';
 import { handleErrors } from './errors.js';
 import { defaultScenarioPaths, expandPaths, loadInputs, packageRoot } from './inputs.js';
 
 /** Trials per scenario for the finalists and for the fresh comparison, by default. */
 export const DEFAULT_RECOMMEND_TRIALS = 200;
 /** Candidates the search may simulate, by default. */
-export const DEFAULT_RECOMMEND_BUDGET = 64;
+export const DEFAULT_RECOMMEND_BUDGET = 160;
 
 /** The built-in search space, shipped with the package. */
 export function defaultSpacePath(): string {
@@ -200,12 +201,12 @@ export function summaryText(
     );
     for (const b of r.binding)
       L.push(
-        `  binding: ${b.constraint} on ${b.scenario} (best reached ${b.constraint.startsWith('lead') ? formatMinutes(b.best) : formatPercent(b.best)}, #${b.candidate})`,
+        `  binding: ${b.constraint} on ${b.scenario} (best reached ${showJudged(b.constraint, b.best)}, #${b.candidate})`,
       );
     if (r.closest !== undefined)
       for (const m of r.closest.misses)
         L.push(
-          `  closest #${r.closest.candidate} misses ${m.constraint} on ${m.scenario}: ${m.constraint.startsWith('lead') ? formatMinutes(m.judged) : formatPercent(m.judged)}`,
+          `  closest #${r.closest.candidate} misses ${m.constraint} on ${m.scenario}: ${showJudged(m.constraint, m.judged)}`,
         );
   } else {
     L.push(

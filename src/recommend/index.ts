@@ -38,7 +38,7 @@ export type { Constraint } from './records.js';
 export type { Space, Dimension, Assignment, PatchOp } from './types.js';
 export { loadSpace, parseSpace } from './space.js';
 export { verificationSeed } from './verify.js';
-export { describeConstraint, renderRecommendMarkdown } from './report.js';
+export { describeConstraint, renderRecommendMarkdown, showJudged } from './report.js';
 
 /** A policy to beat, as loaded (and checked against every scenario) by the caller. */
 export interface GivenPolicy {
@@ -428,7 +428,7 @@ function explainInfeasible(
   constraints.forEach((c) => {
     names.forEach((scenario, s) => {
       let best = Infinity;
-      let who = -1;
+      let who = full[0]!.id;
       for (const cand of full) {
         const v = judgedFigure(tally(cand.records, s, cand.records.trials), c, bound);
         const x = v ?? -Infinity;

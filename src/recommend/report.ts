@@ -17,6 +17,19 @@ import type { CandidateFigures, RecommendResult } from './index.js';
 import type { Constraint } from './records.js';
 import { evidenceSentence } from './sentences.js';
 
+/**
+ * A judged figure of a constraint: a rate as a percentage, a lead time in minutes, and
+ * "unbounded" where too few good builds shipped to bound a p90 at 95% (check's rule).
+ */
+export function showJudged(c: Constraint | string, v: number): string {
+  const lead = typeof c === 'string' ? c.startsWith('lead') : c.kind === 'max-lead-time-p90';
+  if (lead)
+    return Number.isFinite(v)
+      ? formatMinutes(v)
+      : 'unbounded (too few good builds shipped to bound a p90)';
+  return formatPercent(v);
+}
+
 /** `blocked-good ≤ 5.0%`, `lead time p90 ≤ 8 h`. */
 export function describeConstraint(c: Constraint): string {
   switch (c.kind) {
@@ -115,7 +128,7 @@ export function renderRecommendMarkdown(
         L.push('Binding (no candidate meets it there):', '');
         for (const b of r.binding)
           L.push(
-            `- ${b.constraint} on ${b.scenario}: the best any candidate reached is ${b.constraint.startsWith('lead') ? formatMinutes(b.best) : formatPercent(b.best)} (#${b.candidate})`,
+            `- ${b.constraint} on ${b.scenario}: the best any candidate reached is ${showJudged(b.constraint, b.best)} (#${b.candidate})`,
           );
         L.push('');
       }
@@ -318,7 +331,7 @@ export function renderRecommendMarkdown(
       "Points of the space the policy loader or a scenario's fleet rejects (one example of each reason):",
       '',
     );
-    for (const d of r.discarded.slice(0, 20)) L.push(`- ${d.reason.split('\n').join('; ')}`);
+    for (const d of r.discarded.slice(0, 20)) L.push(`- ${escapeMarkdown(d.reason)}`);
     if (r.discarded.length > 20) L.push(`- … and ${r.discarded.length - 20} more`);
     L.push('');
   }

@@ -96,7 +96,7 @@ export interface SearchResult {
 }
 
 /** The first population takes this share of the budget; the local phase the rest. */
-export const FIRST_POPULATION_SHARE = 0.25;
+export const FIRST_POPULATION_SHARE = 0.15;
 
 class Search {
   readonly candidates: SearchCandidate[] = [];
@@ -219,7 +219,8 @@ class Search {
 
 /**
  * The neighbours of `best` to race in a local step (on the given dimensions, or all): those
- * already run, and as many new ones as the budget allows (a seeded share when not all fit).
+ * already run part of the way, and as many new ones as `room` allows (a seeded share when
+ * not all fit). `fresh` counts the new ones there are, taken or not.
  */
 function localEntrants(
   s: Search,
@@ -227,7 +228,8 @@ function localEntrants(
   dims: ReadonlySet<number> | undefined,
   o: SearchOptions,
   step: number,
-): { entrants: SearchCandidate[]; dimension: Map<number, number> } {
+  room: number,
+): { entrants: SearchCandidate[]; dimension: Map<number, number>; fresh: number } {
   const around: SearchCandidate[] = [];
   const fresh: SearchCandidate[] = [];
   const dimension = new Map<number, number>();
@@ -239,12 +241,11 @@ function localEntrants(
     if (c.records.trials === 0) fresh.push(c);
     else if (c.records.trials < o.trials) around.push(c);
   }
-  const left = Math.max(0, o.budget - s.evaluations);
   const take = shuffledIndices(fresh.length, o.seed, `recommend:local:${step}`)
-    .slice(0, left)
+    .slice(0, Math.max(0, room))
     .sort((a, b) => a - b)
     .map((i) => fresh[i]!);
-  return { entrants: [...around, ...take], dimension };
+  return { entrants: [...around, ...take], dimension, fresh: fresh.length };
 }
 
 /** Runs the search; the caller ranks the full-trial candidates for the answer. */
@@ -294,29 +295,33 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
     let best = raced[0]!;
     path.push(best.id);
 
-    // 3. Local steps from the best so far. The first step tries every change; later steps
-    // only the dimensions whose changes looked promising before (they survived a halving),
-    // since a change that lost on one neighbourhood rarely wins on the next, with a full
-    // sweep again when those run out. Changes that each beat the best are also tried together.
-    const promising = new Set<number>();
-    let sweptFrom: number | undefined;
+    // 3. Local steps from the best so far. A full step races every change of the best; a
+    // short step only the dimensions whose changes looked promising in the last step (they
+    // survived a halving), since a change that lost around one point rarely wins around the
+    // next. After a move comes a short step while the budget leaves room for a full one
+    // after it; the last step is always full, so the answer's every choice is raced against
+    // its alternatives (the evidence) and a full step without a move ends the search (a
+    // local optimum). Changes that each beat the best are also tried together.
+    let promising = new Set<number>();
+    const swept = new Set<number>();
     for (let step = 1; ; step++) {
-      const full = sweptFrom !== best.id && (promising.size === 0 || step === 1);
-      const dims = full ? undefined : new Set(promising);
-      const chosen = localEntrants(s, best, dims, o, step);
-      if (chosen.entrants.length === 0) {
-        if (full || o.budget - s.evaluations <= 0) break;
-        promising.clear();
-        continue;
-      }
-      if (full) sweptFrom = best.id;
+      const left = o.budget - s.evaluations;
+      if (swept.has(best.id)) break;
+      const all = localEntrants(s, best, undefined, o, step, left);
+      const short =
+        promising.size > 0 ? localEntrants(s, best, promising, o, step, left) : undefined;
+      const full =
+        short === undefined || short.entrants.length === 0 || left < short.fresh + all.fresh;
+      const chosen = full ? all : short;
+      if (chosen.entrants.length === 0) break;
+      if (full) swept.add(best.id);
       const firstLevel = halvingSchedule(chosen.entrants.length, o.trials)[0]!.trials;
       const ordered = await s.race(
         [...given, best, ...chosen.entrants],
         new Set([best.id]),
-        `local step ${step}${full ? ' (every change)' : ` (${dims!.size} promising dimension${dims!.size === 1 ? '' : 's'})`}`,
+        `local step ${step}${full ? ' (every change)' : ` (${promising.size} promising dimension${promising.size === 1 ? '' : 's'})`}`,
       );
-      promising.clear();
+      promising = new Set<number>();
       for (const c of chosen.entrants)
         if (c.records.trials > firstLevel) promising.add(chosen.dimension.get(c.id)!);
       const bestKey = rankKey(s.standing(best, o.trials));
@@ -339,12 +344,7 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
           values[d] = c.assignment.values[d];
         }
         const combo = s.consider({ base: best.assignment.base, values }, 'neighbour');
-        if (
-          combo !== undefined &&
-          combo !== best &&
-          !combo.given &&
-          combo.records.trials < o.trials
-        ) {
+        if (combo !== undefined && !combo.given && combo.records.trials < o.trials) {
           o.onProgress?.(
             `local step ${step}: the ${taken.size} changes that each helped, together`,
           );
@@ -359,14 +359,15 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
         if (
           combo !== undefined &&
           next !== undefined &&
+          combo.records.trials === o.trials &&
           compareKeys(rankKey(s.standing(combo, o.trials)), rankKey(s.standing(next, o.trials))) < 0
         )
           next = combo;
       }
+      // A short step without a move is followed by a full one; a full one ends the search.
       if (next === undefined) {
-        // Nothing helped here; a full sweep decides whether this is a local optimum.
-        if (full || o.budget - s.evaluations <= 0) break;
-        promising.clear();
+        if (full) break;
+        promising = new Set<number>();
         continue;
       }
       best = next;
