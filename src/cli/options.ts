@@ -14,6 +14,10 @@ export const DEFAULT_TRIALS = 600;
 export const DEFAULT_CHECK_TRIALS = 200;
 /** Trials per setting and scenario for `tune` by default. */
 export const DEFAULT_TUNE_TRIALS = 200;
+/** Trials per scenario for `recommend`'s finalists and fresh comparison by default. */
+export const DEFAULT_RECOMMEND_TRIALS = 200;
+/** Candidates `recommend` may simulate by default. */
+export const DEFAULT_RECOMMEND_BUDGET = 160;
 
 /** Parses a whole number option, with a message naming the option. */
 export function wholeNumber(name: string, min: number): (v: string) => number {

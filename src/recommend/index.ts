@@ -13,9 +13,8 @@ import type { RateWithInterval } from '../eval/types.js';
 import type { PolicyConfig } from '../policy/types.js';
 import { formatMinutes, formatRateInterval } from '../report/format.js';
 import { paretoFront3 } from '../tune/select.js';
-import type { ScenarioConfig } from '../world/types.js';
 import { fleetFacts, policyKey } from './build.js';
-import { choiceText, gatherEvidence, type Evidence } from './evidence.js';
+import { choiceText, gatherEvidence } from './evidence.js';
 import { plainCopy } from './patch.js';
 import { isMapping } from './path.js';
 import {
@@ -29,115 +28,24 @@ import {
 import { figures, judgedFigure, tally, type Constraint } from './records.js';
 import { renderCommented, commentLines, type NodeNote } from './render-yaml.js';
 import { renderRecommendMarkdown, describeConstraint } from './report.js';
-import { search, type SearchCandidate, type SearchRound } from './search.js';
+import type { CandidateFigures, GivenPolicy, RecommendOptions, RecommendResult } from './result.js';
+import { search, type SearchCandidate } from './search.js';
 import { evidenceSentence } from './sentences.js';
 import type { BasePolicy, Space } from './types.js';
-import { verificationSeed, verify, type Verification } from './verify.js';
+import { verificationSeed, verify } from './verify.js';
 
 export type { Constraint } from './records.js';
+export type {
+  GivenPolicy,
+  RecommendOptions,
+  CandidateFigures,
+  Binding,
+  RecommendResult,
+} from './result.js';
 export type { Space, Dimension, Assignment, PatchOp } from './types.js';
 export { loadSpace, parseSpace } from './space.js';
 export { verificationSeed } from './verify.js';
 export { describeConstraint, renderRecommendMarkdown, showJudged } from './report.js';
-
-/** A policy to beat, as loaded (and checked against every scenario) by the caller. */
-export interface GivenPolicy {
-  file: string;
-  policy: PolicyConfig;
-}
-
-export interface RecommendOptions {
-  space: Space;
-  given: readonly GivenPolicy[];
-  scenarios: readonly ScenarioConfig[];
-  constraints?: readonly Constraint[];
-  /** Judge the constraints on the 95% upper bound (default) or the estimate. */
-  bound?: Bound;
-  /** Trials per scenario a finalist runs, and the fresh trials of the final judgement. */
-  trials: number;
-  /** Candidates the search may simulate (the given policies are not counted). */
-  budget: number;
-  seed: number;
-  workers?: number;
-  /** Skip the fresh-trial judgement (tests). */
-  verify?: boolean;
-  onProgress?: (message: string) => void;
-  onTrials?: (runs: number) => void;
-  /** Called as each phase starts, so a caller can time them. */
-  onPhase?: (phase: 'search' | 'verify' | 'done') => void;
-}
-
-/** One candidate's figures on its trials, for the report. */
-export interface CandidateFigures {
-  id: number;
-  label: string;
-  origin: SearchCandidate['origin'];
-  given: boolean;
-  /** The base it was built on (`skeleton` or a given policy's name). */
-  base: string;
-  /** Its choices on the dimensions that change its policy. */
-  choices: { dimension: string; choice: string }[];
-  trials: number;
-  shippedBad: RateWithInterval;
-  blockedGood: RateWithInterval;
-  leadTimeP90: number;
-  loss: number;
-  worse: number;
-  dominanceExcess: number;
-  constraintExcess: number;
-  perScenario: {
-    scenario: string;
-    shippedBad: RateWithInterval;
-    blockedGood: RateWithInterval;
-    leadTimeP90: number;
-  }[];
-  /** Ran the full trials and meets the constraints on the chosen bound. */
-  feasible: boolean;
-  /** On the pooled Pareto front of the full-trial candidates (shipped-bad, blocked-good, lead time p90). */
-  pareto: boolean;
-  /** Scenarios on whose own front it is. */
-  paretoOn: string[];
-}
-
-/** A constraint no full-trial candidate meets on a scenario. */
-export interface Binding {
-  constraint: string;
-  scenario: string;
-  /** The best judged value any candidate reached there, and which. */
-  best: number;
-  candidate: number;
-}
-
-export interface RecommendResult {
-  seed: number;
-  trials: number;
-  budget: number;
-  space: string;
-  scenarios: string[];
-  given: string[];
-  constraints: Constraint[];
-  bound: Bound;
-  rounds: SearchRound[];
-  evaluations: number;
-  trialRuns: number;
-  discarded: { reason: string }[];
-  /** The best so far after the race and each local step. */
-  path: number[];
-  candidates: CandidateFigures[];
-  recommended: number | undefined;
-  /** When nothing meets the constraints: which constraint binds on which scenario. */
-  binding: Binding[];
-  /** The closest candidate's misses, when nothing meets the constraints. */
-  closest:
-    | { candidate: number; misses: { constraint: string; scenario: string; judged: number }[] }
-    | undefined;
-  evidence: Evidence[];
-  /** The recommended policy, commented; undefined without a recommendation. */
-  yaml: string | undefined;
-  verification: Verification | undefined;
-  /** Notes on inputs (e.g. `fromPolicies` keys the given policies disagree on). */
-  notes: string[];
-}
 
 /** The given policies' agreed value for each `fromPolicies` key goes into the skeleton. */
 function adoptFromPolicies(

@@ -13,7 +13,7 @@ import {
   formatRateInterval,
 } from '../report/format.js';
 import { escapeMarkdown } from '../report/escape.js';
-import type { CandidateFigures, RecommendResult } from './index.js';
+import type { CandidateFigures, RecommendResult } from './result.js';
 import type { Constraint } from './records.js';
 import { evidenceSentence } from './sentences.js';
 

@@ -10,6 +10,7 @@ import { registerConvert } from './convert.js';
 import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
+import { registerRecommend } from './recommend.js';
 import { registerTune } from './tune.js';
 import { registerValidate } from './validate.js';
 
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerTune(program);
   registerCheck(program);
   registerConvert(program);
+  registerRecommend(program);
 }
