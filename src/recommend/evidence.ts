@@ -36,6 +36,17 @@ export interface Comparison {
   /** Where it does worse. */
   costs: TrialDifference[];
   leadP90: { answer: number; other: number };
+  /**
+   * Where the other differs besides this choice (empty: only here). When no candidate one
+   * change away was run, the closest that also differs in one other choice stands in.
+   */
+  alsoDiffers: { dimension: string; choice: string }[];
+  /**
+   * What decides between the two beyond the trials counted above, in the search's ranking:
+   * a constraint, a significant regression against a given policy, the shortfall from
+   * dominating them, or lead time. Undefined when the loss decides or nothing does.
+   */
+  decidedBy: string | undefined;
 }
 
 export interface Evidence {
@@ -116,9 +127,59 @@ function leadP90(r: Records, n: number): number {
   return t.lead.length > 0 ? figures(t).leadP90.value : t.good > 0 ? Infinity : 0;
 }
 
+/** Each dimension's choice where it changes the candidate's policy (undefined where it does not). */
+function effective(space: Space, c: SearchCandidate): (string | undefined)[] {
+  return space.dimensions.map((d, i) =>
+    c.built.active[i] ? choiceText(space, i, c.assignment.values[i] ?? d.defaultIndex) : undefined,
+  );
+}
+
+/** Why the answer ranks above `other` on n trials beyond the loss, in words. */
+function decidedBy(
+  answer: SearchCandidate,
+  other: SearchCandidate,
+  n: number,
+  ctx: RankContext,
+): string | undefined {
+  const a = standing(answer.records, n, ctx, 'point');
+  const b = standing(other.records, n, ctx, 'point');
+  const ka = rankKey(a);
+  const kb = rankKey(b);
+  for (let i = 0; i < ka.length; i++) {
+    if (compareKeys([ka[i]!], [kb[i]!]) === 0) continue;
+    const better = ka[i]! < kb[i]!;
+    switch (i) {
+      case 0:
+        return better
+          ? 'the alternative misses a constraint there'
+          : 'on these trials the alternative is closer to the constraints';
+      case 1: {
+        const extra = b.worseOn.filter((w) => !a.worseOn.includes(w));
+        const mine = a.worseOn.filter((w) => !b.worseOn.includes(w));
+        return better
+          ? `with the alternative it is significantly worse than ${extra.join(', ')}`
+          : `on these trials the answer is significantly worse than ${mine.join(', ')}, the alternative not`;
+      }
+      case 2:
+        return better
+          ? 'the alternative is further from dominating every given policy'
+          : 'on these trials the alternative is closer to dominating every given policy';
+      case 3:
+        return undefined;
+      default:
+        return better
+          ? 'a shorter lead time decides'
+          : 'on these trials the alternative ranks above it';
+    }
+  }
+  return undefined;
+}
+
 /**
  * The evidence for every dimension of `answer`: each option one change away is built; those
- * that build the answer itself are "the same here", those run are compared.
+ * that build the answer itself are "the same here", those run are compared. Where none was
+ * run, the closest run candidate that differs here and in one other choice stands in, and
+ * says so.
  */
 export function gatherEvidence(
   space: Space,
@@ -132,6 +193,11 @@ export function gatherEvidence(
   const byKey = new Map(candidates.map((c) => [c.key, c]));
   const around = neighbours(space, answer.assignment);
   const names = scenarios.map((s) => s.name);
+  const mineEff = effective(space, answer);
+  const run = candidates.filter(
+    (c) => c !== answer && c.records.trials > 0 && c.assignment.base === answer.assignment.base,
+  );
+  const runEff = new Map(run.map((c) => [c.id, effective(space, c)]));
   return space.dimensions.map((d, i) => {
     const mine = answer.assignment.values[i];
     const ev: Evidence = {
@@ -143,7 +209,17 @@ export function gatherEvidence(
       sameAs: [],
       untried: [],
     };
-    let best: { c: SearchCandidate; choice: string; key: number[]; n: number } | undefined;
+    type Pick = { c: SearchCandidate; choice: string; key: number[]; n: number; also: number[] };
+    let best: Pick | undefined;
+    const consider = (p: Pick): void => {
+      if (
+        best === undefined ||
+        p.also.length < best.also.length ||
+        (p.also.length === best.also.length &&
+          (p.n > best.n || (p.n === best.n && compareKeys(p.key, best.key) < 0)))
+      )
+        best = p;
+    };
     for (const nb of around.filter((x) => x.dimension === i)) {
       const text = choiceText(space, i, nb.assignment.values[i]);
       const built = buildCandidate(space, bases, nb.assignment, scenarios, facts, 'neighbour');
@@ -161,22 +237,49 @@ export function gatherEvidence(
         continue;
       }
       const n = Math.min(c.records.trials, answer.records.trials);
-      const key = rankKey(standing(c.records, n, ctx, 'point'));
-      if (best === undefined || n > best.n || (n === best.n && compareKeys(key, best.key) < 0))
-        best = { c, choice: text, key, n };
+      consider({
+        c,
+        choice: text,
+        key: rankKey(standing(c.records, n, ctx, 'point')),
+        n,
+        also: [],
+      });
     }
-    if (best !== undefined) {
-      const { aBetter, bBetter } = differences(answer.records, best.c.records, best.n, names);
+    if (best === undefined && ev.active) {
+      for (const c of run) {
+        const eff = runEff.get(c.id)!;
+        if (eff[i] === undefined || eff[i] === mineEff[i]) continue;
+        const also = eff.flatMap((v, j) => (j !== i && v !== mineEff[j] ? [j] : []));
+        if (also.length > 1) continue;
+        const n = Math.min(c.records.trials, answer.records.trials);
+        consider({
+          c,
+          choice: eff[i]!,
+          key: rankKey(standing(c.records, n, ctx, 'point')),
+          n,
+          also,
+        });
+      }
+    }
+    const pick: Pick | undefined = best;
+    if (pick !== undefined) {
+      const { aBetter, bBetter } = differences(answer.records, pick.c.records, pick.n, names);
+      const otherEff = effective(space, pick.c);
       ev.against = {
-        choice: best.choice,
-        candidate: best.c.id,
-        trials: best.n,
+        choice: pick.choice,
+        candidate: pick.c.id,
+        trials: pick.n,
         fixes: aBetter,
         costs: bBetter,
         leadP90: {
-          answer: leadP90(answer.records, best.n),
-          other: leadP90(best.c.records, best.n),
+          answer: leadP90(answer.records, pick.n),
+          other: leadP90(pick.c.records, pick.n),
         },
+        alsoDiffers: pick.also.map((j) => ({
+          dimension: space.dimensions[j]!.name,
+          choice: otherEff[j] ?? 'not applied',
+        })),
+        decidedBy: decidedBy(answer, pick.c, pick.n, ctx),
       };
     }
     return ev;

@@ -50,6 +50,8 @@ export interface Standing {
   constraintExcess: number;
   /** (given policy, scenario, figure) triples where it is significantly worse. */
   worse: number;
+  /** Those triples, as `truthful on conversion-drop (shipped-bad)`. */
+  worseOn: string[];
   /** Shortfall from dominating every given policy: excess shipped-bad rate + excess blocked-good rate. */
   dominanceExcess: number;
   loss: number;
@@ -96,7 +98,7 @@ export function standing(
   const constraintExcess = constraintExcesses(perScenario, ctx.constraints, bound)
     .flat()
     .reduce((a, b) => a + b, 0);
-  let worse = 0;
+  const worseOn: string[] = [];
   let minShipped = Infinity;
   let minBlocked = Infinity;
   for (const ref of ctx.references) {
@@ -107,7 +109,8 @@ export function standing(
     ctx.scenarios.forEach((name, s) => {
       const mine = r.letterString(s, n);
       const theirs = ref.records.letterString(s, n);
-      for (const reg of compareOutcomes(name, mine, theirs)) if (reg.verdict === 'worse') worse++;
+      for (const reg of compareOutcomes(name, mine, theirs))
+        if (reg.verdict === 'worse') worseOn.push(`${ref.name} on ${name} (${reg.metric})`);
     });
   }
   const dominanceExcess =
@@ -121,7 +124,8 @@ export function standing(
     pooled,
     figures: f,
     constraintExcess,
-    worse,
+    worse: worseOn.length,
+    worseOn,
     dominanceExcess,
     loss: (pooled.bad > 0 ? f.shippedBad.rate : 0) + (pooled.good > 0 ? f.blockedGood.rate : 0),
     leadP90: leadFigure(pooled, f),

@@ -43,5 +43,10 @@ export function evidenceSentence(ev: Evidence, examples = true): string {
     a.leadP90.answer === a.leadP90.other
       ? `lead time p90 the same (${formatMinutes(a.leadP90.answer)})`
       : `lead time p90 ${formatMinutes(a.leadP90.answer)} vs ${formatMinutes(a.leadP90.other)}`;
-  return `${prefix} — against ${a.choice} (#${a.candidate}, ${a.trials} trials per scenario): ${fixes}; ${costs}; ${lead}`;
+  const also =
+    a.alsoDiffers.length === 0
+      ? ''
+      : `, which also has ${a.alsoDiffers.map((x) => `${x.dimension}: ${x.choice}`).join(', ')}`;
+  const decided = a.decidedBy === undefined ? '' : `; ${a.decidedBy}`;
+  return `${prefix} — against ${a.choice} (#${a.candidate}${also}, ${a.trials} trials per scenario): ${fixes}; ${costs}; ${lead}${decided}`;
 }

@@ -42,6 +42,8 @@ describe('evidence in words', () => {
         ],
         costs: [],
         leadP90: { answer: 245, other: 245 },
+        alsoDiffers: [],
+        decidedBy: undefined,
       },
     };
     expect(evidenceSentence(ev)).toBe(
@@ -62,6 +64,28 @@ describe('evidence in words', () => {
       ),
     ).toBe(
       'baseline: same-region — against fleet (#3, 200 trials per scenario): fixes nothing; costs 41 of 200 good builds blocked on concurrent-deploys; 2 of 18 bad builds shipped and 1 of 182 good builds blocked on mixed-realistic; lead time p90 60 min vs 90 min',
+    );
+  });
+
+  it('says when the stand-in differs in another choice too, and what decides beyond the loss', () => {
+    const ev: Evidence = {
+      ...base,
+      choice: 'drill',
+      dimension: 'rollback-drill',
+      against: {
+        choice: 'none',
+        candidate: 9,
+        trials: 50,
+        fixes: [],
+        costs: [],
+        leadP90: { answer: 210, other: 180 },
+        alsoDiffers: [{ dimension: 'canary', choice: 'fleet-10' }],
+        decidedBy:
+          'with the alternative it is significantly worse than truthful on rollback-breaker (shipped-bad)',
+      },
+    };
+    expect(evidenceSentence(ev)).toBe(
+      'rollback-drill: drill — against none (#9, which also has canary: fleet-10, 50 trials per scenario): fixes nothing; costs nothing; lead time p90 3.5 h vs 3 h; with the alternative it is significantly worse than truthful on rollback-breaker (shipped-bad)',
     );
   });
 
