@@ -80,7 +80,14 @@ export async function runRecommendCommand(o: RecommendCliOptions): Promise<Recom
     if (o.quiet !== true) process.stderr.write(`${s}\n`);
   };
   const start = performance.now();
-  const phases = new Map<string, number>();
+  // Wall time and CPU time (every thread of this process) at the start of each phase: CPU
+  // time says what a run costs whatever else the machine is doing.
+  const phases = new Map<string, { wall: number; cpu: number }>();
+  const now = () => {
+    const u = process.cpuUsage();
+    return { wall: performance.now(), cpu: (u.user + u.system) / 1000 };
+  };
+  const begun = now();
   let runs = 0;
   const result = await recommend({
     space,
@@ -92,7 +99,7 @@ export async function runRecommendCommand(o: RecommendCliOptions): Promise<Recom
     budget,
     seed,
     workers,
-    onPhase: (phase) => phases.set(phase, performance.now()),
+    onPhase: (phase) => phases.set(phase, now()),
     onTrials: (n) => {
       runs += n;
     },
@@ -102,16 +109,17 @@ export async function runRecommendCommand(o: RecommendCliOptions): Promise<Recom
       ),
   });
   const files = await writeRecommendOutputs(result, o.out ?? 'reports/recommend');
-  const searchMs =
-    (phases.get('verify') ?? phases.get('done') ?? performance.now()) -
-    (phases.get('search') ?? start);
-  const verifyMs = phases.has('verify')
-    ? (phases.get('done') ?? performance.now()) - phases.get('verify')!
-    : 0;
+  const end = now();
+  const searchFrom = phases.get('search') ?? begun;
+  const searchTo = phases.get('verify') ?? phases.get('done') ?? end;
+  const verifyFrom = phases.get('verify');
+  const verifyTo = phases.get('done') ?? end;
   process.stdout.write(
     summaryText(result, {
-      searchMs,
-      verifyMs,
+      searchMs: searchTo.wall - searchFrom.wall,
+      searchCpuMs: searchTo.cpu - searchFrom.cpu,
+      verifyMs: verifyFrom === undefined ? 0 : verifyTo.wall - verifyFrom.wall,
+      verifyCpuMs: verifyFrom === undefined ? 0 : verifyTo.cpu - verifyFrom.cpu,
       workers,
       files: [files.policy, files.markdown, files.json].filter((f): f is string => f !== undefined),
     }),
@@ -133,16 +141,26 @@ function shown(f: string): string {
 /** The lines `gatesim recommend` prints. */
 export function summaryText(
   r: RecommendResult,
-  t: { searchMs: number; verifyMs: number; workers: number; files: string[] },
+  t: {
+    searchMs: number;
+    searchCpuMs: number;
+    verifyMs: number;
+    verifyCpuMs: number;
+    workers: number;
+    files: string[];
+  },
 ): string {
   const L: string[] = [];
   const perEval = r.evaluations > 0 ? t.searchMs / r.evaluations : NaN;
-  const perRun = r.trialRuns > 0 ? t.searchMs / r.trialRuns : NaN;
+  const cpuPerEval = r.evaluations > 0 ? t.searchCpuMs / r.evaluations : NaN;
+  const perRun = r.trialRuns > 0 ? t.searchCpuMs / r.trialRuns : NaN;
   L.push(
     `recommend: ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'}, ${r.given.length} given polic${r.given.length === 1 ? 'y' : 'ies'}, seed ${r.seed}, ${t.workers} worker${t.workers === 1 ? '' : 's'}: ` +
       `${r.evaluations} candidates searched (budget ${r.budget}), ${r.trialRuns.toLocaleString('en-US')} trial runs in ${seconds(t.searchMs)} ` +
-      `(${(perEval / 1000).toFixed(2)} s per candidate, ${perRun.toFixed(2)} ms per trial run)` +
-      (t.verifyMs > 0 ? `; fresh comparison ${seconds(t.verifyMs)}` : ''),
+      `(${seconds(t.searchCpuMs)} CPU; per candidate ${(perEval / 1000).toFixed(1)} s, ${(cpuPerEval / 1000).toFixed(1)} s CPU; ${perRun.toFixed(2)} ms CPU per trial run)` +
+      (t.verifyMs > 0
+        ? `; fresh comparison ${seconds(t.verifyMs)} (${seconds(t.verifyCpuMs)} CPU)`
+        : ''),
   );
   const answer = r.candidates.find((c) => c.id === r.recommended);
   if (answer === undefined) {

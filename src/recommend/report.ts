@@ -109,7 +109,12 @@ export function renderRecommendMarkdown(
   L.push('## Rounds', '');
   L.push(
     ...table(
-      ['phase', 'trials per scenario', 'candidates', 'dropped by the paired test'],
+      [
+        'phase',
+        'trials per scenario',
+        'candidates (given policies and the best so far included)',
+        'dropped by the paired test',
+      ],
       r.rounds.map((x) => [
         x.phase,
         String(x.trials),

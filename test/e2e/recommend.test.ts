@@ -61,7 +61,7 @@ describe('gatesim recommend', () => {
       'region',
     );
     expect(out).toMatch(
-      /^recommend: 1 scenario, 1 given policy, seed 1, 1 worker: \d+ candidates searched \(budget 6\), [\d,]+ trial runs in [\d.]+ s \([\d.]+ s per candidate, [\d.]+ ms per trial run\); fresh comparison/,
+      /^recommend: 1 scenario, 1 given policy, seed 1, 1 worker: \d+ candidates searched \(budget 6\), [\d,]+ trial runs in [\d.]+ s \([\d.]+ s CPU; per candidate [\d.]+ s, [\d.]+ s CPU; [\d.]+ ms CPU per trial run\); fresh comparison [\d.]+ s \([\d.]+ s CPU\)/,
     );
     expect(out).toMatch(/on fresh trials \(seed 2, 100 per scenario\):/);
     expect(out).toMatch(/fleet-baseline +\S.* yes +–/);
