@@ -11,7 +11,7 @@ import {
   type Constraint,
   type RecommendResult,
 } from '../recommend/index.js';
-import { evidenceSentence } from '../recommend/sentences.js';
+import { evidenceSentence, verdictSentence } from '../recommend/sentences.js';
 import { formatMinutes, formatRateInterval } from '../report/format.js';
 import { DEFAULT_RECOMMEND_BUDGET, DEFAULT_RECOMMEND_TRIALS } from './options.js';
 import { defaultScenarioPaths, expandPaths, loadInputs, packageRoot } from './inputs.js';
@@ -200,9 +200,7 @@ export function summaryText(
     });
     for (const b of v.budgets.filter((x) => x.status === 'fail'))
       L.push(`  misses ${describeConstraint(constraintOfBudget(b.budget))} on ${b.scenario}`);
-    L.push(
-      `verdict: ${v.passed ? 'PASS' : 'FAIL'} (dominates every given policy, worse on no scenario, every budget met)`,
-    );
+    L.push(`verdict: ${verdictSentence(v)}`);
     L.push(
       `the same comparison: gatesim compare --seed ${v.seed} --trials ${v.trials} --policies <recommended.yaml> <the given policies> (shards and merges)`,
     );

@@ -15,7 +15,7 @@ import {
 import { escapeMarkdown } from '../report/escape.js';
 import type { CandidateFigures, RecommendResult } from './result.js';
 import type { Constraint } from './records.js';
-import { evidenceSentence } from './sentences.js';
+import { evidenceSentence, verdictSentence } from './sentences.js';
 
 /**
  * A judged figure of a constraint: a rate as a percentage, a lead time in minutes, and
@@ -254,10 +254,7 @@ export function renderRecommendMarkdown(
         '',
       );
     }
-    L.push(
-      `Verdict: ${v.passed ? 'PASS' : 'FAIL'} (dominates every given policy, worse on no scenario, every budget met).`,
-      '',
-    );
+    L.push(`Verdict: ${escapeMarkdown(verdictSentence(v))}.`, '');
   }
 
   const full = r.candidates

@@ -3,8 +3,9 @@
  * `baseline-scope: region — against fleet (200 trials): fixes 41 of 200 good builds blocked
  * on concurrent-deploys (e.g. trials 3, 17, 45); costs nothing; lead time p90 4.1 h vs 4.1 h`.
  */
-import { formatMinutes } from '../report/format.js';
+import { formatMinutes, formatPercent } from '../report/format.js';
 import type { Evidence, TrialDifference } from './evidence.js';
+import type { Verification } from './verify.js';
 
 function part(d: TrialDifference, examples: boolean): string[] {
   const out: string[] = [];
@@ -49,4 +50,28 @@ export function evidenceSentence(ev: Evidence, examples = true): string {
       : `, which also has ${a.alsoDiffers.map((x) => `${x.dimension}: ${x.choice}`).join(', ')}`;
   const decided = a.decidedBy === undefined ? '' : `; ${a.decidedBy}`;
   return `${prefix} — against ${a.choice} (#${a.candidate}${also}, ${a.trials} trials per scenario): ${fixes}; ${costs}; ${lead}${decided}`;
+}
+
+/**
+ * The fresh comparison's verdict with its reasons: PASS names what it met, FAIL each given
+ * policy it does not dominate (with both pooled figures), each regression and each budget
+ * missed, so a reader never has to work out from the table why it failed.
+ */
+export function verdictSentence(v: Verification): string {
+  if (v.passed)
+    return 'PASS: dominates every given policy, is significantly worse than none on any scenario, meets every budget';
+  const mine = v.pooled[0]!;
+  const reasons: string[] = [];
+  v.versus.forEach((vs, i) => {
+    const theirs = v.pooled[i + 1]!;
+    if (!vs.dominates)
+      reasons.push(
+        `does not dominate ${vs.policy} (shipped-bad ${formatPercent(mine.shippedBad.rate)} vs ${formatPercent(theirs.shippedBad.rate)}, blocked-good ${formatPercent(mine.blockedGood.rate)} vs ${formatPercent(theirs.blockedGood.rate)})`,
+      );
+    if (vs.worseOn.length > 0)
+      reasons.push(`significantly worse than ${vs.policy} on ${vs.worseOn.join(', ')}`);
+  });
+  const missed = v.budgets.filter((b) => b.status === 'fail').length;
+  if (missed > 0) reasons.push(`misses ${missed} budget${missed === 1 ? '' : 's'}`);
+  return `FAIL: ${reasons.join('; ')}`;
 }
