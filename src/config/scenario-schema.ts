@@ -28,7 +28,9 @@ import {
   upTo,
   utcOffset,
   weekdays,
+  windowHour,
 } from './fields.js';
+import type { HourWindow } from '../world/calendar.js';
 import type { RawIssue } from './issues.js';
 import { expectMessage, flattenIssues, PARSE_OPTIONS } from './issues.js';
 import { addIssues, pluginSpecField } from './plugin-field.js';
@@ -254,6 +256,14 @@ function scenarioShape(regs: Registries) {
       toHour: hour().default(D.schedule.toHour),
       region: name().optional(),
     }).prefault({}),
+    // People's working hours default to the hours builds start in (`schedule`): the team
+    // that starts builds is the team that approves and resumes them.
+    people: strictObject({
+      alwaysAtWork: bool().default(false),
+      days: weekdays().optional(),
+      fromHour: windowHour().optional(),
+      toHour: windowHour().optional(),
+    }).prefault({}),
     builds: strictObject({
       badShare: probability().default(0),
       bad: list(badTemplate, 'bad build templates').default([]),
@@ -338,6 +348,16 @@ function crossCheck(s: ParsedScenario, ctx: z.RefinementCtx): void {
       message: `expected toHour > fromHour (${s.schedule.fromHour}), got ${s.schedule.toHour}`,
     });
   }
+  const people = peopleHours(s.schedule, s.people);
+  // Hours inherited from the schedule are checked there, not again here.
+  const ownHours = s.people.fromHour !== undefined || s.people.toHour !== undefined;
+  if (ownHours && people.fromHour >= people.toHour) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['people', s.people.toHour !== undefined ? 'toHour' : 'fromHour'],
+      message: `expected people's toHour > fromHour (${people.fromHour}), got ${people.toHour}`,
+    });
+  }
   if (s.service.memory.baseMB >= s.service.memory.limitMB) {
     ctx.addIssue({
       code: 'custom',
@@ -385,6 +405,18 @@ function crossCheck(s: ParsedScenario, ctx: z.RefinementCtx): void {
 /** The scenario without the two fields the file supplies. */
 export type ScenarioBody = Omit<ScenarioConfig, 'name' | 'baseDir'>;
 
+/** People's working days and hours: the `people:` section's, each defaulting to the schedule's. */
+function peopleHours(
+  schedule: ParsedScenario['schedule'],
+  people: ParsedScenario['people'],
+): HourWindow {
+  return {
+    days: people.days ?? schedule.days,
+    fromHour: people.fromHour ?? schedule.fromHour,
+    toHour: people.toHour ?? schedule.toHour,
+  };
+}
+
 function traceBody(t: { file: string; stepMinutes?: number | undefined }): TraceConfig {
   return t.stepMinutes === undefined
     ? { file: t.file }
@@ -420,6 +452,9 @@ function toBody(s: ParsedScenario): ScenarioBody {
       toHour: s.schedule.toHour,
       // The first region is where builds start unless the scenario says otherwise.
       region: s.schedule.region ?? s.fleet.regions[0]!.name,
+    },
+    people: {
+      workingHours: s.people.alwaysAtWork ? [] : [peopleHours(s.schedule, s.people)],
     },
     builds: {
       badShare: s.builds.badShare,

@@ -20,6 +20,7 @@ import {
   type RegionRuntime,
   type ScenarioConfig,
 } from '../world/types.js';
+import type { HourWindow } from '../world/calendar.js';
 import type { World } from '../world/world.js';
 import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
@@ -34,6 +35,7 @@ import {
 } from './rollout.js';
 import { cumulativeTargets } from './targets.js';
 import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
+import { noWaits } from './waits.js';
 
 /** The executor's own events; the rollout's travel inside `rollout`. */
 type PipelineEvent =
@@ -42,6 +44,7 @@ type PipelineEvent =
   | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
   | { kind: 'rollback-batch'; last: boolean; counts: number[] }
   | { kind: 'probe' }
+  | { kind: 'late-probe' }
   | { kind: 'end' };
 
 export interface TrialOptions {
@@ -55,6 +58,12 @@ export interface TrialOptions {
   series?: boolean;
   /** Start at this time instead of the drawn one (the Friday test). */
   startAt?: Minutes;
+  /**
+   * Also look at the world at this absolute time (the Friday test's next working morning):
+   * whether the build still hurts customers then and the impact so far (`TrialOutcome.probe`).
+   * The trial counts at least until then.
+   */
+  probeAt?: Minutes;
   /** Run this build instead of the drawn one (a stream's batch). */
   build?: DrawnBuild;
   /** Use these confounder occurrences instead of drawn ones (events a stream's deploys share). */
@@ -106,6 +115,8 @@ export function runBoundTrial(options: BoundTrialOptions): TrialResult {
 class TrialRun implements RolloutSite {
   readonly policy: PolicyConfig;
   readonly endLimit: Minutes;
+  readonly workingHours: readonly HourWindow[];
+  private readonly probeAt: Minutes | undefined;
   private readonly scenario: ScenarioConfig;
   private readonly streams: TrialStreams;
   private readonly sim: Simulator<PipelineEvent>;
@@ -125,6 +136,8 @@ class TrialRun implements RolloutSite {
   constructor(options: BoundTrialOptions) {
     this.scenario = options.scenario.scenario;
     this.policy = options.policy.policy;
+    this.workingHours = this.scenario.people.workingHours;
+    this.probeAt = options.probeAt;
     this.streams = new TrialStreams(options.seed, options.trial);
     this.timeline = options.timeline === true ? [] : undefined;
     const setup = setUpTrial(options.scenario, this.streams, {
@@ -195,6 +208,7 @@ class TrialRun implements RolloutSite {
     }
     this.rollout.start(t);
     this.sim.at(this.startAt + 120, { kind: 'probe' });
+    if (this.probeAt !== undefined) this.sim.at(this.probeAt, { kind: 'late-probe' });
     this.sim.run((e, now) => this.dispatch(e, now));
     if (!this.finished) this.finish('stalled', this.sim.now);
     return this.result();
@@ -246,6 +260,14 @@ class TrialRun implements RolloutSite {
         return this.rollbackBatch(e.counts, e.last, now);
       case 'probe':
         this.outcome.hurtingAfter2h = this.world.fleet.isHurting(now);
+        return;
+      case 'late-probe':
+        this.world.ledger.advanceTo(now);
+        this.outcome.probe = {
+          at: now - this.startAt,
+          hurting: this.world.fleet.isHurting(now),
+          impact: { ...this.world.ledger.impact },
+        };
         return;
       case 'end':
         this.sim.stop();
@@ -310,6 +332,7 @@ class TrialRun implements RolloutSite {
         const c = this.world.fleet.deploy('production', r, n, now);
         if (c !== undefined) {
           this.feed.stageDeployed(i, c);
+          if (!this.productionTouched) this.outcome.exposedAt = now - this.startAt;
           this.productionTouched = true;
         }
       });
@@ -404,9 +427,11 @@ class TrialRun implements RolloutSite {
     if (this.finished) return;
     this.finished = true;
     this.outcome.final = final;
-    this.rollout.stop();
+    this.rollout.stop(now);
     for (const h of [...this.pending]) this.cancel(h);
-    const end = Math.min(now + this.scenario.horizon, this.endLimit);
+    let end = Math.min(now + this.scenario.horizon, this.endLimit);
+    // The late probe needs the world to run until it (only Friday-test replays ask for one).
+    if (this.probeAt !== undefined && this.probeAt > end) end = this.probeAt;
     this.outcome.endAt = end - this.startAt;
     this.sim.at(end, { kind: 'end' });
   }
@@ -418,6 +443,14 @@ class TrialRun implements RolloutSite {
     const onset = this.world.fleet.onsetTime();
     this.outcome.onsetAt = onset === Infinity ? undefined : onset - this.startAt;
     this.outcome.impact = { ...ledger.impact };
+    this.outcome.waits = this.rollout.waits();
+    // A build stopped before the run loop (CI) never reaches the late probe: nothing hurts.
+    if (this.probeAt !== undefined && this.outcome.probe === undefined)
+      this.outcome.probe = {
+        at: this.probeAt - this.startAt,
+        hurting: this.world.fleet.isHurting(this.probeAt),
+        impact: { ...ledger.impact },
+      };
     this.outcome.escapeImpact = { ...ledger.escapeImpact };
     if (this.timeline !== undefined) this.timeline.sort((a, b) => a.t - b.t);
     return { outcome: this.outcome, series: this.series };
@@ -471,6 +504,8 @@ function initialOutcome(
     impact: zeroImpact(),
     escapeImpact: zeroImpact(),
     hurtingAfter2h: false,
+    exposedAt: undefined,
+    waits: noWaits(),
     endAt: 0,
     timeline,
   };

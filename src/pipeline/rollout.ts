@@ -1,11 +1,13 @@
 import type { Judge, JudgeModel, JudgeResult } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
-import { inWindows, nextWindowStart } from '../world/calendar.js';
+import { inWindows, nextWindowStart, type HourWindow } from '../world/calendar.js';
+import { ALWAYS_AT_WORK, deskWorkDone } from '../world/human-clock.js';
 import type { MetricName, Minutes, RegionRuntime } from '../world/types.js';
 import { CheckRunCounter, type RunPhase, type SharedFailures } from './check-run.js';
 import type { CheckBinding, PolicyBinding } from './policy-binding.js';
 import { windowRegion } from './targets.js';
 import type { TimelineEntry } from './types.js';
+import { WaitClock, type Waits } from './waits.js';
 
 /**
  * A policy's rollout as a state machine: stages in order, deploy windows, bakes, check runs
@@ -58,7 +60,12 @@ export interface RolloutSite {
   measure(run: CheckRun, now: Minutes): JudgeResult;
   /** Told of every measurement and the run's phase after it (timelines, records). */
   measured(run: CheckRun, result: JudgeResult, phase: RunPhase, now: Minutes): void;
-  /** How long a person takes to approve a promotion or resume a paused rollout. */
+  /**
+   * People's local working hours (read in the time of the region a stage deploys to): desk
+   * work waits for them. Absent: people are always at work.
+   */
+  readonly workingHours?: readonly HourWindow[];
+  /** How much desk work (minutes) a person takes to approve a promotion or resume a paused rollout. */
   personDelay(d: DelayDistribution, purpose: string): { minutes: Minutes; how: string };
   /** The rollout decided to roll back; the controller has stopped; the site carries it out. */
   rollback(by: string, now: Minutes): void;
@@ -91,6 +98,8 @@ export class RolloutController {
   private readonly pausedBackground = new Set<CheckRun>();
   private stopped = false;
   private decided = false;
+  private readonly waitClock = new WaitClock();
+  private readonly deployed: boolean[] = [];
 
   /** `checks` is the site's policy bound to its judges (bindPolicy). */
   constructor(
@@ -100,14 +109,21 @@ export class RolloutController {
 
   /** Begins the first stage at time t. */
   start(t: Minutes): void {
+    this.waitClock.start(t);
     this.schedule(t, { kind: 'begin-stage', stage: 0 });
   }
 
-  /** Stops every check and pending step; the rollout decides nothing more. */
-  stop(): void {
+  /** Stops every check and pending step at `now` (when known); the rollout decides nothing more. */
+  stop(now?: Minutes): void {
     this.stopped = true;
+    if (now !== undefined) this.waitClock.end(now);
     for (const r of this.runs) this.stopRun(r);
     for (const h of [...this.pending]) this.cancel(h);
+  }
+
+  /** Minutes the rollout waited, by kind, from its start until 100% or until it stopped. */
+  waits(): Waits {
+    return this.waitClock.waits();
   }
 
   get isStopped(): boolean {
@@ -124,10 +140,12 @@ export class RolloutController {
         this.bakeDone[e.stage] = true;
         return this.tryCompleteStage(e.stage, now);
       case 'approved':
+        this.waitClock.enter('active', now);
         this.site.note('approval', 'a person approved the promotion', e.stage);
         return this.promote(e.stage, now);
       case 'resumed':
         this.paused[e.stage] = false;
+        this.waitClock.enter(this.deployed[e.stage] === true ? 'bake' : 'active', now);
         this.site.note('pause', 'a person resumed the paused rollout', e.stage);
         this.restartBackground(now);
         return this.tryCompleteStage(e.stage, now);
@@ -135,7 +153,7 @@ export class RolloutController {
         for (const r of this.runs) if (r.stage === -1) this.stopRun(r);
         this.site.note('end', 'post-deploy watch passed');
         this.stageReached = 'done';
-        this.stop();
+        this.stop(now);
         return this.site.passed(now);
       default: {
         const never: never = e;
@@ -168,10 +186,12 @@ export class RolloutController {
         `outside the deploy window; waiting ${Math.round(open - now)} min`,
         i,
       );
+      this.waitClock.enter('window', now);
       this.schedule(open, { kind: 'begin-stage', stage: i });
       return;
     }
     this.site.note('stage-start', `stage ${stage.name} begins`, i);
+    this.waitClock.enter('active', now);
     this.site.deployStage(i, now);
   }
 
@@ -180,6 +200,8 @@ export class RolloutController {
     if (this.stopped) return;
     const stage = this.site.policy.stages[i]!;
     this.site.note('deployed', `stage ${stage.name} deployed; baking ${stage.bake} min`, i);
+    this.deployed[i] = true;
+    if (!this.paused[i]) this.waitClock.enter('bake', now);
     for (const bound of this.checks.stages[i]!) this.startRun(bound, i, now);
     this.schedule(now + stage.bake, { kind: 'bake-done', stage: i });
   }
@@ -211,8 +233,14 @@ export class RolloutController {
     const stage = this.site.policy.stages[i]!;
     if (stage.approval.kind === 'manual') {
       const delay = this.site.personDelay(stage.approval.delay, `approval:${i}`);
-      this.site.note('approval', `waiting for a person to approve (${delay.how})`, i);
-      this.schedule(now + delay.minutes, { kind: 'approved', stage: i });
+      const at = this.deskWorkDone(i, now, delay.minutes);
+      this.site.note(
+        'approval',
+        `waiting for a person to approve (${this.waitFor(delay, at, now)})`,
+        i,
+      );
+      this.waitClock.enter('person', now);
+      if (at !== Infinity) this.schedule(at, { kind: 'approved', stage: i });
       return;
     }
     this.promote(i, now);
@@ -229,13 +257,15 @@ export class RolloutController {
         if (stage < 0) return false;
         if (this.paused[stage] === true) return true;
         const delay = this.site.personDelay(policy.manualResume, `resume:${stage}`);
+        const at = this.deskWorkDone(stage, now, delay.minutes);
         this.paused[stage] = true;
         this.site.note(
           'pause',
-          `check ${r.check.name} inconclusive: rollout paused for a person (${delay.how})`,
+          `check ${r.check.name} inconclusive: rollout paused for a person (${this.waitFor(delay, at, now)})`,
           stage,
         );
-        this.schedule(now + delay.minutes, { kind: 'resumed', stage });
+        this.waitClock.enter('person', now);
+        if (at !== Infinity) this.schedule(at, { kind: 'resumed', stage });
         return true;
       }
       case 'continue':
@@ -258,14 +288,40 @@ export class RolloutController {
     this.ship(now);
   }
 
+  /**
+   * When desk work of `effort` minutes asked for at `now` in stage i is done: it advances only
+   * in working hours, local to the region whose time the stage's deploy windows are read in.
+   */
+  private deskWorkDone(i: number, now: Minutes, effort: Minutes): Minutes {
+    const hours = this.site.workingHours;
+    if (hours === undefined || hours.length === 0) return now + effort;
+    const region = windowRegion(this.site.policy.stages[i]!.target, this.site.regions);
+    const clock = {
+      ...ALWAYS_AT_WORK,
+      workingHours: hours,
+      utcOffsetHours: region?.utcOffsetHours ?? 0,
+    };
+    return deskWorkDone(clock, now, effort);
+  }
+
+  /** How a person's wait reads in the timeline: the work, and the wall-clock wait when longer. */
+  private waitFor(delay: { minutes: Minutes; how: string }, at: Minutes, now: Minutes): string {
+    if (at === Infinity) return `${delay.how}; nobody is ever at work`;
+    const wall = at - now;
+    return wall > delay.minutes + 1e-9
+      ? `${delay.how} of desk work, done in ${Math.round(wall)} min with working hours`
+      : delay.how;
+  }
+
   private ship(now: Minutes): void {
+    this.waitClock.end(now);
     for (const r of this.runs) this.stopRun(r);
     this.site.shipped(now);
     this.site.note('shipped', 'every production host runs the new build');
     const watch = this.site.policy.watch;
     if (watch === undefined) {
       this.stageReached = 'done';
-      this.stop();
+      this.stop(now);
       this.site.passed(now);
       return;
     }
@@ -278,7 +334,7 @@ export class RolloutController {
   private rollback(by: string, now: Minutes): void {
     if (this.decided) return;
     this.decided = true;
-    this.stop();
+    this.stop(now);
     this.site.rollback(by, now);
   }
 

@@ -1,4 +1,5 @@
 import type { Impact, Minutes, TrueEffect } from '../world/types.js';
+import type { Waits } from './waits.js';
 
 /** How a trial ended for the build. */
 export type FinalState =
@@ -83,6 +84,15 @@ export interface TrialOutcome {
   escapeImpact: Impact;
   /** Whether, two hours after the start, hosts on the build were hurting customers. */
   hurtingAfter2h: boolean;
+  /** Minutes from start until the first production host ran the build: customers' first exposure (undefined: never). */
+  exposedAt: Minutes | undefined;
+  /**
+   * Minutes the rollout waited, by kind, from its start until 100% (or until it stopped);
+   * the rest of that time is active (drill, deploying). See pipeline/waits.ts.
+   */
+  waits: Waits;
+  /** The late look a Friday-test replay asks for (`probeAt`): minutes from start, whether still hurting, impact until then. */
+  probe?: { at: Minutes; hurting: boolean; impact: Impact };
   /** Minutes from start until the trial stopped counting. */
   endAt: Minutes;
   timeline: TimelineEntry[] | undefined;

@@ -31,6 +31,10 @@ export const TRIAL_COLUMNS = [
   'escapeFailedRequests',
   'hurtingAfter2h',
   'startAt',
+  'exposedMin',
+  'windowWaitMin',
+  'personWaitMin',
+  'bakeMin',
 ] as const;
 
 /** A column name of trials.csv. */
@@ -68,6 +72,10 @@ export function trialRecord(t: TrialOutcome): Record<TrialColumn, string> {
     escapeFailedRequests: cell(t.escapeImpact.failedRequests),
     hurtingAfter2h: cell(t.hurtingAfter2h),
     startAt: cell(t.startAt),
+    exposedMin: cell(t.exposedAt),
+    windowWaitMin: cell(t.waits.window),
+    personWaitMin: cell(t.waits.person),
+    bakeMin: cell(t.waits.bake),
   };
 }
 

@@ -109,6 +109,16 @@ export interface ScheduleConfig {
   region: string;
 }
 
+/**
+ * The people who approve promotions and resume paused rollouts. Their working hours are
+ * local to the region a stage deploys to (its deploy-window region), so a team works in
+ * the time of the hosts it watches.
+ */
+export interface PeopleConfig {
+  /** Local working days and hours; empty: people are always at work (no human clock). */
+  workingHours: { days: readonly Weekday[]; fromHour: number; toHour: number }[];
+}
+
 /** The impact bar: a build whose true full-fleet effect crosses any of these is bad. */
 export interface ImpactBar {
   errorRatePp: number;
@@ -168,6 +178,8 @@ export interface ScenarioConfig {
   dataRows: number;
   deploy: DeployConfig;
   schedule: ScheduleConfig;
+  /** When people do desk work (approvals, resuming a pause); see world/human-clock.ts. */
+  people: PeopleConfig;
   builds: BuildMix;
   confounders: ConfounderSpec[];
   impactBar: ImpactBar;

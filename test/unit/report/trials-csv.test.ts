@@ -63,6 +63,10 @@ describe('trialRecord', () => {
       escapeFailedRequests: '0',
       hurtingAfter2h: 'false',
       startAt: '575',
+      exposedMin: '',
+      windowWaitMin: '0',
+      personWaitMin: '0',
+      bakeMin: '60',
     });
   });
 });
