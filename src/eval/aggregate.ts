@@ -63,6 +63,35 @@ export interface FridayPartial {
   tuesday: number;
   fridayOnly: number;
   tuesdayOnly: number;
+  /** Still hurting at the next working morning (Monday 09:00; Wednesday 09:00 for Tuesday). */
+  fridayMorning: number;
+  tuesdayMorning: number;
+  /** Sums of the minutes from the start to that morning (the same for every replay of a scenario). */
+  fridayMorningMin: number;
+  tuesdayMorningMin: number;
+  /** Sums of the impact from the start until that morning. */
+  fridayFailedRequests: number;
+  tuesdayFailedRequests: number;
+  fridayLostCheckouts: number;
+  tuesdayLostCheckouts: number;
+}
+
+function emptyFriday(): FridayPartial {
+  return {
+    n: 0,
+    friday: 0,
+    tuesday: 0,
+    fridayOnly: 0,
+    tuesdayOnly: 0,
+    fridayMorning: 0,
+    tuesdayMorning: 0,
+    fridayMorningMin: 0,
+    tuesdayMorningMin: 0,
+    fridayFailedRequests: 0,
+    tuesdayFailedRequests: 0,
+    fridayLostCheckouts: 0,
+    tuesdayLostCheckouts: 0,
+  };
 }
 
 /** Discordant-pair counts for one pair of policies on one scenario. */
@@ -110,7 +139,7 @@ export function emptyPartial(): PairPartial {
     restoreSum: 0,
     restoreN: 0,
     outcomes: {},
-    friday: { n: 0, friday: 0, tuesday: 0, fridayOnly: 0, tuesdayOnly: 0 },
+    friday: emptyFriday(),
     caughtBy: {},
     blockedBy: {},
   };
@@ -224,14 +253,29 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
   }
 }
 
-/** Records the Friday-afternoon and Tuesday-morning replays of one bad build. */
-export function addFriday(p: PairPartial, friday: boolean, tuesday: boolean): void {
+/**
+ * Records the Friday-afternoon and Tuesday-morning replays of one bad build. Each replay ran
+ * with a late probe at its next working morning (`probeAt`); a replay without one is a bug.
+ */
+export function addFriday(p: PairPartial, fri: TrialOutcome, tue: TrialOutcome): void {
   const f = p.friday;
+  const friday = fri.hurtingAfter2h;
+  const tuesday = tue.hurtingAfter2h;
+  if (fri.probe === undefined || tue.probe === undefined)
+    throw new Error('a Friday-test replay ran without its morning probe');
   f.n++;
   if (friday) f.friday++;
   if (tuesday) f.tuesday++;
   if (friday && !tuesday) f.fridayOnly++;
   if (tuesday && !friday) f.tuesdayOnly++;
+  if (fri.probe.hurting) f.fridayMorning++;
+  if (tue.probe.hurting) f.tuesdayMorning++;
+  f.fridayMorningMin += fri.probe.at;
+  f.tuesdayMorningMin += tue.probe.at;
+  f.fridayFailedRequests += fri.probe.impact.failedRequests;
+  f.tuesdayFailedRequests += tue.probe.impact.failedRequests;
+  f.fridayLostCheckouts += fri.probe.impact.lostCheckouts;
+  f.tuesdayLostCheckouts += tue.probe.impact.lostCheckouts;
 }
 
 export function mergePartial(into: PairPartial, from: PairPartial): void {
@@ -373,6 +417,19 @@ function finalizeFriday(f: FridayPartial): FridayTest | undefined {
     tuesday: rate(f.tuesday, f.n),
     passes: f.friday <= f.tuesday || pValue >= 0.05,
     pValue,
+    fridayMorning: rate(f.fridayMorning, f.n),
+    tuesdayMorning: rate(f.tuesdayMorning, f.n),
+    morningAfterMin: { friday: f.fridayMorningMin / f.n, tuesday: f.tuesdayMorningMin / f.n },
+    impactToMorning: {
+      friday: {
+        failedRequests: f.fridayFailedRequests / f.n,
+        lostCheckouts: f.fridayLostCheckouts / f.n,
+      },
+      tuesday: {
+        failedRequests: f.tuesdayFailedRequests / f.n,
+        lostCheckouts: f.tuesdayLostCheckouts / f.n,
+      },
+    },
   };
 }
 

@@ -3,7 +3,8 @@ import { runBoundTrial } from '../pipeline/executor.js';
 import { bindPolicy, type PolicyBinding } from '../pipeline/policy-binding.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import type { PolicyConfig } from '../policy/types.js';
-import { bindScenario } from '../world/scenario-binding.js';
+import { ALWAYS_AT_WORK, nextWorkingMorning, type HumanClock } from '../world/human-clock.js';
+import { bindScenario, type ScenarioBinding } from '../world/scenario-binding.js';
 import { pinnedStart, TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import {
@@ -70,6 +71,9 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
   const rows: TrialRow[] = [];
   const fridayAt = pinnedStart(scenario, 4, 16);
   const tuesdayAt = pinnedStart(scenario, 1, 10);
+  const clock = morningClock(scenario);
+  const fridayMorning = nextWorkingMorning(clock, fridayAt);
+  const tuesdayMorning = nextWorkingMorning(clock, tuesdayAt);
   for (let trial = task.from; trial < task.to; trial++) {
     const cache = new TrialCache();
     // An exception inside a trial leaves as a TrialFailure naming it (also across workers).
@@ -104,15 +108,49 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
       policies.forEach((policy, i) => {
         const fri = withTrialContext(
           at(policy, { startAt: fridayAt, replay: 'friday' }),
-          () => runBoundTrial({ scenario, policy, seed, trial, startAt: fridayAt, cache }).outcome,
+          () =>
+            runBoundTrial({
+              scenario,
+              policy,
+              seed,
+              trial,
+              startAt: fridayAt,
+              probeAt: fridayMorning,
+              cache,
+            }).outcome,
         );
         const tue = withTrialContext(
           at(policy, { startAt: tuesdayAt, replay: 'tuesday' }),
-          () => runBoundTrial({ scenario, policy, seed, trial, startAt: tuesdayAt, cache }).outcome,
+          () =>
+            runBoundTrial({
+              scenario,
+              policy,
+              seed,
+              trial,
+              startAt: tuesdayAt,
+              probeAt: tuesdayMorning,
+              cache,
+            }).outcome,
         );
-        if (fri.build.bad) addFriday(partials[i]!, fri.hurtingAfter2h, tue.hurtingAfter2h);
+        if (fri.build.bad) addFriday(partials[i]!, fri, tue);
       });
     }
   }
   return { index: task.index, scenario: task.scenario.name, rows, partials, pairwise };
+}
+
+/**
+ * The clock whose next working morning ends the Friday test's look (Monday 09:00 after a
+ * Friday): people's working hours in the schedule region's time, or the schedule's own hours
+ * when people are always at work, so the test looks at the same moment either way.
+ */
+export function morningClock(binding: ScenarioBinding): HumanClock {
+  const { scenario, regions } = binding;
+  const { days, fromHour, toHour, region } = scenario.schedule;
+  const hours = scenario.people.workingHours;
+  return {
+    ...ALWAYS_AT_WORK,
+    workingHours: hours.length > 0 ? hours : [{ days, fromHour, toHour }],
+    utcOffsetHours: regions.find((r) => r.name === region)?.utcOffsetHours ?? 0,
+  };
 }

@@ -80,6 +80,20 @@ export interface FridayTest {
   /** Friday's chance is no higher than Tuesday morning's (McNemar, two-sided 5%, or equal). */
   passes: boolean;
   pValue: number;
+  /**
+   * Still hurting customers at the next working morning: Monday 09:00 local for a Friday
+   * 16:00 start, Wednesday 09:00 for a Tuesday 10:00 one (people's working hours, or the
+   * schedule's when people are always at work). The absolute figure the paired test hides.
+   */
+  fridayMorning: RateWithInterval;
+  tuesdayMorning: RateWithInterval;
+  /** Minutes from each start to its next working morning. */
+  morningAfterMin: { friday: number; tuesday: number };
+  /** Customer impact from the start until the next working morning, per bad build (mean). */
+  impactToMorning: {
+    friday: { failedRequests: number; lostCheckouts: number };
+    tuesday: { failedRequests: number; lostCheckouts: number };
+  };
 }
 
 export interface Comparison {

@@ -86,19 +86,43 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     id: 'friday',
-    title: 'Friday test',
+    title: 'Friday test: still hurting at +2 h · next morning',
     note:
-      'Bad builds still hurting customers two hours after a Friday 16:00 start against a Tuesday 10:00 start; ' +
-      'fails: Friday is worse (paired, p < 0.05).',
+      'Bad builds started Friday 16:00 still hurting customers two hours later and at the next working ' +
+      'morning (Monday 09:00), against the same builds started Tuesday 10:00 (at +2 h and Wednesday 09:00); ' +
+      'fails: Friday is worse at +2 h (paired, p < 0.05). Wilson 95% intervals in summary.json.',
     over: 'bad',
     text: (r) =>
       r.friday === undefined
         ? undefined
-        : `${formatPercent(r.friday.friday.rate)} vs ${formatPercent(r.friday.tuesday.rate)}` +
+        : `Fri ${formatPercent(r.friday.friday.rate)} · ${formatPercent(r.friday.fridayMorning.rate)}` +
+          ` vs Tue ${formatPercent(r.friday.tuesday.rate)} · ${formatPercent(r.friday.tuesdayMorning.rate)}` +
           (r.friday.passes ? '' : ' fails'),
     measured: (rs) => rs.some((r) => r.friday !== undefined),
     omitted: 'No Friday replays (–) in',
     alarm: (r) => r.friday?.passes === false,
+  },
+  {
+    id: 'friday-impact',
+    title: 'Friday test: failed requests until the next morning',
+    note:
+      'Requests a bad build made fail from a Friday 16:00 start until Monday 09:00 (the weekend), against ' +
+      'a Tuesday 10:00 start until Wednesday 09:00, per bad build.',
+    over: 'bad',
+    text: (r) =>
+      r.friday === undefined
+        ? undefined
+        : `Fri ${formatCount(r.friday.impactToMorning.friday.failedRequests)}` +
+          ` vs Tue ${formatCount(r.friday.impactToMorning.tuesday.failedRequests)}`,
+    measured: (rs) =>
+      rs.some(
+        (r) =>
+          r.friday !== undefined &&
+          r.friday.impactToMorning.friday.failedRequests +
+            r.friday.impactToMorning.tuesday.failedRequests >
+            0,
+      ),
+    omitted: 'No Friday replays, or none made requests fail (–), in',
   },
 ];
 

@@ -63,6 +63,14 @@ export const SUMMARY_COLUMNS: ReadonlyArray<readonly [header: string, get: Gette
   ...rateColumns('tuesday', (r) => r.friday?.tuesday),
   ['fridayPValue', (r) => r.friday?.pValue],
   ['fridayPasses', (r) => r.friday?.passes],
+  ...rateColumns('fridayMorning', (r) => r.friday?.fridayMorning),
+  ...rateColumns('tuesdayMorning', (r) => r.friday?.tuesdayMorning),
+  ['fridayMorningAfterMin', (r) => r.friday?.morningAfterMin.friday],
+  ['tuesdayMorningAfterMin', (r) => r.friday?.morningAfterMin.tuesday],
+  ['fridayFailedRequestsToMorning', (r) => r.friday?.impactToMorning.friday.failedRequests],
+  ['tuesdayFailedRequestsToMorning', (r) => r.friday?.impactToMorning.tuesday.failedRequests],
+  ['fridayLostCheckoutsToMorning', (r) => r.friday?.impactToMorning.friday.lostCheckouts],
+  ['tuesdayLostCheckoutsToMorning', (r) => r.friday?.impactToMorning.tuesday.lostCheckouts],
 ];
 
 /** Final states in the order the pipeline declares them; outcome columns list these first. */
