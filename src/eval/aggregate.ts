@@ -13,6 +13,7 @@ import {
   type Comparison,
   type Distribution,
   type FridayTest,
+  type LeadTimeSplit,
   type PairResult,
   type RateWithInterval,
 } from './types.js';
@@ -44,6 +45,13 @@ export interface PairPartial {
   lead: Histogram;
   leadSum: number;
   leadN: number;
+  /** Sums over every good build of its rollout time and waits (see LeadTimeSplit). */
+  splitN: number;
+  splitNotShipped: number;
+  splitTotal: number;
+  splitWindow: number;
+  splitPerson: number;
+  splitBake: number;
   shipped: number;
   shippedThenFailed: number;
   restore: Histogram;
@@ -133,6 +141,12 @@ export function emptyPartial(): PairPartial {
     lead: {},
     leadSum: 0,
     leadN: 0,
+    splitN: 0,
+    splitNotShipped: 0,
+    splitTotal: 0,
+    splitWindow: 0,
+    splitPerson: 0,
+    splitBake: 0,
     shipped: 0,
     shippedThenFailed: 0,
     restore: {},
@@ -238,6 +252,13 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
       p.leadSum += o.shippedAt;
       p.leadN++;
     }
+    // The split is over every good build: one that never shipped counts until it stopped.
+    p.splitN++;
+    if (o.final !== 'shipped') p.splitNotShipped++;
+    p.splitTotal += o.rolloutMin;
+    p.splitWindow += o.waits.window;
+    p.splitPerson += o.waits.person;
+    p.splitBake += o.waits.bake;
   }
   if (o.rollbackAttempted) {
     p.rollbackAttempts++;
@@ -394,6 +415,7 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     },
     escapeImpact: { failedRequests: p.escapeFailedRequests, lostCheckouts: p.escapeLostCheckouts },
     leadTimeMin: lead,
+    leadTimeSplit: leadTimeSplit(p),
     deploysPerDay,
     dora: {
       changeFailureRate: p.shipped > 0 ? p.shippedThenFailed / p.shipped : 0,
@@ -405,6 +427,23 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     outcomes: { ...p.outcomes },
     caughtBy: copyTallies(p.caughtBy),
     blockedBy: copyTallies(p.blockedBy),
+  };
+}
+
+function leadTimeSplit(p: PairPartial): LeadTimeSplit {
+  const n = p.splitN;
+  const mean = (sum: number) => (n > 0 ? sum / n : NaN);
+  const waited = p.splitWindow + p.splitPerson + p.splitBake;
+  return {
+    builds: n,
+    notShipped: p.splitNotShipped,
+    meanMin: {
+      total: mean(p.splitTotal),
+      active: mean(p.splitTotal - waited),
+      window: mean(p.splitWindow),
+      person: mean(p.splitPerson),
+      bake: mean(p.splitBake),
+    },
   };
 }
 

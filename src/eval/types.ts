@@ -48,7 +48,10 @@ export interface PairResult {
     lostCheckoutsPerBadBuild: number;
   };
   escapeImpact: { failedRequests: number; lostCheckouts: number };
+  /** Deploy start to 100%, over the good builds that shipped (`n` of them). */
   leadTimeMin: Distribution;
+  /** Where good builds' rollout time goes, over every good build. */
+  leadTimeSplit: LeadTimeSplit;
   /** Good builds a day the policy lets through, if builds queued back to back (1440 / mean lead time of good builds). */
   deploysPerDay: number;
   dora: {
@@ -70,6 +73,22 @@ export interface PairResult {
   caughtBy: Record<string, CheckTally>;
   /** Good builds blocked, by the check that stopped them; `(stalled)` for a rollout that never finished. */
   blockedBy: Record<string, CheckTally>;
+}
+
+/**
+ * Lead time split into active time and each kind of wait, over every good build. A good
+ * build that never reached 100% (blocked, rolled back, stalled) is counted until its rollout
+ * stopped, and `notShipped` says how many did: the figure is the time good builds spend in
+ * the pipeline, not only the time of those that made it. Means, since means add up:
+ * active + window + person + bake = total.
+ */
+export interface LeadTimeSplit {
+  /** Good builds the means are over (every good build). */
+  builds: number;
+  /** Of them, those that never reached 100%. */
+  notShipped: number;
+  /** Mean minutes per good build: until 100% or the stop, and its parts. */
+  meanMin: { total: number; active: number; window: number; person: number; bake: number };
 }
 
 /** The weekend page: is a bad build started Friday 16:00 still hurting two hours later? */

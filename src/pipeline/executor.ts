@@ -444,6 +444,10 @@ class TrialRun implements RolloutSite {
     this.outcome.onsetAt = onset === Infinity ? undefined : onset - this.startAt;
     this.outcome.impact = { ...ledger.impact };
     this.outcome.waits = this.rollout.waits();
+    // A build blocked before the rollout began (CI, drill) ended it at the block decision.
+    const rolloutEnd = this.rollout.rolloutEnd;
+    this.outcome.rolloutMin =
+      rolloutEnd !== undefined ? rolloutEnd - this.startAt : (this.outcome.decidedAt ?? 0);
     // A build stopped before the run loop (CI) never reaches the late probe: nothing hurts.
     if (this.probeAt !== undefined && this.outcome.probe === undefined)
       this.outcome.probe = {
@@ -506,6 +510,7 @@ function initialOutcome(
     hurtingAfter2h: false,
     exposedAt: undefined,
     waits: noWaits(),
+    rolloutMin: 0,
     endAt: 0,
     timeline,
   };

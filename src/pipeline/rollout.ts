@@ -126,6 +126,11 @@ export class RolloutController {
     return this.waitClock.waits();
   }
 
+  /** When the rollout reached 100% or stopped (undefined: it never began or never ended). */
+  get rolloutEnd(): Minutes | undefined {
+    return this.waitClock.endTime;
+  }
+
   get isStopped(): boolean {
     return this.stopped;
   }

@@ -91,6 +91,11 @@ export interface TrialOutcome {
    * the rest of that time is active (drill, deploying). See pipeline/waits.ts.
    */
   waits: Waits;
+  /**
+   * Minutes from start until the rollout reached 100% or stopped (the block or rollback
+   * decision, or the stall): the span `waits` split. Equals `shippedAt` for a shipped build.
+   */
+  rolloutMin: Minutes;
   /** The late look a Friday-test replay asks for (`probeAt`): minutes from start, whether still hurting, impact until then. */
   probe?: { at: Minutes; hurting: boolean; impact: Impact };
   /** Minutes from start until the trial stopped counting. */

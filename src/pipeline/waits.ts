@@ -24,6 +24,7 @@ export class WaitClock {
   private state: RolloutState = 'active';
   private since: Minutes = NaN;
   private ended = false;
+  private endedAt: Minutes | undefined = undefined;
   private readonly totals: Waits = noWaits();
 
   /** The rollout begins (after any drill) at t, doing active work. */
@@ -43,6 +44,12 @@ export class WaitClock {
     if (this.ended || Number.isNaN(this.since)) return;
     this.close(t);
     this.ended = true;
+    this.endedAt = t;
+  }
+
+  /** When the rollout reached 100% or stopped; undefined while it runs (or never began). */
+  get endTime(): Minutes | undefined {
+    return this.endedAt;
   }
 
   /** Minutes waited so far, by kind (until `end`). */

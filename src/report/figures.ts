@@ -4,7 +4,7 @@
  * column in each scenario's detail table), so adding a figure is adding an entry here.
  */
 import type { PairResult } from '../eval/types.js';
-import { formatCount, formatPercent, formatQuantiles } from './format.js';
+import { formatCount, formatMinutes, formatPercent, formatQuantiles } from './format.js';
 
 /** Which builds a figure is about: a scenario without any gets no row for it. */
 export type FigureScope = 'bad' | 'good' | 'all';
@@ -51,6 +51,25 @@ export const FIGURES: readonly Figure[] = [
     note: 'Deploy start to 100% for the good builds that shipped: the price of the gates.',
     over: 'good',
     text: (r) => (r.leadTimeMin.n === 0 ? undefined : formatQuantiles(r.leadTimeMin)),
+  },
+  {
+    id: 'lead-time-split',
+    title: 'Lead time split (mean per good build)',
+    note:
+      'Deploy start to 100% over every good build, split into active time (drill, deploying) and waits: ' +
+      'deploy windows, people (approvals, resuming a pause; working hours only), bake and checks. ' +
+      'A good build that never shipped counts until it was stopped; how many is said.',
+    over: 'good',
+    text: (r) => {
+      const s = r.leadTimeSplit;
+      if (s.builds === 0) return undefined;
+      const m = s.meanMin;
+      return (
+        `${formatMinutes(m.total)}: active ${formatMinutes(m.active)} · window ${formatMinutes(m.window)}` +
+        ` · person ${formatMinutes(m.person)} · bake ${formatMinutes(m.bake)}` +
+        (s.notShipped > 0 ? ` (${s.notShipped} not shipped)` : '')
+      );
+    },
   },
   {
     id: 'rollback-success',

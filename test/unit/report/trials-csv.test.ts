@@ -64,6 +64,7 @@ describe('trialRecord', () => {
       hurtingAfter2h: 'false',
       startAt: '575',
       exposedMin: '',
+      rolloutMin: '0',
       windowWaitMin: '0',
       personWaitMin: '0',
       bakeMin: '60',
