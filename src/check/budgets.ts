@@ -176,8 +176,8 @@ export function judgeBudget(run: PolicyRun, budget: Budget, bound: Bound): Budge
         r.badBuilds,
         bound,
         'no bad builds',
-        'no bad build was stopped',
-        'stopped bad builds',
+        'no bad build was detected in production',
+        'bad builds detected in production',
       );
     case 'lead-time-p90':
       return quantileRow(

@@ -209,11 +209,18 @@ export function isBlockedGood(o: TrialOutcome): boolean {
   return !o.build.bad && o.final !== 'shipped';
 }
 
-/** Minutes from fault onset (or from the start, when it never showed) to the stop decision. */
+/**
+ * Time to detect a bad build in production: minutes from its first customer exposure (the
+ * first production host running it) to the decision that stopped it. Undefined for a good
+ * build, one nothing stopped, and one stopped before any customer saw it (CI, the rollback
+ * drill, staging checks): those are not detections in production, and counting them as 0 s
+ * made a policy that ships most bad builds look instant. Deploy-window waits before the first
+ * production deploy are not counted, as no customer was exposed yet.
+ */
 export function timeToDetect(o: TrialOutcome): number | undefined {
-  if (!o.build.bad || o.decidedAt === undefined) return undefined;
-  const from = o.onsetAt !== undefined && o.onsetAt <= o.decidedAt ? o.onsetAt : 0;
-  return Math.max(0, o.decidedAt - from);
+  if (!o.build.bad || o.decidedAt === undefined || o.exposedAt === undefined) return undefined;
+  if (o.decidedAt < o.exposedAt) return undefined;
+  return o.decidedAt - o.exposedAt;
 }
 
 export function addOutcome(p: PairPartial, o: TrialOutcome): void {

@@ -37,6 +37,11 @@ export interface PairResult {
   goodBuilds: number;
   shippedBad: RateWithInterval;
   blockedGood: RateWithInterval;
+  /**
+   * First customer exposure to the stop decision, over the bad builds detected in production
+   * (`n` of them; CI, drill and staging catches excluded). No values (`n` = 0): mean and
+   * quantiles are NaN (null in summary.json, – in the reports).
+   */
   timeToDetectMin: Distribution;
   rollback: { attempts: number; successes: number; successRate: number };
   impact: {

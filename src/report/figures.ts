@@ -40,10 +40,16 @@ export interface Figure {
 export const FIGURES: readonly Figure[] = [
   {
     id: 'time-to-detect',
-    title: 'Time to detect p50 / p90',
-    note: 'Fault onset (or deploy start) to the rollback decision, over the bad builds a check stopped.',
+    title: 'Time to detect p50 / p90 (n)',
+    note:
+      'First customer exposure (the first production host on the build) to the rollback decision, over ' +
+      'the n bad builds detected in production; CI, drill and staging catches are not counted. – where ' +
+      'none was detected in production.',
     over: 'bad',
-    text: (r) => (r.timeToDetectMin.n === 0 ? undefined : formatQuantiles(r.timeToDetectMin)),
+    text: (r) =>
+      r.timeToDetectMin.n === 0
+        ? undefined
+        : `${formatQuantiles(r.timeToDetectMin)} (${r.timeToDetectMin.n})`,
   },
   {
     id: 'lead-time',

@@ -99,7 +99,7 @@ function rateMatcher(
 }
 
 function describeQuantile(q: QuantileWithInterval): string {
-  return `p90 ${mins(q.value)}, 95% interval ${mins(q.lo)}–${mins(q.hi)} over ${q.n} stopped bad builds`;
+  return `p90 ${mins(q.value)}, 95% interval ${mins(q.lo)}–${mins(q.hi)} over ${q.n} bad builds detected in production`;
 }
 
 /** The matchers, for `expect.extend`. */
@@ -116,7 +116,7 @@ export const gatesimMatchers = {
       return {
         pass: false,
         message: () =>
-          `${name}: ${where} stopped no bad build, so there is no time to detect to judge`,
+          `${name}: ${where} detected no bad build in production (after customers saw it), so there is no time to detect to judge`,
       };
     }
     const pass = q.hi <= minutes;

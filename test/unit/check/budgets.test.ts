@@ -65,7 +65,7 @@ describe('judgeBudget', () => {
       ),
     ).toMatchObject({
       status: 'fail',
-      note: 'no bad build was stopped',
+      note: 'no bad build was detected in production',
     });
     const few = run({
       shipped: [0, 20],

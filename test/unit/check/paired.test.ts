@@ -257,7 +257,7 @@ describe('more trials for a failed budget', () => {
     expect(row.moreTrials).toEqual({
       kind: 'enough',
       count: 35,
-      of: 'stopped bad builds',
+      of: 'bad builds detected in production',
       trials: Math.ceil((35 * 40) / 13),
     });
   });
