@@ -78,6 +78,8 @@ table { border-collapse: collapse; background: #fff; margin: 6px 0; font-variant
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; vertical-align: top; }
 th { background: #f2f2f2; font-weight: 600; }
 td { white-space: nowrap; }
+/* The Friday and lead-time-split figures say several things per cell: they wrap rather than widen the page. */
+table.figure.friday td, table.figure.lead-time-split td { white-space: normal; }
 td.name, th.name { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 7em; max-width: 260px; }
 td.text { text-align: left; white-space: normal; max-width: 520px; }
 table.grid { font-size: 12px; }
@@ -738,7 +740,7 @@ export function renderHtmlReport(summary: Summary): string {
           'p',
           {},
           'Shipped bad: bad builds that reached 100% and stayed. Blocked good: good builds stopped or rolled back. ' +
-            'Every rate carries a Wilson 95% interval. Time to detect: fault onset to the rollback decision. ' +
+            'Every rate carries a Wilson 95% interval. Time to detect: first customer exposure to the rollback decision, over bad builds detected in production. ' +
             'Lead time: start to 100% for good builds. Policies are compared on the same trials (common random numbers).',
         ),
       ),

@@ -162,10 +162,7 @@ describe('report.md', () => {
 
   it('shows the Friday test where there is one, a failure in bold', () => {
     expect(text).toContain(
-      '| leak-under-load | Fri 3.0% · 1.5% vs Tue 2.0% · 0.5% | **Fri 15.5% · 12.0% vs Tue 4.5% · 1.0% fails** | – |',
-    );
-    expect(text).toContain(
-      '| leak-under-load | Fri 5,400 vs Tue 2,100 | Fri 61.0k vs Tue 9,800 | – |',
+      '| leak-under-load | 3.0% · 1.5% · 5,400 / 2.0% · 0.5% · 2,100 | **15.5% · 12.0% · 61.0k / 4.5% · 1.0% · 9,800 fails** | – |',
     );
     expect(text).toContain('No Friday replays (–) in conversion-drop.');
   });
@@ -250,7 +247,9 @@ describe('report.html', () => {
     expect(html).toContain(
       '<span title="e.g. trial 3: gatesim explain --scenario scenarios/leak-under-load.yaml --policy policies/truthful.yaml --seed 42 --trial 3">canary-errors 180 #3</span>',
     );
-    expect(html).toContain('<span class="alarm">Fri 15.5% · 12.0% vs Tue 4.5% · 1.0% fails</span>');
+    expect(html).toContain(
+      '<span class="alarm">15.5% · 12.0% · 61.0k / 4.5% · 1.0% · 9,800 fails</span>',
+    );
     expect(html.match(/<details class="scenario" id="scenario-\d">/g)).toHaveLength(2);
     expect(html).toContain(
       '<summary><strong>leak-under-load</strong> — A memory leak that shows only under load.</summary>',
