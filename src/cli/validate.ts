@@ -1,5 +1,11 @@
 import type { AnyConfig } from '../config/index.js';
-import { checkPolicyAgainstScenario, loadAny, loadScenario } from '../config/index.js';
+import {
+  checkPolicyAgainstScenario,
+  loadAny,
+  loadScenario,
+  SCENARIO_DEFAULTS,
+  scrapeWarnings,
+} from '../config/index.js';
 import { formatIssues, GatesimError, ValidationError } from '../errors.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { expandPaths } from './inputs.js';
@@ -24,6 +30,9 @@ const processIO: ValidateIO = {
  * Validates files (or folders of .yaml files) as scenarios or policies, and checks every
  * policy against every scenario among them and in `options.scenario`. Returns the exit code:
  * 0 when everything is valid, 2 otherwise. Expected failures are printed, never thrown.
+ * Checks whose window cannot hold the scrapes their query needs (at each scenario's scrape
+ * interval, or the default one when no scenario is given) are printed as warnings to `err`;
+ * they do not make a file invalid.
  * @example runValidate(['scenarios', 'policies'], {}) // 0 when the library is valid
  */
 export function runValidate(
@@ -81,9 +90,34 @@ export function runValidate(
         continue;
       }
     }
+    if (e.result.kind === 'policy') {
+      for (const line of windowWarnings(e.file, e.result.config, against)) io.err(line);
+    }
     io.out(`ok ${e.file} (${e.result.kind})`);
   }
   return failed ? 2 : 0;
+}
+
+/** `warning: file: path: message` lines for checks whose windows hold too few scrapes. */
+function windowWarnings(
+  file: string,
+  policy: Parameters<typeof scrapeWarnings>[0],
+  scenarios: readonly ScenarioConfig[],
+): string[] {
+  const intervals =
+    scenarios.length > 0
+      ? [...new Set(scenarios.map((s) => s.scrapeInterval))].map((s) => ({ s, note: '' }))
+      : [
+          {
+            s: SCENARIO_DEFAULTS.scrapeInterval,
+            note: ' (the default scrape interval; a scenario sets its own with scrapeInterval)',
+          },
+        ];
+  return intervals.flatMap(({ s, note }) =>
+    dedupeIssues(scrapeWarnings(policy, s)).map(
+      (w) => `warning: ${file}: ${w.path}: ${w.message}${note}`,
+    ),
+  );
 }
 
 function dedupeIssues<T extends { path: string; message: string }>(issues: readonly T[]): T[] {

@@ -15,6 +15,7 @@ export {
   type LoadOptions,
 } from './load.js';
 export { checkPolicyAgainstScenario } from './cross-checks.js';
+export { scrapeWarnings, shortestWindow } from './scrape-check.js';
 export { liveRegistries, type Registries } from './registries.js';
 export { SCENARIO_DEFAULTS, type ScenarioBody } from './scenario-schema.js';
 export { POLICY_DEFAULTS, type PolicyBody } from './policy-schema.js';

@@ -55,6 +55,7 @@ import {
   MAX_REQUESTS_PER_MIN,
   MAX_WEIGHT,
   MIN_INTERVAL_MINUTES,
+  MIN_SCRAPE_MINUTES,
 } from '../util/limits.js';
 
 /** Tolerance on the sum of traffic shares. */
@@ -104,6 +105,9 @@ export const SCENARIO_DEFAULTS = {
   impactBar: { errorRatePp: 0.5, p99Ratio: 1.2, conversionDropPct: 1, resourceExhaustion: true },
   horizon: 1440,
   metricInterval: 1,
+  // The Prometheus Operator's default scrape interval (Prometheus CRD `spec.scrapeInterval`,
+  // "30s"): how the Prometheus that Argo Rollouts and Flagger query is usually installed.
+  scrapeInterval: 0.5,
 } as const;
 
 const D = SCENARIO_DEFAULTS;
@@ -281,6 +285,7 @@ function scenarioShape(regs: Registries) {
     metricInterval: duration({ positive: true, min: MIN_INTERVAL_MINUTES }).default(
       D.metricInterval,
     ),
+    scrapeInterval: duration({ positive: true, min: MIN_SCRAPE_MINUTES }).default(D.scrapeInterval),
   });
 }
 
@@ -469,6 +474,7 @@ function toBody(s: ParsedScenario): ScenarioBody {
     impactBar: s.impactBar,
     horizon: s.horizon,
     metricInterval: s.metricInterval,
+    scrapeInterval: s.scrapeInterval,
   };
 }
 

@@ -209,7 +209,7 @@ export function importArgoRollouts(
       trafficRouting,
     );
   }
-  return ctx.finish(draft);
+  return ctx.finish(draft, { prometheus: true });
 }
 
 function pickRollout(

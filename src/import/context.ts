@@ -3,11 +3,13 @@
  * that could not be modelled, the metric mappings made, and the finishing step that writes
  * them into the policy's header comment.
  */
+import { SCENARIO_DEFAULTS, scrapeWarnings } from '../config/index.js';
 import { ValidationError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
 import type { MetricName } from '../world/types.js';
 import type { DraftCheck, DraftJudge, DraftPolicy } from './draft.js';
 import { writePolicy } from './draft.js';
-import { validateImported } from './validate.js';
+import { sourceOf, validateImported } from './validate.js';
 import type { MapRule, MetricSource, Unit, ValueRange } from './metric-map.js';
 import {
   convertRange,
@@ -129,6 +131,18 @@ export class ImportContext {
     return { metric: d.metric, unit: d.unit, judge, metricNote: d.how, judgeNote };
   }
 
+  /** Warns, at the source field, of windows too short for the default scrape interval. */
+  private scrapeWindows(draft: DraftPolicy): void {
+    const policy = validateImported(draft, writePolicy(draft));
+    const s = SCENARIO_DEFAULTS.scrapeInterval;
+    for (const w of scrapeWarnings(policy, s)) {
+      const src = sourceOf(draft, w.path);
+      this.warnings.push(
+        `${src.file}: ${src.path}: ${w.message} (${formatDuration(s)} is gatesim's default scrape interval, the Prometheus Operator's; a scenario whose Prometheus scrapes more often says so with scrapeInterval)`,
+      );
+    }
+  }
+
   /** Marks any `--map` rule that matched nothing, so a typo does not pass silently. */
   private unusedRules(): void {
     for (const r of this.rules) {
@@ -136,11 +150,16 @@ export class ImportContext {
     }
   }
 
-  /** Writes the header sections (mappings, gaps, warnings) and the YAML text. */
-  finish(draft: DraftPolicy): ImportResult {
+  /**
+   * Writes the header sections (mappings, gaps, warnings) and the YAML text. With `prometheus`
+   * (the source queries Prometheus), warns of every check whose query window cannot hold the
+   * two scrapes a rate needs at gatesim's default scrape interval.
+   */
+  finish(draft: DraftPolicy, options: { prometheus?: boolean } = {}): ImportResult {
     this.unusedRules();
     for (const s of draft.stages) uniqueCheckNames(s.checks);
     if (draft.watch !== undefined) uniqueCheckNames(draft.watch.checks);
+    if (options.prometheus === true) this.scrapeWindows(draft);
     const header = [...draft.header];
     if (this.mappings.length > 0) {
       header.push('', 'Metric mappings (queries cannot run in a simulation):');

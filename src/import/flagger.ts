@@ -150,7 +150,7 @@ export function importFlagger(
       ),
       stages: [promotedStage(where, 'Flagger promotes the canary at once', [])],
     };
-    return ctx.finish(draft);
+    return ctx.finish(draft, { prometheus: true });
   }
   if (spec.get('analysis') === undefined) {
     ctx.gap(
@@ -431,7 +431,7 @@ export function importFlagger(
     ),
     stages,
   };
-  return ctx.finish(draft);
+  return ctx.finish(draft, { prometheus: true });
 }
 
 function pick(

@@ -6,6 +6,7 @@
  * source field it came from, so the error names that instead: the file and the path inside it.
  */
 import { parsePolicy } from '../config/index.js';
+import type { PolicyConfig } from '../policy/types.js';
 import { GatesimError, ValidationError, formatIssues } from '../errors.js';
 import type { ValidationIssue } from '../errors.js';
 import type { DraftCheck, DraftPolicy, SourceRef } from './draft.js';
@@ -64,9 +65,9 @@ export function sourceOf(draft: DraftPolicy, policyPath: string): SourceRef {
  * throws an input error at the source fields the rejected values came from, each with the
  * loader's reason and the policy path it found.
  */
-export function validateImported(draft: DraftPolicy, text: string): void {
+export function validateImported(draft: DraftPolicy, text: string): PolicyConfig {
   try {
-    parsePolicy(text, CHECKED_AS);
+    return parsePolicy(text, CHECKED_AS);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     throw importError(draft, e.issues);

@@ -359,8 +359,8 @@ class TrialRun implements RolloutSite {
   }
 
   measure(r: CheckRun, now: Minutes): JudgeResult {
-    const { data, main, baselineRequired } = this.feed.read(r, now);
-    return takeMeasurement(r.judge, r.check, data, main, baselineRequired);
+    const { data, main, baselineRequired, noData } = this.feed.read(r, now);
+    return takeMeasurement(r.judge, r.check, data, main, baselineRequired, noData);
   }
 
   // ---- RolloutSite: outcomes ------------------------------------------------------

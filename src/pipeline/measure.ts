@@ -25,19 +25,6 @@ export function measurementWindowStart(
   return now - w;
 }
 
-/**
- * The ends of metric intervals (multiples of `step`) in (start, now]; when none falls inside
- * (a window shorter than one interval), the latest end at or before now, so a measurement
- * always reads something.
- */
-export function intervalEnds(start: Minutes, now: Minutes, step: Minutes): Minutes[] {
-  const ends: Minutes[] = [];
-  const firstK = Math.floor(start / step + 1e-9) + 1;
-  for (let k = firstK; k * step <= now + 1e-9; k++) ends.push(k * step);
-  if (ends.length === 0) ends.push(Math.floor(now / step + 1e-9) * step);
-  return ends;
-}
-
 /** Whether a check reads the old build's hosts: it compares against a baseline, or its judge needs one. */
 export function readsBaseline(
   check: Pick<CheckConfig, 'compare'>,
@@ -67,20 +54,23 @@ function withData(points: readonly MetricPoint[] | undefined): { points: number;
 /**
  * Settles a measurement before its judge is asked: no data from the new hosts (or from a
  * required baseline) gives the check's onMissingData verdict; a sample below minSample is
- * inconclusive. Undefined when the judge should decide.
+ * inconclusive. Undefined when the judge should decide. `noData` says why the window came
+ * back empty when the reason is known (too few scrapes in it).
  */
 export function screenMeasurement(
   check: Pick<CheckConfig, 'onMissingData' | 'minSample'>,
   main: MetricData | undefined,
   baselineRequired: boolean,
+  noData?: string,
 ): JudgeResult | undefined {
   const canary = withData(main?.canary);
   const baselineMissing = baselineRequired && withData(main?.baseline).points === 0;
   if (canary.points === 0 || baselineMissing) {
     const whose = canary.points === 0 ? 'the new hosts' : 'the baseline';
+    const why = noData === undefined ? '' : `: ${noData}`;
     return verdict(
       check.onMissingData,
-      `no data for ${whose} (onMissingData: ${check.onMissingData})`,
+      `no data for ${whose}${why} (onMissingData: ${check.onMissingData})`,
     );
   }
   const sample = canary.sample;
@@ -103,8 +93,9 @@ export function takeMeasurement(
   data: Partial<Record<MetricName, MetricData>>,
   mainMetric: MetricName,
   baselineRequired: boolean,
+  noData?: string,
 ): JudgeResult {
-  const screened = screenMeasurement(check, data[mainMetric], baselineRequired);
+  const screened = screenMeasurement(check, data[mainMetric], baselineRequired, noData);
   if (screened !== undefined) return screened;
   return judge.evaluate({ metric: check.metric, data });
 }

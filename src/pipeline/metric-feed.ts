@@ -4,7 +4,9 @@
  * sampler for the points of the metric intervals that ended since the run last read, serves
  * a point still inside a metrics delay as missing (and asks again while the delay may still
  * deliver it), and adds the references some judges compare with: the same hosts before the
- * deploy, and a week earlier.
+ * deploy, and a week earlier. A window reads what Prometheus would return for it: nothing when
+ * it holds fewer scrapes than the metric's query needs (world/scrape.ts), and one draw over
+ * the span between its first and last scrape when no metric interval ends inside it.
  */
 import type { MetricData } from '../judges/types.js';
 import type { CheckConfig, PolicyConfig } from '../policy/types.js';
@@ -13,6 +15,8 @@ import type { Cohort } from '../world/cohort.js';
 import { ConfounderIndex } from '../world/confounder-index.js';
 import type { ConfounderInstance } from '../world/confounders/types.js';
 import { missingPoint, type CohortGroup } from '../world/sampler.js';
+import { samplesNeeded, scrapesIn, type ScrapeGrid, type ScrapesInRange } from '../world/scrape.js';
+import { formatDuration } from '../util/duration.js';
 import type { MetricName, MetricPoint, Minutes } from '../world/types.js';
 import type { World } from '../world/world.js';
 import { beforeSpan, measurementWindowStart, readsBaseline } from './measure.js';
@@ -33,6 +37,8 @@ export interface Reading {
   main: MetricName;
   /** Whether the check reads the old build's hosts (no baseline data is then missing data). */
   baselineRequired: boolean;
+  /** Why the main metric has no data, when its window holds too few scrapes for its query. */
+  noData?: string | undefined;
 }
 
 export interface MetricFeedOptions {
@@ -48,19 +54,19 @@ export interface MetricFeedOptions {
   series: SeenPoint[] | undefined;
 }
 
-/** What a check run has seen, so its windows grow incrementally. */
+/** What a check run keeps between measurements. */
 interface RunData {
-  /** End of the last metric interval observed. */
+  /** End of the newest span recorded for the chart. */
   lastEnd: Minutes;
-  /** Every point the run has seen, per metric, oldest first. */
-  history: Map<MetricName, RunHistory>;
+  /** The `before` reference per metric, drawn once. */
+  before: Map<MetricName, MetricPoint[]>;
 }
 
-interface RunHistory {
-  canary: MetricPoint[];
-  baseline: MetricPoint[];
-  seasonal: MetricPoint[];
-  before: MetricPoint[] | undefined;
+/** A stretch of time one point covers: a whole metric interval, or a remainder of a window. */
+interface Piece {
+  start: Minutes;
+  end: Minutes;
+  whole: boolean;
 }
 
 /** A run's groups as of a fleet version. */
@@ -76,11 +82,11 @@ export class MetricFeed {
   private readonly world: World;
   private readonly policy: PolicyConfig;
   private readonly step: Minutes;
+  /** When the service is scraped; metric intervals end on the same grid's anchor. */
+  private readonly scrapes: ScrapeGrid;
   private readonly startAt: Minutes;
   private readonly series: SeenPoint[] | undefined;
   private readonly delays: ConfounderIndex;
-  /** The longest metrics delay any confounder causes (0 when none does). */
-  private readonly maxDelay: Minutes;
   /** What each check run has seen, by run id. */
   private readonly runs = new Map<number, RunData>();
   /** Each run's groups, by run id, rebuilt only when the fleet changed. */
@@ -92,11 +98,11 @@ export class MetricFeed {
     this.world = options.world;
     this.policy = options.policy;
     this.step = options.metricInterval;
+    this.scrapes = options.world.scrapes;
     this.startAt = options.startAt;
     this.series = options.series;
     const delays = options.confounders.filter((c) => c.metricsDelayMin !== undefined);
     this.delays = new ConfounderIndex(delays);
-    this.maxDelay = delays.reduce((m, c) => Math.max(m, c.metricsDelayMin!), 0);
   }
 
   /** Stage i begins deploying: the hosts it adds from now on are its own. */
@@ -110,77 +116,119 @@ export class MetricFeed {
   }
 
   /**
-   * The data a run's judge reads at `now`. Each run keeps the points it has seen and adds
-   * only the new ones, so a cumulative window costs O(1) points per measurement; points that
-   * were missing only because they arrived late are asked for again until the delay has passed.
+   * The data a run's judge reads at `now`: for each metric, the span between the first and
+   * last scrape of the check's window (nothing when the window holds fewer scrapes than the
+   * metric's query needs), as the whole metric intervals inside it, or one draw for the whole
+   * span when it is shorter than a metric interval. Points are asked for at every measurement, so one that a metrics
+   * delay held back is delivered once the delay has passed.
    */
   read(r: CheckRun, now: Minutes): Reading {
     const seen = this.runData(r);
     const check = r.check;
-    const step = this.step;
     const baselineRequired = readsBaseline(check, r.model);
     const { canary, lastWeek, baseline } = this.groupsOf(r, baselineRequired);
     const sampler = this.world.sampler;
 
-    const ends = newIntervalEnds(seen.lastEnd, now, step);
-    const refetchAfter = now - this.maxDelay;
     const windowStart = measurementWindowStart(check, r, now);
+    const scraped = scrapesIn(this.scrapes, windowStart, now);
     const data: Partial<Record<MetricName, MetricData>> = {};
+    let newest = seen.lastEnd;
     for (const metric of r.metrics) {
-      let h = seen.history.get(metric);
-      if (h === undefined) {
-        h = { canary: [], baseline: [], seasonal: [], before: undefined };
-        seen.history.set(metric, h);
-      }
-      // Late points: ask again for those still missing inside the longest metrics delay.
-      if (this.maxDelay > 0) {
-        this.refetchMissing(h.canary, refetchAfter, canary, metric, now);
-        if (baseline !== undefined)
-          this.refetchMissing(h.baseline, refetchAfter, baseline, metric, now);
-      }
-      for (const e of ends) {
-        const c = this.delivered(canary, metric, e, now);
-        h.canary.push(c);
-        const b = baseline === undefined ? undefined : this.delivered(baseline, metric, e, now);
-        if (b !== undefined) h.baseline.push(b);
-        if (r.model.needs.seasonal)
-          h.seasonal.push(sampler.pointAsOld(lastWeek, metric, e - WEEK, e));
-        if (this.series !== undefined) {
-          this.series.push({ check: check.name, metric, role: 'canary', t: c.t, value: c.value });
-          if (b !== undefined)
-            this.series.push({
-              check: check.name,
-              metric,
-              role: 'baseline',
-              t: b.t,
-              value: b.value,
-            });
+      const need = samplesNeeded(metric);
+      const cs: MetricPoint[] = [];
+      const bs: MetricPoint[] = [];
+      const ss: MetricPoint[] = [];
+      // Fewer scrapes than the query needs: Prometheus returns nothing, onMissingData decides.
+      if (scraped.count >= need) {
+        for (const p of this.pieces(this.spanOf(scraped, need, windowStart))) {
+          const c = this.deliveredPiece(canary, metric, p, now);
+          cs.push(c);
+          const b =
+            baseline === undefined ? undefined : this.deliveredPiece(baseline, metric, p, now);
+          if (b !== undefined) bs.push(b);
+          if (r.model.needs.seasonal) {
+            ss.push(
+              p.whole
+                ? sampler.pointAsOld(lastWeek, metric, p.end - WEEK, p.end)
+                : sampler.pointAsOldOver(lastWeek, metric, p.start - WEEK, p.end - WEEK, p.end),
+            );
+          }
+          if (p.end > seen.lastEnd) {
+            this.record(check.name, metric, c, b);
+            newest = Math.max(newest, p.end);
+          }
         }
       }
-      const d: MetricData = { canary: tail(h.canary, windowStart) };
-      if (baseline !== undefined) d.baseline = tail(h.baseline, windowStart);
-      if (r.model.needs.seasonal) d.seasonal = tail(h.seasonal, windowStart);
+      const d: MetricData = { canary: cs };
+      if (baseline !== undefined) d.baseline = bs;
+      if (r.model.needs.seasonal) d.seasonal = ss;
       if (r.model.needs.before) {
         // The same hosts on the old build before the deploy began: an hour, or as long as the window.
-        h.before ??= this.before(check, canary, metric);
-        d.before = h.before;
+        let before = seen.before.get(metric);
+        if (before === undefined)
+          seen.before.set(metric, (before = this.before(check, canary, metric)));
+        d.before = before;
       }
       data[metric] = d;
     }
-    if (ends.length > 0) seen.lastEnd = ends[ends.length - 1]!;
+    seen.lastEnd = newest;
     const main = data[check.metric] !== undefined ? check.metric : r.metrics[0]!;
-    return { data, main, baselineRequired };
+    const need = samplesNeeded(main);
+    const noData =
+      scraped.count < need
+        ? tooFewScrapes(now - windowStart, this.scrapes.interval, scraped.count, need)
+        : undefined;
+    return { data, main, baselineRequired, noData };
   }
 
-  /** The point as delivered at `now`: missing while a metrics delay still holds it back. */
-  private delivered(
+  /**
+   * The pieces of [from, to]: every whole metric interval (ending on `anchor + k × step`) inside
+   * it; when none fits, the whole span as one piece. The remainders at either end of a longer
+   * span (each under one metric interval) are left out: a judge that keeps state takes each
+   * point once by its time, and a remainder would cover time a later whole point covers again.
+   * Only a run's first short span can still overlap the whole point a later window reads.
+   */
+  private pieces([from, to]: [Minutes, Minutes]): Piece[] {
+    const { anchor } = this.scrapes;
+    const step = this.step;
+    const firstK = Math.ceil((from - anchor) / step - 1e-9) + 1;
+    const lastK = Math.floor((to - anchor) / step + 1e-9);
+    if (firstK > lastK) return [{ start: from, end: to, whole: false }];
+    const out: Piece[] = [];
+    for (let k = firstK; k <= lastK; k++)
+      out.push({ start: anchor + (k - 1) * step, end: anchor + k * step, whole: true });
+    return out;
+  }
+
+  /** A piece's point as delivered at `now`: missing while a metrics delay holds it back. */
+  private deliveredPiece(
     group: CohortGroup,
     metric: MetricName,
-    end: Minutes,
+    p: Piece,
     now: Minutes,
   ): MetricPoint {
-    const point = this.world.sampler.point(group, metric, end);
-    return this.delays.size > 0 && this.delayedAt(end, now) ? missingPoint(end) : point;
+    const sampler = this.world.sampler;
+    const point = p.whole
+      ? sampler.point(group, metric, p.end)
+      : sampler.pointOver(group, metric, p.start, p.end);
+    return this.delays.size > 0 && this.delayedAt(p.end, now) ? missingPoint(p.end) : point;
+  }
+
+  /** Records points a check saw, for the explain chart. */
+  private record(check: string, metric: MetricName, c: MetricPoint, b: MetricPoint | undefined) {
+    if (this.series === undefined) return;
+    this.series.push({ check, metric, role: 'canary', t: c.t, value: c.value });
+    if (b !== undefined)
+      this.series.push({ check, metric, role: 'baseline', t: b.t, value: b.value });
+  }
+
+  /**
+   * The span a window's query covers: from its first scrape to its last for a rate; for a gauge
+   * read at one scrape, the scrape interval before it (within the window).
+   */
+  private spanOf(scraped: ScrapesInRange, need: 1 | 2, windowStart: Minutes): [Minutes, Minutes] {
+    if (need === 2 || scraped.count >= 2) return [scraped.first, scraped.last];
+    return [Math.max(windowStart, scraped.last - this.scrapes.interval), scraped.last];
   }
 
   private delayedAt(end: Minutes, now: Minutes): boolean {
@@ -190,25 +238,13 @@ export class MetricFeed {
     return false;
   }
 
-  private refetchMissing(
-    points: MetricPoint[],
-    after: Minutes,
-    group: CohortGroup,
-    metric: MetricName,
-    now: Minutes,
-  ): void {
-    for (let i = points.length - 1; i >= 0 && points[i]!.t > after; i--) {
-      if (Number.isNaN(points[i]!.value))
-        points[i] = this.delivered(group, metric, points[i]!.t, now);
-    }
-  }
-
   private before(check: CheckConfig, canary: CohortGroup, metric: MetricName): MetricPoint[] {
     const step = this.step;
     const span = beforeSpan(typeof check.window === 'number' ? check.window : check.interval);
     const out: MetricPoint[] = [];
+    const anchor = this.scrapes.anchor;
     for (
-      let e = Math.floor((this.startAt - span) / step) * step + step;
+      let e = anchor + (Math.floor((this.startAt - span - anchor) / step) + 1) * step;
       e <= this.startAt;
       e += step
     )
@@ -223,7 +259,7 @@ export class MetricFeed {
       // A lookback window may reach back before the run began.
       const back =
         typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0;
-      d = { lastEnd: r.startedAt + check.initialDelay - back, history: new Map() };
+      d = { lastEnd: r.startedAt + check.initialDelay - back, before: new Map() };
       this.runs.set(r.id, d);
     }
     return d;
@@ -286,25 +322,11 @@ export class MetricFeed {
   }
 }
 
-/** Ends of the metric intervals (multiples of `step`) in (after, now]. */
-function newIntervalEnds(after: Minutes, now: Minutes, step: Minutes): Minutes[] {
-  const ends: Minutes[] = [];
-  for (let k = Math.floor(after / step + 1e-9) + 1; k * step <= now + 1e-9; k++)
-    ends.push(k * step);
-  return ends;
-}
-
-/** The points after `from` (the array itself when all of them are). */
-function tail(points: MetricPoint[], from: Minutes): MetricPoint[] {
-  if (points.length === 0 || points[0]!.t > from) return points;
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid]!.t > from) hi = mid;
-    else lo = mid + 1;
-  }
-  return points.slice(lo);
+/** Why a window returned nothing: it holds fewer scrapes than its query needs. */
+function tooFewScrapes(window: Minutes, every: Minutes, count: number, need: 1 | 2): string {
+  const held = count === 0 ? 'no scrape' : count === 1 ? 'one scrape' : `${count} scrapes`;
+  const query = need === 2 ? 'a rate needs two' : 'a gauge needs one';
+  return `the ${formatDuration(window)} window holds ${held} (one every ${formatDuration(every)}); ${query}`;
 }
 
 /** A group's key names its cohorts and their sizes: equal keys, equal hosts. */

@@ -23,6 +23,9 @@ export const MAX_HORIZON_MINUTES = 14 * DAY;
 /** The shortest check interval and metric interval: 10 seconds (CloudWatch's high-resolution alarm period). */
 export const MIN_INTERVAL_MINUTES = 10 / 60;
 
+/** The shortest scrape interval: 1 second (Prometheus accepts less; nothing gains from it here). */
+export const MIN_SCRAPE_MINUTES = 1 / 60;
+
 /** The shortest restart a fault may cause: 30 seconds for a process to stop, start and pass its health check. */
 export const MIN_RESTART_MINUTES = 0.5;
 

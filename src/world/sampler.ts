@@ -65,6 +65,8 @@ export class Sampler {
   private readonly rng: RandomStream;
   /** Points drawn so far, by group key, metric and interval end. */
   private readonly points = new Map<string, PointsByMetric>();
+  /** Points over spans other than one metric interval (a window's scrapes), by group, metric and span. */
+  private readonly spans = new Map<string, MetricPoint>();
   /** Groups as if on the old build (same hosts), by group key, with the points drawn for them. */
   private readonly asOld = new Map<string, { cohorts: Cohort[]; points: PointsByMetric }>();
   // drawPoint's scratch, reused between points (drawPoint never re-enters), written by index and
@@ -100,10 +102,56 @@ export class Sampler {
   }
 
   /**
+   * The point of `metric` for a group over the span (start, end]: what a query whose window is
+   * shorter than one metric interval reads (the time between its first and last scrape). One
+   * draw for the whole span, remembered like any point.
+   */
+  pointOver(group: CohortGroup, metric: MetricName, start: Minutes, end: Minutes): MetricPoint {
+    const key = `${group.key}\u0000${metric}\u0000${start}\u0000${end}`;
+    let point = this.spans.get(key);
+    if (point === undefined) {
+      point = this.drawPoint(metric, group.cohorts, end, start);
+      this.spans.set(key, point);
+    }
+    return point;
+  }
+
+  /**
    * The point for the same hosts as if they ran the old build, over the interval ending at
    * `at` (before the deploy, or a week earlier), labelled with time `label`.
    */
   pointAsOld(group: CohortGroup, metric: MetricName, at: Minutes, label: Minutes): MetricPoint {
+    const old = this.oldGroup(group);
+    let byAt = old.points.get(metric);
+    if (byAt === undefined) old.points.set(metric, (byAt = new Map()));
+    let point = byAt.get(at);
+    if (point === undefined) {
+      point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
+      byAt.set(at, point);
+    }
+    return point;
+  }
+
+  /** `pointAsOld` over the span (start, end] instead of one metric interval. */
+  pointAsOldOver(
+    group: CohortGroup,
+    metric: MetricName,
+    start: Minutes,
+    end: Minutes,
+    label: Minutes,
+  ): MetricPoint {
+    const key = `old\u0000${group.key}\u0000${metric}\u0000${start}\u0000${end}`;
+    let point = this.spans.get(key);
+    if (point === undefined) {
+      const old = this.oldGroup(group);
+      point = { ...this.drawPoint(metric, old.cohorts, end, start), t: label };
+      this.spans.set(key, point);
+    }
+    return point;
+  }
+
+  /** The group's hosts as if on the old build, with the points drawn for them. */
+  private oldGroup(group: CohortGroup): { cohorts: Cohort[]; points: PointsByMetric } {
     let old = this.asOld.get(group.key);
     if (old === undefined) {
       const cohorts = group.cohorts.map(
@@ -121,14 +169,7 @@ export class Sampler {
       );
       this.asOld.set(group.key, (old = { cohorts, points: new Map() }));
     }
-    let byAt = old.points.get(metric);
-    if (byAt === undefined) old.points.set(metric, (byAt = new Map()));
-    let point = byAt.get(at);
-    if (point === undefined) {
-      point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
-      byAt.set(at, point);
-    }
-    return point;
+    return old;
   }
 
   private gapAt(end: Minutes): boolean {
@@ -141,9 +182,13 @@ export class Sampler {
     return this.scratchPool[i]!;
   }
 
-  private drawPoint(metric: MetricName, group: readonly Cohort[], end: Minutes): MetricPoint {
+  private drawPoint(
+    metric: MetricName,
+    group: readonly Cohort[],
+    end: Minutes,
+    start: Minutes = end - this.scenario.metricInterval,
+  ): MetricPoint {
     if (group.length === 0 || this.gapAt(end)) return missingPoint(end);
-    const start = end - this.scenario.metricInterval;
     const mid = (start + end) / 2;
     let hosts = 0;
     let expected = 0;

@@ -187,6 +187,11 @@ export interface ScenarioConfig {
   horizon: Minutes;
   /** Granularity of metric data points. */
   metricInterval: Minutes;
+  /**
+   * How often Prometheus scrapes the service: a query window needs two scrapes for a rate
+   * (one for a gauge), else it reads no data (world/scrape.ts).
+   */
+  scrapeInterval: Minutes;
   /** Where relative paths in the file resolve from (set by the loader). */
   baseDir: string;
 }

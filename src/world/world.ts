@@ -1,4 +1,4 @@
-import type { TrialStreams } from '../random/index.js';
+import { uniform, type TrialStreams } from '../random/index.js';
 import type { ConfounderInstance } from './confounders/types.js';
 import { CohortEffects } from './effects.js';
 import type { FaultInstance } from './faults/types.js';
@@ -6,6 +6,7 @@ import { Fleet, type FleetScheduler } from './fleet.js';
 import { ImpactLedger } from './impact-ledger.js';
 import type { Load } from './load.js';
 import { Sampler } from './sampler.js';
+import type { ScrapeGrid } from './scrape.js';
 import type { Minutes, ScenarioConfig } from './types.js';
 
 export interface WorldOptions {
@@ -35,10 +36,21 @@ export class World {
   readonly effects: CohortEffects;
   readonly sampler: Sampler;
   readonly ledger: ImpactLedger;
+  /**
+   * When Prometheus scrapes the service. The grid's phase is the scrape target's, unrelated
+   * to when the deploy begins: drawn per trial from a stream of its own, so every policy sees
+   * the same scrapes and no outcome depends on the second the trial starts.
+   */
+  readonly scrapes: ScrapeGrid;
 
   constructor(options: WorldOptions) {
     const { scenario, load, faults, confounders } = options;
     this.load = load;
+    const every = scenario.scrapeInterval;
+    this.scrapes = {
+      anchor: options.startAt + uniform(options.streams.get('scrape')) * every,
+      interval: every,
+    };
     this.effects = new CohortEffects({
       service: scenario.service,
       load,

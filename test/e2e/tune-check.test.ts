@@ -142,12 +142,14 @@ describe('gatesim check (in-process)', () => {
 
   it('--margin: shipped-bad judged on the paired interval; --quiet says why it failed', async () => {
     const looser = { ...base, scenarios: [WORLD], policy: LOOSE, baselinePolicy: TIGHT };
-    // The looser threshold ships more bad builds (+19 pp, paired interval up to about +27 pp)
-    // and so more failed requests: within a 30 pp margin and a generous impact allowance.
-    expect(await check({ ...looser, margin: '30pp', allowImpactWorse: '1000000' })).toBe(0);
-    expect(out).toMatch(/closed-form\s+shipped-bad\s+.*non-inferior \(upper ≤ \+30\.0 pp\)/);
+    // The looser threshold ships more bad builds (+44 pp, paired interval up to about +53 pp:
+    // it misses faults under about 1.2 pp, the tight one those under about 0.5 pp, of faults
+    // uniform on 0.2–2 pp) and so more failed requests: within a 60 pp margin and a generous
+    // impact allowance.
+    expect(await check({ ...looser, margin: '60pp', allowImpactWorse: '1000000' })).toBe(0);
+    expect(out).toMatch(/closed-form\s+shipped-bad\s+.*non-inferior \(upper ≤ \+60\.0 pp\)/);
     expect(out).toContain(
-      "shipped-bad: non-inferior when the 95% paired interval's upper end ≤ +30.0 pp",
+      "shipped-bad: non-inferior when the 95% paired interval's upper end ≤ +60.0 pp",
     );
     out = '';
     expect(
@@ -175,7 +177,7 @@ describe('gatesim check (in-process)', () => {
     );
     expect(out).toMatch(/^FAIL: 3 of 4 budget checks failed\n/);
     expect(out).toMatch(
-      /\n {2}closed-form: shipped-bad ≤ 10\.0% missed: 55\.0% \(45\.2–64\.4%\), 55 of 100; 95% upper bound 64\.4% > 10\.0%; the estimate itself misses the budget\n/,
+      /\n {2}closed-form: shipped-bad ≤ 10\.0% missed: 16\.0% \(10\.1–24\.4%\), 16 of 100; 95% upper bound 24\.4% > 10\.0%; the estimate itself misses the budget\n/,
     );
     // 1 of 100 good builds blocked: z²·b(1 − b)/(b − p)² = 3.8415 × 0.0196 / 0.0001 = 752.9,
     // so 753 good builds, 1,506 trials at this scenario's half good builds.

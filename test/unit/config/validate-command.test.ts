@@ -26,6 +26,27 @@ beforeAll(() => {
     'stages:\n  - { name: a, target: { kind: region, region: mars } }\n',
   );
   writeFileSync(join(dir, 'syntax.yaml'), 'stages: [\n');
+  // Flagger's documented request-duration at `interval: 30s`, and a 1m success rate.
+  writeFileSync(
+    join(dir, 'short-window.yaml'),
+    `stages:
+  - name: canary
+    target: { kind: fleet, share: 0.1 }
+    checks:
+      - { name: request-success-rate, metric: error_rate, judge: { kind: threshold, max: 0.01 }, interval: 1m, window: 1m, onMissingData: fail }
+      - { name: request-duration, metric: latency_p99, judge: { kind: threshold, max: 500 }, interval: 1m, window: 30s, onMissingData: fail }
+  - name: mid
+    target: { kind: fleet, share: 0.5 }
+    checks:
+      - { name: request-duration, metric: latency_p99, judge: { kind: threshold, max: 500 }, interval: 1m, window: 30s, onMissingData: fail }
+      - { name: p50-45s, metric: latency_p50, judge: { kind: threshold, max: 500 }, interval: 1m, window: 45s }
+  - { name: all, target: { kind: fleet, share: 1 } }
+`,
+  );
+  writeFileSync(
+    join(dir, 'scrape-1m.yaml'),
+    'fleet:\n  regions:\n    - { name: main, trafficShare: 1, hosts: 10, utcOffsetHours: 0 }\nscrapeInterval: 1m\n',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +64,29 @@ describe('runValidate', () => {
       `ok ${join(root, 'policies', 'green-ci-only.yaml')} (policy)`,
     ]);
     expect(code).toBe(0);
+  });
+
+  it('warns, naming the check, of windows that cannot hold the two scrapes a rate needs (Prometheus rate: two samples in the range)', () => {
+    const c = capture();
+    const file = join(dir, 'short-window.yaml');
+    expect(runValidate([file], {}, c.io)).toBe(0);
+    expect(c.out).toEqual([`ok ${file} (policy)`]);
+    const note = ' (the default scrape interval; a scenario sets its own with scrapeInterval)';
+    // Once per check, at its first place: the 30s window never holds two 30s scrapes; 45s does half the time.
+    expect(c.err).toEqual([
+      `warning: ${file}: stages[0].checks[1].window: check \`request-duration\`: at a 30s scrape interval, a rate (latency_p99) needs two scrapes in its window, and its 30s window holds at most one: every measurement reads no data (onMissingData: fail); a window of at least 1m always holds two${note}`,
+      `warning: ${file}: stages[1].checks[1].window: check \`p50-45s\`: at a 30s scrape interval, a rate (latency_p50) needs two scrapes in its window, and its 45s window holds too few depending on where the scrapes fall: about 50% of measurements read no data (onMissingData: inconclusive); a window of at least 1m always holds two${note}`,
+    ]);
+    // Against a scenario that scrapes every minute, the 1m window is too short as well.
+    const d = capture();
+    const scen = join(dir, 'scrape-1m.yaml');
+    expect(runValidate([file], { scenario: [scen] }, d.io)).toBe(0);
+    expect(d.err.map((l) => l.split(': check ')[1]!.split(':')[0])).toEqual([
+      '`request-success-rate`',
+      '`request-duration`',
+      '`p50-45s`',
+    ]);
+    expect(d.err[0]).toContain('at a 1m scrape interval');
   });
 
   it('prints the issues and exits 2, going on past bad files', () => {

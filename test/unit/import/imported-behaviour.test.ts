@@ -44,13 +44,43 @@ describe('imported policies simulate with their own semantics', () => {
         true,
       );
     }
-    // The same canary on a busy service promotes good builds.
-    const busy = scenario(withBuilds(QUIET_SCENARIO, 'builds: { badShare: 0, bad: [] }'));
+    // The same canary on a busy service promotes good builds, where Prometheus scrapes every
+    // 15 s (Istio's Prometheus add-on, which Flagger's Istio guide installs): its 30 s
+    // request-duration window then holds two scrapes.
+    const busy = scenario(
+      withBuilds(QUIET_SCENARIO, 'builds: { badShare: 0, bad: [] }') + 'scrapeInterval: 15s\n',
+    );
     const shipped = Array.from(
       { length: 10 },
       (_, trial) => runTrial({ scenario: busy, policy, seed: 1, trial }).outcome,
     );
     expect(shipped.filter((o) => o.final === 'shipped').length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('a Flagger metric whose 30s window holds one 30s scrape gets no values: every interval fails (Prometheus rate needs two samples)', () => {
+    const imported = importFlagger([
+      source('flagger/canary-istio.yaml'),
+      source('flagger/metric-templates.yaml'),
+    ]);
+    // The importer says so, at the source field.
+    expect(imported.warnings.join('\n')).toMatch(
+      /canary-istio\.yaml: spec\.analysis\.metrics\[1\]\.interval: check `request-duration`: at a 30s scrape interval, a rate \(latency_p99\) needs two scrapes in its window, and its 30s window holds at most one/,
+    );
+    const policy = parsePolicy(imported.text, 'flagger-imported.yaml');
+    const busy = scenario(withBuilds(QUIET_SCENARIO, 'builds: { badShare: 0, bad: [] }'));
+    expect(busy.scrapeInterval).toBe(0.5);
+    for (let trial = 0; trial < 5; trial++) {
+      const o = runTrial({ scenario: busy, policy, seed: 1, trial, timeline: true }).outcome;
+      expect(o.final).toBe('rolled-back');
+      const durations = o.timeline!.filter((e) => e.check === 'request-duration');
+      expect(durations.length).toBeGreaterThan(0);
+      for (const e of durations) {
+        expect(e.verdict).toBe('fail');
+        expect(e.message).toContain(
+          'the 30s window holds one scrape (one every 30s); a rate needs two',
+        );
+      }
+    }
   });
 
   it('an Argo AnalysisTemplate with failureLimit 2 fails on the third failed measurement', () => {
