@@ -5,6 +5,7 @@ import { crashLoopFault } from './crash-loop.js';
 import { dataScaleFault } from './data-scale.js';
 import { errorRateFault } from './error-rate.js';
 import { latencyFault } from './latency.js';
+import { latencySpreadFault } from './latency-spread.js';
 import { memoryLeakFault } from './memory-leak.js';
 import { rollbackBreakerFault } from './rollback-breaker.js';
 import type { FaultModel } from './types.js';
@@ -13,6 +14,7 @@ import type { FaultModel } from './types.js';
 export const FAULTS: Readonly<Record<string, FaultModel>> = {
   [errorRateFault.kind]: errorRateFault,
   [latencyFault.kind]: latencyFault,
+  [latencySpreadFault.kind]: latencySpreadFault,
   [memoryLeakFault.kind]: memoryLeakFault,
   [connectionPoolLeakFault.kind]: connectionPoolLeakFault,
   [dataScaleFault.kind]: dataScaleFault,

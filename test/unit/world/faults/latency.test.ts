@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { latencyFault } from '../../../../src/world/faults/latency.js';
+import {
+  effectComponents,
+  mixtureQuantileRatio,
+} from '../../../../src/world/faults/shared/mixture.js';
 import { identityEffect } from '../../../../src/world/types.js';
 import { cohortOf, makeFakeWorld } from '../../../helpers/fake-world.js';
 
@@ -56,6 +60,20 @@ describe('latency', () => {
       make({ tailShare: 0.01, tailMultiplier: 3 }).trueEffect(world, 0, 600).p99Ratio,
     ).toBeLessThan(1.2);
   });
+
+  it.each([
+    [0.04, 3, 1.0256131249132152],
+    [0.08, 3, 1.054011415276138],
+    [0.12, 6, 1.0896075609072662],
+  ])(
+    'a tail regression (%d of requests %d× slower) moves the median as scipy gives: p50 × %d',
+    (tailShare, tailMultiplier, p50) => {
+      // scipy 1.17: brentq on (1 − s)·Φ(x/0.5) + s·Φ((x − ln m)/0.5) = 0.5, xtol 1e-14; exp(x).
+      const acc = identityEffect();
+      make({ tailShare, tailMultiplier }).apply(acc, cohort, world, 1e3);
+      expect(mixtureQuantileRatio(effectComponents(acc), 0.5, 0.5)).toBeCloseTo(p50, 9);
+    },
+  );
 
   it('does not count before the onset', () => {
     expect(make({ medianMultiplier: 2, onsetDelay: '2h' }).trueEffect(world, 0, 120).p99Ratio).toBe(

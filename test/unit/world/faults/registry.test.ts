@@ -12,6 +12,7 @@ import { cohortOf, makeFakeWorld, restartedAt } from '../../../helpers/fake-worl
 const EXAMPLES: Record<string, Record<string, unknown>> = {
   'error-rate': { add: 0.02, minLoadShare: 0.8, onsetDelay: '1h' },
   latency: { medianMultiplier: 1.2, tailShare: 0.05, tailMultiplier: 4, onsetDelay: '10m' },
+  'latency-spread': { spread: 1.5, onsetDelay: '10m' },
   'memory-leak': { bytesPerRequest: 4000 },
   'connection-pool-leak': { leakEveryRequests: 5000 },
   'data-scale': { latencyMsPerMillionRows: 10, timeoutMs: 1000 },
