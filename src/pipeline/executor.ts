@@ -26,6 +26,7 @@ import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
 import { takeMeasurement } from './measure.js';
 import { MetricFeed, type SeenPoint } from './metric-feed.js';
+import { worldEntries } from './world-timeline.js';
 import { bindPolicy, type PolicyBinding } from './policy-binding.js';
 import {
   RolloutController,
@@ -130,6 +131,8 @@ class TrialRun implements RolloutSite {
   private readonly feed: MetricFeed;
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
   private readonly buildFaults: readonly FaultInstance[];
+  /** The trial's confounder occurrences, for the timeline's `world` entries. */
+  private readonly confounders: readonly ConfounderInstance[];
   private finished = false;
   private productionTouched = false;
 
@@ -154,6 +157,7 @@ class TrialRun implements RolloutSite {
     const { world, build, startAt } = setup;
     this.world = world;
     this.buildFaults = build.faults;
+    this.confounders = setup.confounders;
     this.startAt = startAt;
     this.endLimit = setup.endLimit;
     this.sim = new Simulator<PipelineEvent>(startAt);
@@ -456,7 +460,12 @@ class TrialRun implements RolloutSite {
         impact: { ...ledger.impact },
       };
     this.outcome.escapeImpact = { ...ledger.escapeImpact };
-    if (this.timeline !== undefined) this.timeline.sort((a, b) => a.t - b.t);
+    if (this.timeline !== undefined) {
+      // What happened in the world while the pipeline was deciding, up to its last entry.
+      const last = this.timeline.reduce((m, e) => Math.max(m, e.t), 0);
+      this.timeline.push(...worldEntries(this.confounders, this.startAt, this.startAt + last));
+      this.timeline.sort((a, b) => a.t - b.t);
+    }
     return { outcome: this.outcome, series: this.series };
   }
 

@@ -48,6 +48,7 @@ export interface TimelineEntry {
     | 'rollback-failed'
     | 'restart'
     | 'onset'
+    | 'world'
     | 'end';
   stage?: string;
   check?: string;

@@ -87,6 +87,8 @@ export function markerKindFor(kind: TimelineEntry['kind']): MarkerKind | undefin
     case 'onset':
     case 'restart':
       return 'fault';
+    case 'world':
+      return 'confounder';
     case 'window-wait':
     case 'end':
       return 'note';
