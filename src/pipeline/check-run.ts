@@ -131,7 +131,7 @@ export class CheckRunCounter {
     )
       return 'failed';
     if (this.consecutiveErrors > c.consecutiveErrorLimit) return 'error';
-    if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
+    if (c.inconclusiveLimit >= 0 && this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
     if (c.consecutiveSuccessLimit > 0 && this.consecutiveSuccesses >= c.consecutiveSuccessLimit)
       return 'successful';
     // Flagger's iterations advance only after a passing interval (runBlueGreen, runAB).
@@ -162,7 +162,7 @@ export class CheckRunCounter {
     ) {
       return 'failed';
     }
-    if (this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
+    if (c.inconclusiveLimit >= 0 && this.inconclusive > c.inconclusiveLimit) return 'inconclusive';
     return 'successful';
   }
 }

@@ -63,6 +63,16 @@ describe('CheckRunCounter with Argo Rollouts semantics', () => {
     ]);
   });
 
+  it('inconclusiveLimit -1 disables the limit, as failureLimit -1 does (docs/formats.md)', () => {
+    expect(phases({ inconclusiveLimit: -1 }, ['inconclusive', 'inconclusive', 'pass'])).toEqual([
+      'running',
+      'running',
+      'running',
+    ]);
+    const c = new CheckRunCounter({ ...argo, inconclusiveLimit: -1, count: 2 });
+    expect([c.record('inconclusive'), c.record('inconclusive')]).toEqual(['running', 'successful']);
+  });
+
   it('consecutiveSuccessLimit ends the run early as successful', () => {
     expect(
       phases({ consecutiveSuccessLimit: 2, failureLimit: 1 }, ['pass', 'fail', 'pass', 'pass']),
