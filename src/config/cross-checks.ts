@@ -3,12 +3,14 @@
  * counts fit, and the last stage leaves every host on the new build.
  */
 import type { ValidationIssue } from '../errors.js';
-import type { PolicyConfig, TargetConfig } from '../policy/types.js';
+import type { CheckConfig, PolicyConfig, TargetConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { formatPath } from './issues.js';
 import type { Registries } from './registries.js';
 import { liveRegistries } from './registries.js';
 import { checkPolicyCost } from './schedule.js';
+import { cumulativeTargets } from '../pipeline/targets.js';
+import { regionRuntimes } from '../world/regions.js';
 import { didYouMean, listNames } from './suggest.js';
 
 /** Share of each region's hosts a target puts on the new build (absent: none). */
@@ -86,24 +88,41 @@ export function checkPolicyAgainstScenario(
     for (const [region, share] of touched) {
       covered.set(region, Math.max(covered.get(region) ?? 0, share));
     }
-    // Checks start once the stage is deployed: a baseline needs old hosts left at that point.
-    const whole = (n: string): boolean => (covered.get(n) ?? 0) >= 1 - 1e-9;
+  });
+
+  // Checks start once a stage is deployed; a baseline is then the old hosts the runtime picks
+  // (metric-feed.ts): of every region for baselineScope fleet, else of the regions the
+  // measured hosts are in. Host counts are the runtime's own (targets.ts, rounded up).
+  const regions = regionRuntimes(scenario.fleet.regions);
+  const wanted = cumulativeTargets(
+    policy.stages.map((s) => s.target),
+    regions,
+  );
+  policy.stages.forEach((stage, i) => {
+    if (stage.target.kind === 'staging') return;
+    const have = wanted[i]!;
+    const before = i > 0 ? wanted[i - 1]! : regions.map(() => 0);
+    const oldHosts = (r: number): number => regions[r]!.hosts - have[r]!;
+    const fleetOld = regions.reduce((n, _r, k) => n + oldHosts(k), 0);
     stage.checks.forEach((c, j) => {
       if (c.compare !== 'baseline') return;
-      if (names.every(whole)) {
+      if (fleetOld === 0) {
         issues.push({
           path: formatPath(['stages', i, 'checks', j, 'compare']),
           message: `after this stage every host of scenario \`${scenario.name}\` runs the new build, so no baseline is left; use compare: absolute`,
         });
-      } else if (c.baselineScope === 'region') {
-        const gone = [...touched.keys()].filter((n) => hostsOf.has(n) && whole(n));
-        if (gone.length > 0) {
-          issues.push({
-            path: formatPath(['stages', i, 'checks', j, 'baselineScope']),
-            message: `after this stage every host in ${listNames(gone)} runs the new build, so no region baseline is left; use baselineScope: fleet`,
-          });
-        }
+        return;
       }
+      if (c.baselineScope !== 'region') return;
+      const measured = measuredRegions(c.scope, have, before);
+      if (measured.some((r) => oldHosts(r) > 0)) return;
+      issues.push({
+        path: formatPath(['stages', i, 'checks', j, 'baselineScope']),
+        message:
+          measured.length === 0
+            ? 'this stage adds no hosts (earlier stages already deployed its target), so scope: stage has no hosts to measure and no region to take a baseline from'
+            : `after this stage every host in ${listNames(measured.map((r) => regions[r]!.name))} runs the new build, so the check has no old hosts of the same region to compare with; leave part of the region on the old build as the control (e.g. target { kind: region, region: ${regions[measured[0]!]!.name}, share: 0.5 }), or use compare: absolute`,
+      });
     });
   });
 
@@ -119,4 +138,30 @@ export function checkPolicyAgainstScenario(
   // What the pair costs a trial only means something once the policy fits the fleet.
   if (issues.length === 0) issues.push(...checkPolicyCost(policy, scenario, registries.judges));
   return issues;
+}
+
+/**
+ * The regions whose hosts a check measures once its stage is deployed, as the runtime picks
+ * them: scope stage, the regions this stage added hosts to; scope new, every region with new
+ * hosts; scope all, every region. `have` and `before` count new hosts per region after this
+ * stage and after the one before.
+ */
+function measuredRegions(
+  scope: CheckConfig['scope'],
+  have: readonly number[],
+  before: readonly number[],
+): number[] {
+  const all = have.map((_n, r) => r);
+  switch (scope) {
+    case 'stage':
+      return all.filter((r) => have[r]! > before[r]!);
+    case 'new':
+      return all.filter((r) => have[r]! > 0);
+    case 'all':
+      return all;
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown scope ${String(never)}`);
+    }
+  }
 }

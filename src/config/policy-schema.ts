@@ -392,13 +392,28 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
       fleetShare = Math.max(fleetShare, s.target.share);
     }
   });
+  // Whole-region targets leave none of their hosts on the old build. Only what is empty on
+  // every fleet is refused here; checkPolicyAgainstScenario counts hosts for the rest.
+  const wholeRegions = (t: (typeof p.stages)[number]['target']): boolean =>
+    t.kind === 'regions' || (t.kind === 'region' && t.share >= 1);
+  const touched = new Set<string>();
+  const whole = new Set<string>();
+  let touchedUnknown = false;
   p.stages.forEach((s, i) => {
+    const t = s.target;
+    // Staging compares its own new and old hosts.
+    if (t.kind === 'staging') return;
+    if (t.kind === 'fleet') touchedUnknown = true;
+    const named = t.kind === 'regions' ? t.regions : t.kind === 'fleet' ? [] : [t.region];
+    for (const r of named) {
+      touched.add(r);
+      if (wholeRegions(t)) whole.add(r);
+    }
+    // Every region with new hosts so far is named, and none has old hosts left.
+    const onlyWholeSoFar = !touchedUnknown && [...touched].every((r) => whole.has(r));
     s.checks.forEach((c, j) => {
       if (c.compare !== 'baseline') return;
-      // Checks start once the stage's hosts are deployed, so a stage that takes whole
-      // regions (or the whole fleet) leaves no old hosts there to compare with.
-      const t = s.target;
-      const path = ['stages', i, 'checks', j, 'baselineScope'];
+      // Checks start once the stage's hosts are deployed.
       if (t.kind === 'fleet' && t.share >= 1) {
         ctx.addIssue({
           code: 'custom',
@@ -406,15 +421,19 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
           message:
             'this stage puts every host on the new build, so no baseline is left; use compare: absolute',
         });
-      } else if (
-        c.baselineScope === 'region' &&
-        (t.kind === 'regions' || (t.kind === 'region' && t.share >= 1))
-      ) {
+        return;
+      }
+      // The runtime takes a region baseline from the regions of the measured hosts: this
+      // stage's (scope: stage) or every new host's (scope: new).
+      const measuredOnlyWhole = c.scope === 'stage' ? wholeRegions(t) : onlyWholeSoFar;
+      if (c.baselineScope === 'region' && c.scope !== 'all' && measuredOnlyWhole) {
         ctx.addIssue({
           code: 'custom',
-          path,
+          path: ['stages', i, 'checks', j, 'baselineScope'],
           message:
-            'this stage deploys whole regions, so no old hosts are left in them; use baselineScope: fleet',
+            c.scope === 'stage'
+              ? 'this stage deploys whole regions, so none of its regions keeps old hosts to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute'
+              : 'every region with new hosts so far is deployed whole, so the hosts scope: new measures have no old hosts of their region to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute',
         });
       }
     });

@@ -217,10 +217,43 @@ ${ALL}`;
   - { name: f, target: { kind: fleet, share: 1 }, checks: [${check}] }
 `;
     expect(issuesOf(text)).toMatchInlineSnapshot(`
-      "policies/truthful.yaml: stages[0].checks[0].baselineScope: this stage deploys whole regions, so no old hosts are left in them; use baselineScope: fleet
-      policies/truthful.yaml: stages[1].checks[0].baselineScope: this stage deploys whole regions, so no old hosts are left in them; use baselineScope: fleet
+      "policies/truthful.yaml: stages[0].checks[0].baselineScope: every region with new hosts so far is deployed whole, so the hosts scope: new measures have no old hosts of their region to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute
+      policies/truthful.yaml: stages[1].checks[0].baselineScope: every region with new hosts so far is deployed whole, so the hosts scope: new measures have no old hosts of their region to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute
       policies/truthful.yaml: stages[2].checks[0].compare: this stage puts every host on the new build, so no baseline is left; use compare: absolute"
     `);
+    // scope: stage measures only the stage's own hosts, whatever came before.
+    const byStage =
+      '{ name: c, metric: error_rate, judge: { kind: test-compare }, compare: baseline, scope: stage }';
+    expect(
+      issuesOf(`stages:
+  - { name: half, target: { kind: fleet, share: 0.5 } }
+  - { name: w, target: { kind: regions, regions: [b] }, checks: [${byStage}] }
+  - { name: f, target: { kind: fleet, share: 1 } }
+`),
+    ).toMatchInlineSnapshot(
+      `"policies/truthful.yaml: stages[1].checks[0].baselineScope: this stage deploys whole regions, so none of its regions keeps old hosts to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute"`,
+    );
+  });
+
+  it('accepts region baselines the runtime can serve, and never suggests a fleet baseline', () => {
+    const check = (scope: string, name = 'c'): string =>
+      `{ name: ${name}, metric: error_rate, judge: { kind: test-compare }, compare: baseline, scope: ${scope} }`;
+    // A share of a region leaves the rest as its control; with scope: new a whole region
+    // deployed after half of every region still has the other regions' old halves.
+    const text = `stages:
+  - { name: one, target: { kind: hosts, region: a, count: 1 }, checks: [${check('stage')}] }
+  - { name: a-half, target: { kind: region, region: a, share: 0.5 }, checks: [${check('stage')}] }
+  - { name: a, target: { kind: region, region: a }, checks: [${check('new')}] }
+  - { name: half, target: { kind: fleet, share: 0.5 }, checks: [${check('stage')}, ${check('new', 'd')}] }
+  - { name: b, target: { kind: regions, regions: [b] }, checks: [${check('new')}] }
+  - { name: f, target: { kind: fleet, share: 1 } }
+`;
+    // Only stage a (every new host is in a, deployed whole) has nothing to compare with.
+    const issues = issuesOf(text);
+    expect(issues.split('\n').map((l) => l.split(': ')[1])).toEqual([
+      'stages[2].checks[0].baselineScope',
+    ]);
+    expect(issues).not.toMatch(/fleet/);
   });
 });
 
@@ -286,26 +319,41 @@ describe('checkPolicyAgainstScenario', () => {
   });
 
   it('finds baselines that vanish once the fleet is covered', () => {
-    const cmp = '{ name: c, metric: error_rate, judge: { kind: test-compare }, compare: baseline }';
+    const cmp = (scope: string, name = 'c'): string =>
+      `{ name: ${name}, metric: error_rate, judge: { kind: test-compare }, compare: baseline, scope: ${scope} }`;
     const cmpFleet =
       '{ name: c, metric: error_rate, judge: { kind: test-compare }, compare: baseline, baselineScope: fleet }';
     const p = parsePolicy(
       `stages:
-  - { name: half, target: { kind: fleet, share: 0.5 }, checks: [${cmp}] }
-  - { name: tiny, target: { kind: hosts, region: tiny, count: 2 }, checks: [${cmp}] }
+  - { name: half, target: { kind: fleet, share: 0.5 }, checks: [${cmp('stage')}] }
+  - { name: tiny, target: { kind: hosts, region: tiny, count: 2 }, checks: [${cmp('new')}, ${cmp('stage', 'd')}] }
+  - { name: west, target: { kind: region, region: us-west, share: 0.9 }, checks: [${cmp('stage')}] }
+  - { name: again, target: { kind: region, region: us-west, share: 0.5 }, checks: [${cmp('stage')}] }
   - { name: rest, target: { kind: regions, regions: [us-east, us-west] }, checks: [${cmpFleet}] }
 `,
       'p.yaml',
       opts,
     );
+    // tiny, scope new: the new hosts of us-east and us-west still have old halves beside them.
+    // west: 0.9 of 6 hosts rounds up to 6 (as the runtime deploys), so none is left.
     expect(checkPolicyAgainstScenario(p, scenario)).toEqual([
       {
-        path: 'stages[1].checks[0].baselineScope',
+        path: 'stages[1].checks[1].baselineScope',
         message:
-          'after this stage every host in `tiny` runs the new build, so no region baseline is left; use baselineScope: fleet',
+          'after this stage every host in `tiny` runs the new build, so the check has no old hosts of the same region to compare with; leave part of the region on the old build as the control (e.g. target { kind: region, region: tiny, share: 0.5 }), or use compare: absolute',
       },
       {
-        path: 'stages[2].checks[0].compare',
+        path: 'stages[2].checks[0].baselineScope',
+        message:
+          'after this stage every host in `us-west` runs the new build, so the check has no old hosts of the same region to compare with; leave part of the region on the old build as the control (e.g. target { kind: region, region: us-west, share: 0.5 }), or use compare: absolute',
+      },
+      {
+        path: 'stages[3].checks[0].baselineScope',
+        message:
+          'this stage adds no hosts (earlier stages already deployed its target), so scope: stage has no hosts to measure and no region to take a baseline from',
+      },
+      {
+        path: 'stages[4].checks[0].compare',
         message:
           'after this stage every host of scenario `three` runs the new build, so no baseline is left; use compare: absolute',
       },
