@@ -42,6 +42,7 @@ const POLICIES = [
   'flagger-canary',
   'green-ci-only',
   'kayenta-canary',
+  'truthful-fleet-baseline',
   'truthful',
 ];
 
@@ -161,11 +162,11 @@ describe('library contents the brief pins down', () => {
     }
   });
 
-  it('truthful drills rollback, avoids Friday afternoons and weekends, and watches for 2 h', () => {
+  it('truthful drills rollback, avoids Friday afternoons and weekends, and watches for 4 h', () => {
     const p = policy('truthful');
     expect(p.rollbackDrill).toBeDefined();
     expect(p.maxBatchShare).toBeLessThanOrEqual(1 / 3 + 1e-9);
-    expect(p.watch?.duration).toBe(120);
+    expect(p.watch?.duration).toBe(240);
     const windows = p.stages.flatMap((s) => s.deployWindows);
     expect(windows.length).toBeGreaterThan(0);
     for (const w of windows) {
@@ -176,16 +177,43 @@ describe('library contents the brief pins down', () => {
     const kinds = new Set(
       [...p.stages.flatMap((s) => s.checks), ...(p.watch?.checks ?? [])].map((c) => c.judge.kind),
     );
-    for (const k of ['sequential', 'mann-whitney', 'kayenta-score', 'trend', 'business-anomaly'])
+    for (const k of ['sequential', 'mann-whitney', 'trend', 'business-anomaly'])
       expect(kinds).toContain(k);
+    // The redundant Kayenta score is gone: errors and p99 are judged once each.
+    expect(kinds).not.toContain('kayenta-score');
     const first = p.stages.find((s) => s.target.kind !== 'staging')!;
     expect(first.target).toEqual({ kind: 'hosts', region: 'ca-central', count: 1 });
-    // A few hours, not days: bakes and watch add up to well under a day.
-    const bakes =
-      p.stages.reduce((a, s) => a + s.bake, 0) +
-      (p.rollbackDrill?.duration ?? 0) +
-      (p.watch?.duration ?? 0);
-    expect(bakes).toBeLessThan(8 * 60);
+    // Stages reach 100% in a few hours: the drill and bakes stay under three.
+    const bakes = p.stages.reduce((a, s) => a + s.bake, 0) + (p.rollbackDrill?.duration ?? 0);
+    expect(bakes).toBeLessThan(3 * 60);
+  });
+
+  it("truthful compares each stage with its own regions' old hosts, after a warm-up", () => {
+    const p = policy('truthful');
+    const canary = p.stages.flatMap((s) => s.checks).filter((c) => c.compare === 'baseline');
+    expect(canary.length).toBeGreaterThan(0);
+    for (const c of canary) {
+      // Same region, this stage's hosts only: the concurrent control sees the same regional
+      // events (another team's deploy, the hour of the region's day).
+      expect(c.baselineScope, c.name).toBe('region');
+      expect(c.scope, c.name).toBe('stage');
+      // Cold caches settle before a comparison counts (Kayenta's beginCanaryAnalysisAfterMins).
+      expect(c.initialDelay, c.name).toBeGreaterThanOrEqual(10);
+    }
+    // No stage deploys a whole region while it is compared: each fits every built-in fleet.
+    for (const file of scenarioFiles)
+      expect(checkPolicyAgainstScenario(p, loadScenario(file))).toEqual([]);
+  });
+
+  it('truthful-fleet-baseline keeps the design that judged whole regions against the fleet', () => {
+    const p = policy('truthful-fleet-baseline');
+    const scopes = p.stages
+      .flatMap((s) => s.checks)
+      .filter((c) => c.compare === 'baseline')
+      .map((c) => c.baselineScope);
+    expect(scopes).toContain('fleet');
+    expect(p.stages.some((s) => s.target.kind === 'region' && s.target.share >= 1)).toBe(true);
+    expect(p.watch?.duration).toBe(120);
   });
 });
 

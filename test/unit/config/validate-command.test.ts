@@ -128,7 +128,7 @@ describe('runValidate', () => {
   it('expands folders', () => {
     const c = capture();
     const code = runValidate([join(root, 'policies')], {}, c.io);
-    expect(c.out.length).toBe(8);
+    expect(c.out.length).toBe(9);
     expect(code).toBe(c.err.length === 0 ? 0 : 2);
   });
 });
