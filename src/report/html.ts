@@ -85,9 +85,10 @@ td.text { text-align: left; white-space: normal; max-width: 520px; }
 table.grid { font-size: 12px; }
 table.grid th { font-size: 11.5px; }
 table.grid th:not(.name) { white-space: normal; }
-table.overview-table { font-size: 11.5px; margin: 2px 0; }
+table.overview-table { font-size: 11px; margin: 2px 0; }
 table.overview-table th { font-size: 11px; padding: 2px 3px; vertical-align: bottom; }
 table.overview-table td { padding: 1px 2px; }
+table.overview-table .rate { padding: 0 2px; }
 table.overview-table td.name { min-width: 0; max-width: 170px; padding: 2px 4px; vertical-align: middle; }
 .rate { display: block; padding: 0 3px; border-radius: 3px; margin: 1px 0; }
 .rate .iv { font-size: 10px; color: #444; }
