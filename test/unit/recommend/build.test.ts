@@ -94,7 +94,7 @@ dimensions:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.reason).toBe(
-      'c7.yaml: stages[0].checks[0].baselineScope: this stage deploys whole regions, so no old hosts are left in them; use baselineScope: fleet',
+      'c7.yaml: stages[0].checks[0].baselineScope: every region with new hosts so far is deployed whole, so the hosts scope: new measures have no old hosts of their region to compare with; deploy a share of each region (e.g. { kind: region, region: NAME, share: 0.5 }) and keep the rest as the control, or use compare: absolute',
     );
   });
 
