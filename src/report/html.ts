@@ -78,8 +78,9 @@ table { border-collapse: collapse; background: #fff; margin: 6px 0; font-variant
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; vertical-align: top; }
 th { background: #f2f2f2; font-weight: 600; }
 td { white-space: nowrap; }
-/* The Friday and lead-time-split figures say several things per cell: they wrap rather than widen the page. */
-table.figure.friday td, table.figure.lead-time-split td { white-space: normal; }
+/* Cells that say several things (the Friday and lead-time-split figures, a difference with its
+   p-value) wrap rather than widen the page. */
+table.figure.friday td, table.figure.lead-time-split td, table.grid.reference td { white-space: normal; }
 td.name, th.name { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 7em; max-width: 260px; }
 td.text { text-align: left; white-space: normal; max-width: 520px; }
 table.grid { font-size: 12px; }
