@@ -14,6 +14,7 @@ import {
   openOutputFolder,
   sortKeysDeep,
 } from '../report/index.js';
+import { textCell } from '../report/cells.js';
 import type { MeasurementRecord, DeployDecision } from './replay.js';
 import type { BacktestResult } from './run.js';
 import { formatTime } from './time.js';
@@ -34,8 +35,13 @@ export function csvCell(value: string | number | boolean | undefined): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/**
+ * A line of decisions.csv or measurements.csv, files meant for a spreadsheet: text from the
+ * inputs (deploy ids, versions, check names) is neutralised against formula injection as in
+ * trials.csv, then quoted where needed.
+ */
 function csvLine(cells: readonly (string | number | boolean | undefined)[]): string {
-  return cells.map(csvCell).join(',') + '\n';
+  return cells.map((c) => csvCell(typeof c === 'string' ? textCell(c) : c)).join(',') + '\n';
 }
 
 export const DECISION_COLUMNS = [
