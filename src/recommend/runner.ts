@@ -4,9 +4,8 @@
  * `--workers` spreads it and changes nothing in the results: every trial's outcome depends
  * on (seed, scenario, trial, policy) alone, and results are stored by trial index.
  */
-import { Piscina } from 'piscina';
-import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from '../eval/chunk.js';
-import { workerPath } from '../eval/study.js';
+import type { ChunkResult, ChunkTask } from '../eval/chunk.js';
+import { ChunkPool, chunkRanges } from '../eval/chunk-pool.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import type { Records } from './records.js';
@@ -17,40 +16,19 @@ export interface Job {
   records: Records;
 }
 
-/** Trial ranges [from, to) cut at multiples of CHUNK_SIZE. */
-export function chunkRanges(from: number, to: number): { from: number; to: number }[] {
-  const out: { from: number; to: number }[] = [];
-  let a = from;
-  while (a < to) {
-    const b = Math.min(to, (Math.floor(a / CHUNK_SIZE) + 1) * CHUNK_SIZE);
-    out.push({ from: a, to: b });
-    a = b;
-  }
-  return out;
-}
-
 export class CandidateRunner {
   /** Trial runs (trial × policy) done so far, for the closing note. */
   trialRuns = 0;
 
-  private constructor(
-    private readonly pool: Piscina<ChunkTask, ChunkResult> | undefined,
-    private readonly workers: number,
-  ) {}
+  private constructor(private readonly chunks: ChunkPool) {}
 
   /** A pool of `workers` threads, or this thread when workers ≤ 1. */
   static open(workers: number): CandidateRunner {
-    if (workers <= 1) return new CandidateRunner(undefined, 1);
-    const pool = new Piscina<ChunkTask, ChunkResult>({
-      filename: workerPath(),
-      minThreads: workers,
-      maxThreads: workers,
-    });
-    return new CandidateRunner(pool, workers);
+    return new CandidateRunner(ChunkPool.open(workers));
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    await this.chunks.close();
   }
 
   /**
@@ -101,32 +79,7 @@ export class CandidateRunner {
       this.trialRuns += runs;
       onChunk?.(runs);
     };
-    const pool = this.pool;
-    if (pool === undefined) {
-      tasks.forEach((t, k) => fold(k, runChunk(t.task)));
-    } else {
-      const window = this.workers * 3;
-      const inflight = new Map<number, Promise<ChunkResult>>();
-      let next = 0;
-      const submit = (): void => {
-        while (next < tasks.length && inflight.size < window) {
-          inflight.set(next, pool.run(tasks[next]!.task));
-          next++;
-        }
-      };
-      submit();
-      try {
-        for (let k = 0; k < tasks.length; k++) {
-          const r = await inflight.get(k)!;
-          inflight.delete(k);
-          submit();
-          fold(k, r);
-        }
-      } finally {
-        // Let chunks still running settle so none rejects unobserved.
-        await Promise.allSettled(inflight.values());
-      }
-    }
+    await this.chunks.runInOrder(tasks.length, (k) => tasks[k]!.task, fold);
     for (const j of jobs) if (j.records.trials < to) j.records.trials = to;
   }
 }

@@ -7,10 +7,9 @@
  * folded in chunk order, so the partials are bit-for-bit those of a compare run of the same
  * variants, and identical for any worker count.
  */
-import { Piscina } from 'piscina';
 import { emptyPartial, mergePartial, type PairPartial } from '../eval/aggregate.js';
-import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from '../eval/chunk.js';
-import { workerPath } from '../eval/study.js';
+import type { ChunkResult, ChunkTask } from '../eval/chunk.js';
+import { ChunkPool, chunkRanges } from '../eval/chunk-pool.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 
@@ -20,37 +19,22 @@ export function planRange(
   from: number,
   to: number,
 ): { scenario: number; from: number; to: number }[] {
+  const ranges = chunkRanges(from, to);
   const plans: { scenario: number; from: number; to: number }[] = [];
-  for (let s = 0; s < scenarioCount; s++) {
-    let a = from;
-    while (a < to) {
-      const b = Math.min(to, (Math.floor(a / CHUNK_SIZE) + 1) * CHUNK_SIZE);
-      plans.push({ scenario: s, from: a, to: b });
-      a = b;
-    }
-  }
+  for (let s = 0; s < scenarioCount; s++) for (const r of ranges) plans.push({ scenario: s, ...r });
   return plans;
 }
 
 /** A pool of trial runners: worker threads, or this thread when workers ≤ 1. */
 export class TrialRunner {
-  private constructor(
-    private readonly pool: Piscina<ChunkTask, ChunkResult> | undefined,
-    private readonly workers: number,
-  ) {}
+  private constructor(private readonly chunks: ChunkPool) {}
 
   static open(workers: number): TrialRunner {
-    if (workers <= 1) return new TrialRunner(undefined, 1);
-    const pool = new Piscina<ChunkTask, ChunkResult>({
-      filename: workerPath(),
-      minThreads: workers,
-      maxThreads: workers,
-    });
-    return new TrialRunner(pool, workers);
+    return new TrialRunner(ChunkPool.open(workers));
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    await this.chunks.close();
   }
 
   /**
@@ -86,32 +70,7 @@ export class TrialRunner {
       r.partials.forEach((p, i) => mergePartial(out[s]![i]!, p));
       onChunk?.(plans[k]!.to - plans[k]!.from);
     };
-    const pool = this.pool;
-    if (pool === undefined) {
-      for (let k = 0; k < plans.length; k++) fold(k, runChunk(task(k)));
-      return out;
-    }
-    const window = this.workers * 3;
-    const inflight = new Map<number, Promise<ChunkResult>>();
-    let next = 0;
-    const submit = (): void => {
-      while (next < plans.length && inflight.size < window) {
-        inflight.set(next, pool.run(task(next)));
-        next++;
-      }
-    };
-    submit();
-    try {
-      for (let k = 0; k < plans.length; k++) {
-        const r = await inflight.get(k)!;
-        inflight.delete(k);
-        submit();
-        fold(k, r);
-      }
-    } finally {
-      // Let chunks still running settle so none rejects unobserved.
-      await Promise.allSettled(inflight.values());
-    }
+    await this.chunks.runInOrder(plans.length, task, fold);
     return out;
   }
 }
