@@ -4,13 +4,14 @@
  * answer and its Pareto front on the search's trials, the evidence for each choice, and the
  * judgement on fresh trials (verify.ts). The CLI prints, writes and sets the exit code.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parsePolicy, parseYaml, readConfigFile } from '../config/index.js';
 import type { Bound } from '../check/bounds.js';
 import { GatesimError } from '../errors.js';
 import type { RateWithInterval } from '../eval/types.js';
 import type { PolicyConfig } from '../policy/types.js';
+import { writeFilesTogether } from '../report/files-together.js';
 import { formatMinutes, formatRateInterval } from '../report/format.js';
 import { paretoFront3 } from '../tune/select.js';
 import { fleetFacts, policyKey } from './build.js';
@@ -300,18 +301,7 @@ export async function writeRecommendOutputs(
     ['report.md', renderRecommendMarkdown(r, policyName)],
   ];
   if (policyName !== undefined && r.yaml !== undefined) files.push([policyName, r.yaml]);
-  const temps: string[] = [];
-  try {
-    for (const [name, text] of files) {
-      const tmp = join(out, `.${name}.tmp-${process.pid}`);
-      temps.push(tmp);
-      await writeFile(tmp, text);
-    }
-    for (let i = 0; i < files.length; i++) await rename(temps[i]!, join(out, files[i]![0]));
-  } catch (e) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
-    throw e;
-  }
+  await writeFilesTogether(out, files);
   return {
     json: join(out, 'recommend.json'),
     markdown: join(out, 'report.md'),

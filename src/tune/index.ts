@@ -2,10 +2,11 @@
  * Threshold tuning: replay one policy with some of its values varied over ranges, on the same
  * seeded trials, and recommend the setting that does best under a constraint.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { configName, parsePolicy, readConfigFile } from '../config/index.js';
 import { GatesimError } from '../errors.js';
+import { writeFilesTogether } from '../report/files-together.js';
 import { formatRateInterval } from '../report/format.js';
 import { formatMinutes } from '../report/index.js';
 import type { ScenarioConfig } from '../world/types.js';
@@ -158,18 +159,7 @@ export async function writeTuneOutputs(r: TuneResult, dir: string): Promise<Tune
     ['report.html', renderTuneHtml(r, policyName)],
   ];
   if (policyName !== undefined && r.tunedYaml !== undefined) files.push([policyName, r.tunedYaml]);
-  const temps: string[] = [];
-  try {
-    for (const [name, text] of files) {
-      const tmp = join(out, `.${name}.tmp-${process.pid}`);
-      temps.push(tmp);
-      await writeFile(tmp, text);
-    }
-    for (let i = 0; i < files.length; i++) await rename(temps[i]!, join(out, files[i]![0]));
-  } catch (e) {
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
-    throw e;
-  }
+  await writeFilesTogether(out, files);
   return {
     json: join(out, 'tune.json'),
     markdown: join(out, 'report.md'),
