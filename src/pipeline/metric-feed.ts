@@ -60,13 +60,26 @@ interface RunData {
   lastEnd: Minutes;
   /** The `before` reference per metric, drawn once. */
   before: Map<MetricName, MetricPoint[]>;
+  /** What the run's last read of each metric delivered, for extending a growing window. */
+  delivered: Map<MetricName, Delivered>;
 }
 
-/** A stretch of time one point covers: a whole metric interval, or a remainder of a window. */
-interface Piece {
-  start: Minutes;
-  end: Minutes;
-  whole: boolean;
+/**
+ * The whole metric intervals firstK..lastK a read delivered for one metric, for the groups it
+ * read. A cumulative window's next read covers the same intervals and more: it reuses these
+ * (asking again only for the points a metrics delay held back) and draws only the new ones,
+ * instead of looking up every interval since the run began at every measurement.
+ */
+interface Delivered {
+  canaryKey: string;
+  baselineKey: string | undefined;
+  firstK: number;
+  lastK: number;
+  canary: MetricPoint[];
+  baseline: MetricPoint[];
+  seasonal: MetricPoint[];
+  /** Indices of the points served as missing because a metrics delay held them back. */
+  delayed: number[];
 }
 
 /** A run's groups as of a fleet version. */
@@ -127,37 +140,25 @@ export class MetricFeed {
     const check = r.check;
     const baselineRequired = readsBaseline(check, r.model);
     const { canary, lastWeek, baseline } = this.groupsOf(r, baselineRequired);
-    const sampler = this.world.sampler;
 
     const windowStart = measurementWindowStart(check, r, now);
     const scraped = scrapesIn(this.scrapes, windowStart, now);
     const data: Partial<Record<MetricName, MetricData>> = {};
     let newest = seen.lastEnd;
     for (const metric of r.metrics) {
-      const need = samplesNeeded(metric);
-      const cs: MetricPoint[] = [];
-      const bs: MetricPoint[] = [];
-      const ss: MetricPoint[] = [];
+      let cs: MetricPoint[] = [];
+      let bs: MetricPoint[] = [];
+      let ss: MetricPoint[] = [];
       // Fewer scrapes than the query needs: Prometheus returns nothing, onMissingData decides.
-      if (scraped.count >= need) {
-        for (const p of this.pieces(this.spanOf(scraped, need, windowStart))) {
-          const c = this.deliveredPiece(canary, metric, p, now);
-          cs.push(c);
-          const b =
-            baseline === undefined ? undefined : this.deliveredPiece(baseline, metric, p, now);
-          if (b !== undefined) bs.push(b);
-          if (r.model.needs.seasonal) {
-            ss.push(
-              p.whole
-                ? sampler.pointAsOld(lastWeek, metric, p.end - WEEK, p.end)
-                : sampler.pointAsOldOver(lastWeek, metric, p.start - WEEK, p.end - WEEK, p.end),
-            );
-          }
-          if (p.end > seen.lastEnd) {
-            this.record(check.name, metric, c, b);
-            newest = Math.max(newest, p.end);
-          }
-        }
+      if (scraped.count >= samplesNeeded(metric)) {
+        const span = this.spanOf(scraped, samplesNeeded(metric), windowStart);
+        const got = this.readSpan(r, seen, metric, span, { canary, lastWeek, baseline }, now);
+        cs = got.canary;
+        bs = got.baseline;
+        ss = got.seasonal;
+        newest = Math.max(newest, got.newest);
+      } else {
+        seen.delivered.delete(metric);
       }
       const d: MetricData = { canary: cs };
       if (baseline !== undefined) d.baseline = bs;
@@ -182,36 +183,117 @@ export class MetricFeed {
   }
 
   /**
-   * The pieces of [from, to]: every whole metric interval (ending on `anchor + k × step`) inside
-   * it; when none fits, the whole span as one piece. The remainders at either end of a longer
-   * span (each under one metric interval) are left out: a judge that keeps state takes each
-   * point once by its time, and a remainder would cover time a later whole point covers again.
-   * Only a run's first short span can still overlap the whole point a later window reads.
+   * A metric's points over the span [from, to] of a window's scrapes: every whole metric
+   * interval (ending on `anchor + k × step`) inside it; when none fits, one draw for the whole
+   * span. The remainders at either end of a longer span (each under one metric interval) are
+   * left out: a judge that keeps state takes each point once by its time, and a remainder would
+   * cover time a later whole point covers again. Only a run's first short span can still
+   * overlap the whole point a later window reads. Records the points not recorded yet.
    */
-  private pieces([from, to]: [Minutes, Minutes]): Piece[] {
+  private readSpan(
+    r: CheckRun,
+    seen: RunData,
+    metric: MetricName,
+    [from, to]: [Minutes, Minutes],
+    groups: Omit<RunGroups, 'version'>,
+    now: Minutes,
+  ): { canary: MetricPoint[]; baseline: MetricPoint[]; seasonal: MetricPoint[]; newest: Minutes } {
+    const { canary, lastWeek, baseline } = groups;
     const { anchor } = this.scrapes;
     const step = this.step;
+    const seasonal = r.model.needs.seasonal;
     const firstK = Math.ceil((from - anchor) / step - 1e-9) + 1;
     const lastK = Math.floor((to - anchor) / step + 1e-9);
-    if (firstK > lastK) return [{ start: from, end: to, whole: false }];
-    const out: Piece[] = [];
-    for (let k = firstK; k <= lastK; k++)
-      out.push({ start: anchor + (k - 1) * step, end: anchor + k * step, whole: true });
-    return out;
+    let newest = -Infinity;
+    if (firstK > lastK) {
+      seen.delivered.delete(metric);
+      const c = this.deliveredPiece(canary, metric, from, to, false, now);
+      const b =
+        baseline === undefined
+          ? undefined
+          : this.deliveredPiece(baseline, metric, from, to, false, now);
+      const s = seasonal
+        ? [this.world.sampler.pointAsOldOver(lastWeek, metric, from - WEEK, to - WEEK, to)]
+        : [];
+      if (to > seen.lastEnd) {
+        this.record(r.check.name, metric, c, b);
+        newest = to;
+      }
+      return { canary: [c], baseline: b === undefined ? [] : [b], seasonal: s, newest };
+    }
+
+    // A growing window (cumulative) starts where the last read started: keep what it delivered.
+    const last = seen.delivered.get(metric);
+    const extends_ =
+      last !== undefined &&
+      last.canaryKey === canary.key &&
+      last.baselineKey === baseline?.key &&
+      last.firstK === firstK &&
+      last.lastK <= lastK;
+    const d: Delivered = extends_
+      ? {
+          ...last,
+          canary: last.canary.slice(),
+          baseline: last.baseline.slice(),
+          seasonal: last.seasonal.slice(),
+          delayed: [],
+        }
+      : {
+          canaryKey: canary.key,
+          baselineKey: baseline?.key,
+          firstK,
+          lastK: firstK - 1,
+          canary: [],
+          baseline: [],
+          seasonal: [],
+          delayed: [],
+        };
+    // Points a metrics delay held back are asked for again: the delay may have passed.
+    if (extends_) {
+      for (const i of last.delayed) {
+        const end = anchor + (firstK + i) * step;
+        d.canary[i] = this.deliveredPiece(canary, metric, end - step, end, true, now);
+        if (baseline !== undefined)
+          d.baseline[i] = this.deliveredPiece(baseline, metric, end - step, end, true, now);
+        if (this.delays.size > 0 && this.delayedAt(end, now)) d.delayed.push(i);
+      }
+    }
+    const sampler = this.world.sampler;
+    for (let k = d.lastK + 1; k <= lastK; k++) {
+      const end = anchor + k * step;
+      const c = this.deliveredPiece(canary, metric, end - step, end, true, now);
+      d.canary.push(c);
+      let b: MetricPoint | undefined;
+      if (baseline !== undefined) {
+        b = this.deliveredPiece(baseline, metric, end - step, end, true, now);
+        d.baseline.push(b);
+      }
+      if (seasonal) d.seasonal.push(sampler.pointAsOld(lastWeek, metric, end - WEEK, end));
+      if (this.delays.size > 0 && this.delayedAt(end, now)) d.delayed.push(k - firstK);
+      if (end > seen.lastEnd) {
+        this.record(r.check.name, metric, c, b);
+        newest = end;
+      }
+    }
+    d.lastK = lastK;
+    seen.delivered.set(metric, d);
+    return { canary: d.canary, baseline: d.baseline, seasonal: d.seasonal, newest };
   }
 
-  /** A piece's point as delivered at `now`: missing while a metrics delay holds it back. */
+  /** The point over (start, end] as delivered at `now`: missing while a metrics delay holds it back. */
   private deliveredPiece(
     group: CohortGroup,
     metric: MetricName,
-    p: Piece,
+    start: Minutes,
+    end: Minutes,
+    whole: boolean,
     now: Minutes,
   ): MetricPoint {
     const sampler = this.world.sampler;
-    const point = p.whole
-      ? sampler.point(group, metric, p.end)
-      : sampler.pointOver(group, metric, p.start, p.end);
-    return this.delays.size > 0 && this.delayedAt(p.end, now) ? missingPoint(p.end) : point;
+    const point = whole
+      ? sampler.point(group, metric, end)
+      : sampler.pointOver(group, metric, start, end);
+    return this.delays.size > 0 && this.delayedAt(end, now) ? missingPoint(end) : point;
   }
 
   /** Records points a check saw, for the explain chart. */
@@ -259,7 +341,11 @@ export class MetricFeed {
       // A lookback window may reach back before the run began.
       const back =
         typeof check.window === 'number' ? Math.max(0, check.window - check.interval) : 0;
-      d = { lastEnd: r.startedAt + check.initialDelay - back, before: new Map() };
+      d = {
+        lastEnd: r.startedAt + check.initialDelay - back,
+        before: new Map(),
+        delivered: new Map(),
+      };
       this.runs.set(r.id, d);
     }
     return d;
