@@ -105,7 +105,7 @@ export function checkPolicyAgainstScenario(
     const oldHosts = (r: number): number => regions[r]!.hosts - have[r]!;
     const fleetOld = regions.reduce((n, _r, k) => n + oldHosts(k), 0);
     stage.checks.forEach((c, j) => {
-      if (c.compare !== 'baseline') return;
+      if (c.compare !== 'baseline' || c.baselineScope === 'fresh') return;
       if (fleetOld === 0) {
         issues.push({
           path: formatPath(['stages', i, 'checks', j, 'compare']),

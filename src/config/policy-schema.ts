@@ -193,7 +193,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
     metric: oneOf(METRIC_NAMES),
     judge,
     compare: oneOf(['absolute', 'baseline']).default(C.compare),
-    baselineScope: oneOf(['region', 'fleet']).default(C.baselineScope),
+    baselineScope: oneOf(['region', 'fleet', 'fresh']).default(C.baselineScope),
     scope: oneOf(['new', 'stage', 'all']).default(C.scope),
     interval: duration({ positive: true, min: MIN_INTERVAL_MINUTES }).default(C.interval),
     initialDelay: duration().default(C.initialDelay),
@@ -246,6 +246,15 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
         code: 'custom',
         path: ['compare'],
         message: `judge \`${c.judge.kind}\` reads no baseline: expected compare: absolute`,
+      });
+    }
+    if (c.baselineScope === 'fresh' && c.compare !== 'baseline') {
+      // A fresh baseline costs hosts: started only for a check that compares with it.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baselineScope'],
+        message:
+          'baselineScope: fresh starts a baseline cluster for a check that compares with one: expected compare: baseline, or leave baselineScope out',
       });
     }
     if (c.scope === 'all' && c.compare === 'baseline') {
@@ -402,7 +411,18 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
   p.stages.forEach((s, i) => {
     const t = s.target;
     // Staging compares its own new and old hosts.
-    if (t.kind === 'staging') return;
+    if (t.kind === 'staging') {
+      s.checks.forEach((c, j) => {
+        if (c.baselineScope === 'fresh' && c.compare === 'baseline')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', i, 'checks', j, 'baselineScope'],
+            message:
+              'staging compares its new hosts with its own old ones; a fresh baseline is started in production regions: use baselineScope: region',
+          });
+      });
+      return;
+    }
     if (t.kind === 'fleet') touchedUnknown = true;
     const named = t.kind === 'regions' ? t.regions : t.kind === 'fleet' ? [] : [t.region];
     for (const r of named) {
@@ -412,7 +432,8 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
     // Every region with new hosts so far is named, and none has old hosts left.
     const onlyWholeSoFar = !touchedUnknown && [...touched].every((r) => whole.has(r));
     s.checks.forEach((c, j) => {
-      if (c.compare !== 'baseline') return;
+      // A fresh baseline is started beside the stage's hosts, whatever is left of the fleet.
+      if (c.compare !== 'baseline' || c.baselineScope === 'fresh') return;
       // Checks start once the stage's hosts are deployed.
       if (t.kind === 'fleet' && t.share >= 1) {
         ctx.addIssue({

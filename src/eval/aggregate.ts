@@ -54,6 +54,8 @@ export interface PairPartial {
   splitBake: number;
   shipped: number;
   shippedThenFailed: number;
+  /** Host-minutes of fresh baselines over every trial. */
+  freshBaselineHostMin: number;
   restore: Histogram;
   restoreSum: number;
   restoreN: number;
@@ -149,6 +151,7 @@ export function emptyPartial(): PairPartial {
     splitBake: 0,
     shipped: 0,
     shippedThenFailed: 0,
+    freshBaselineHostMin: 0,
     restore: {},
     restoreSum: 0,
     restoreN: 0,
@@ -275,6 +278,7 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
   p.slowRequests += o.impact.slowRequests;
   p.lostCheckouts += o.impact.lostCheckouts;
   p.lostRevenue += o.impact.lostRevenue;
+  p.freshBaselineHostMin += o.freshBaselineHostMin;
   if (o.shippedAt !== undefined) {
     p.shipped++;
     if (o.build.bad) p.shippedThenFailed++;
@@ -424,6 +428,7 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     leadTimeMin: lead,
     leadTimeSplit: leadTimeSplit(p),
     deploysPerDay,
+    freshBaselineHostHoursPerTrial: p.trials > 0 ? p.freshBaselineHostMin / 60 / p.trials : 0,
     dora: {
       changeFailureRate: p.shipped > 0 ? p.shippedThenFailed / p.shipped : 0,
       timeToRestoreMin: distribution(p.restore, p.restoreSum, p.restoreN),

@@ -59,6 +59,11 @@ export interface PairResult {
   leadTimeSplit: LeadTimeSplit;
   /** Good builds a day the policy lets through, if builds queued back to back (1440 / mean lead time of good builds). */
   deploysPerDay: number;
+  /**
+   * Extra capacity the fresh baselines cost (`baselineScope: fresh`): host-hours per trial,
+   * over every trial; 0 for a policy without one.
+   */
+  freshBaselineHostHoursPerTrial: number;
   dora: {
     /** Shipped (reached 100%) builds that were bad: an incident or a rollback after 100%. */
     changeFailureRate: number;

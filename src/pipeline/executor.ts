@@ -1,7 +1,7 @@
 import { liveRegistries, type Registries } from '../config/registries.js';
 import { Simulator, type ScheduledEvent } from '../engine/index.js';
 import type { JudgeResult } from '../judges/types.js';
-import type { DelayDistribution, PolicyConfig } from '../policy/types.js';
+import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
 import type { Cohort } from '../world/cohort.js';
 import type { ConfounderInstance } from '../world/confounders/types.js';
@@ -135,10 +135,21 @@ class TrialRun implements RolloutSite {
   private readonly confounders: readonly ConfounderInstance[];
   private finished = false;
   private productionTouched = false;
+  /** Per stage, whether it starts a fresh baseline beside its hosts (a check asks for one). */
+  private readonly freshStages: readonly boolean[];
+  /** Whether stage i's fresh baseline must outlive the stage (a background check reads it). */
+  private readonly freshUntilShipped: readonly boolean[];
+  /** The fresh baseline cohorts running, with the stage that started each. */
+  private readonly freshRunning: { stage: number; cohort: Cohort }[] = [];
 
   constructor(options: BoundTrialOptions) {
     this.scenario = options.scenario.scenario;
     this.policy = options.policy.policy;
+    const fresh = (c: CheckConfig) => c.compare === 'baseline' && c.baselineScope === 'fresh';
+    this.freshStages = this.policy.stages.map((s) => s.checks.some(fresh));
+    this.freshUntilShipped = this.policy.stages.map((s) =>
+      s.checks.some((c) => fresh(c) && c.background),
+    );
     this.workingHours = this.scenario.people.workingHours;
     this.probeAt = options.probeAt;
     this.streams = new TrialStreams(options.seed, options.trial);
@@ -336,6 +347,7 @@ class TrialRun implements RolloutSite {
         const c = this.world.fleet.deploy('production', r, n, now);
         if (c !== undefined) {
           this.feed.stageDeployed(i, c);
+          if (this.freshStages[i] === true) this.startFreshBaseline(i, c, now);
           if (!this.productionTouched) this.outcome.exposedAt = now - this.startAt;
           this.productionTouched = true;
         }
@@ -367,9 +379,32 @@ class TrialRun implements RolloutSite {
     return takeMeasurement(r.judge, r.check, data, main, baselineRequired, noData);
   }
 
+  /** Starts the old build on as many extra hosts as cohort c, beside it, as its fresh baseline. */
+  private startFreshBaseline(i: number, c: Cohort, now: Minutes): void {
+    const f = this.world.fleet.startFreshBaseline(c.region.index, c.hosts, now);
+    if (f === undefined) return;
+    this.feed.freshBaselineStarted(i, f);
+    this.freshRunning.push({ stage: i, cohort: f });
+  }
+
+  /** Removes the fresh baselines `which` selects, counting the host-minutes they ran. */
+  private stopFreshBaselines(now: Minutes, which: (stage: number) => boolean): void {
+    for (let k = this.freshRunning.length - 1; k >= 0; k--) {
+      const { stage, cohort } = this.freshRunning[k]!;
+      if (!which(stage)) continue;
+      this.outcome.freshBaselineHostMin += this.world.fleet.stopFreshBaseline(cohort, now);
+      this.freshRunning.splice(k, 1);
+    }
+  }
+
+  leftStage(i: number, now: Minutes): void {
+    if (this.freshUntilShipped[i] !== true) this.stopFreshBaselines(now, (s) => s === i);
+  }
+
   // ---- RolloutSite: outcomes ------------------------------------------------------
 
   shipped(now: Minutes): void {
+    this.stopFreshBaselines(now, () => true);
     this.world.ledger.escapeAt(now);
     this.outcome.shippedAt = now - this.startAt;
   }
@@ -385,6 +420,7 @@ class TrialRun implements RolloutSite {
     this.outcome.detectedBy = by;
     this.outcome.decidedAt = now - this.startAt;
     for (const h of [...this.pending]) this.cancel(h);
+    this.stopFreshBaselines(now, () => true);
     const fleet = this.world.fleet;
     const newHosts = fleet.regions.map((r) => fleet.newHosts(r.index));
     const staging = fleet.stagingNewHosts();
@@ -432,6 +468,7 @@ class TrialRun implements RolloutSite {
     this.finished = true;
     this.outcome.final = final;
     this.rollout.stop(now);
+    this.stopFreshBaselines(now, () => true);
     for (const h of [...this.pending]) this.cancel(h);
     let end = Math.min(now + this.scenario.horizon, this.endLimit);
     // The late probe needs the world to run until it (only Friday-test replays ask for one).
@@ -520,6 +557,7 @@ function initialOutcome(
     exposedAt: undefined,
     waits: noWaits(),
     rolloutMin: 0,
+    freshBaselineHostMin: 0,
     endAt: 0,
     timeline,
   };

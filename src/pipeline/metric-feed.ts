@@ -106,6 +106,8 @@ export class MetricFeed {
   private readonly groups = new Map<number, RunGroups>();
   /** The cohorts each stage deployed (scope: stage). */
   private readonly stageCohorts: Cohort[][] = [];
+  /** The fresh baseline cohorts each stage started beside its own (baselineScope: fresh). */
+  private readonly freshCohorts: Cohort[][] = [];
 
   constructor(options: MetricFeedOptions) {
     this.world = options.world;
@@ -121,6 +123,12 @@ export class MetricFeed {
   /** Stage i begins deploying: the hosts it adds from now on are its own. */
   stageStarted(i: number): void {
     this.stageCohorts[i] = [];
+    this.freshCohorts[i] = [];
+  }
+
+  /** Stage i started cohort c of the old build as its fresh baseline. */
+  freshBaselineStarted(i: number, c: Cohort): void {
+    this.freshCohorts[i]!.push(c);
   }
 
   /** Stage i put cohort c on the new build. */
@@ -358,7 +366,9 @@ export class MetricFeed {
     if (known !== undefined && known.version === version) return known;
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
     const canary = this.canaryCohorts(r.check, r.stage, staging);
-    const baseline = wantsBaseline ? this.baselineCohorts(r.check, canary, staging) : undefined;
+    const baseline = wantsBaseline
+      ? this.baselineCohorts(r.check, r.stage, canary, staging)
+      : undefined;
     const canaryKey = groupKey('c', canary);
     const groups: RunGroups = {
       version,
@@ -392,16 +402,24 @@ export class MetricFeed {
 
   private baselineCohorts(
     check: CheckConfig,
+    stage: number,
     canary: readonly Cohort[],
     staging: boolean,
   ): Cohort[] {
     const fleet = this.world.fleet;
     if (staging) return fleet.select((c) => c.environment === 'staging' && !c.isNew);
+    if (check.baselineScope === 'fresh') {
+      // The stage's own fresh cluster for its own hosts; every live one for every new host.
+      return check.scope === 'stage' && stage >= 0
+        ? (this.freshCohorts[stage] ?? []).filter((c) => c.hosts > 0)
+        : fleet.select((c) => c.freshBaseline);
+    }
     const regions = new Set(canary.map((c) => c.region.index));
     return fleet.select(
       (c) =>
         c.environment === 'production' &&
         !c.isNew &&
+        !c.freshBaseline &&
         c.revertedAt === undefined &&
         (check.baselineScope === 'fleet' || regions.has(c.region.index)),
     );

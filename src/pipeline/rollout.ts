@@ -69,6 +69,8 @@ export interface RolloutSite {
   personDelay(d: DelayDistribution, purpose: string): { minutes: Minutes; how: string };
   /** The rollout decided to roll back; the controller has stopped; the site carries it out. */
   rollback(by: string, now: Minutes): void;
+  /** Stage i's own checks have ended: the rollout promoted past it (its background checks run on). */
+  leftStage?(i: number, now: Minutes): void;
   /** Every production host runs the new build (before any watch). */
   shipped(now: Minutes): void;
   /** The rollout is over and the build stays (after the watch, if any). */
@@ -285,6 +287,7 @@ export class RolloutController {
   private promote(i: number, now: Minutes): void {
     if (this.stopped) return;
     for (const r of this.runs) if (r.stage === i && !r.check.background) this.stopRun(r);
+    this.site.leftStage?.(i, now);
     this.site.note('promote', `promoted past ${this.site.policy.stages[i]!.name}`, i);
     if (i + 1 < this.site.policy.stages.length) {
       this.beginStage(i + 1, now);

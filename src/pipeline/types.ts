@@ -97,6 +97,11 @@ export interface TrialOutcome {
    * decision, or the stall): the span `waits` split. Equals `shippedAt` for a shipped build.
    */
   rolloutMin: Minutes;
+  /**
+   * Host-minutes of the fresh baselines the rollout started (`baselineScope: fresh`): extra
+   * capacity, from each cluster's start until its stage's checks ended; 0 without one.
+   */
+  freshBaselineHostMin: Minutes;
   /** The late look a Friday-test replay asks for (`probeAt`): minutes from start, whether still hurting, impact until then. */
   probe?: { at: Minutes; hurting: boolean; impact: Impact };
   /** Minutes from start until the trial stopped counting. */

@@ -49,8 +49,12 @@ export interface CheckConfig {
   judge: JudgeSpec;
   /** absolute: the new hosts' metric alone; baseline: new hosts against hosts still on the old build. */
   compare: 'absolute' | 'baseline';
-  /** Where the baseline hosts come from: the same region(s) as the new hosts, or the whole fleet. */
-  baselineScope: 'region' | 'fleet';
+  /**
+   * Where the baseline hosts come from: the old hosts of the same region(s) as the new hosts,
+   * of the whole fleet, or a fresh cluster of the old build the stage starts beside its new
+   * hosts, of their size and in their regions (Kayenta's practice; it costs extra hosts).
+   */
+  baselineScope: 'region' | 'fleet' | 'fresh';
   /**
    * Which hosts the check measures: `new` (every host on the new build), `stage` (the hosts
    * this stage added), or `all` (every production host, whatever its version: a before/after view).

@@ -62,6 +62,7 @@ export const SUMMARY_COLUMNS: ReadonlyArray<readonly [header: string, get: Gette
   ['leadSplitPersonMin', (r) => r.leadTimeSplit.meanMin.person],
   ['leadSplitBakeMin', (r) => r.leadTimeSplit.meanMin.bake],
   ['deploysPerDay', (r) => r.deploysPerDay],
+  ['freshBaselineHostHoursPerTrial', (r) => r.freshBaselineHostHoursPerTrial],
   ['changeFailureRate', (r) => r.dora.changeFailureRate],
   ...distColumns('timeToRestoreMin', (r) => r.dora.timeToRestoreMin),
   ['deploymentFrequencyPerDay', (r) => r.dora.deploymentFrequencyPerDay],

@@ -8,6 +8,11 @@ export class Cohort implements CohortView {
   /** When the build's fault first shows on this cohort (computed at creation). */
   onsetAt: Minutes = Infinity;
   restartHandle: unknown = undefined;
+  /**
+   * Hosts of the old build started beside a stage's canary as its fresh baseline (extra
+   * capacity, removed when the stage's checks end), not the region's long-running hosts.
+   */
+  freshBaseline = false;
 
   constructor(
     readonly id: number,

@@ -71,10 +71,14 @@ export class CohortEffects {
       }
     }
     // Most cohorts on most points are old hosts with nothing going on: share one identity.
-    if (!(c.isNew && faults.length > 0) && !reverted && !touched) return IDENTITY;
+    if (!(c.isNew && faults.length > 0) && !c.freshBaseline && !reverted && !touched)
+      return IDENTITY;
     const acc = resetEffect(out);
     if (c.isNew) {
       for (const f of faults) f.apply(acc, c, this.load, t);
+    } else if (c.freshBaseline) {
+      // The old build freshly started: only what any process start brings (a cold cache).
+      for (const f of faults) if (f.startup === true) f.apply(acc, c, this.load, t);
     } else if (reverted) {
       acc.errorAdd += this.rollback!.errorAdd;
     }

@@ -21,6 +21,8 @@ export interface FleetOptions {
   faults: readonly FaultInstance[];
   /** Each host's fixed error-rate multiplier is drawn from it, region by region. */
   hostRng: RandomStream;
+  /** Fresh baseline hosts' error-rate multipliers come from here (asked for only when one starts). */
+  freshRng: () => RandomStream;
   scheduler: FleetScheduler;
   /** No event or search looks past this time. */
   endLimit: Minutes;
@@ -44,6 +46,8 @@ export class Fleet {
   private readonly scheduler: FleetScheduler;
   private readonly endLimit: Minutes;
   private readonly beforeChange: (t: Minutes) => void;
+  private readonly hostErrorSd: number;
+  private readonly freshRng: () => RandomStream;
   /** Per region, prefix sums of the hosts' error-rate multipliers. */
   private readonly hostMultPrefix: readonly Float64Array[];
   private readonly cohortsList: Cohort[] = [];
@@ -72,6 +76,8 @@ export class Fleet {
     this.scheduler = options.scheduler;
     this.endLimit = options.endLimit;
     this.beforeChange = options.beforeChange;
+    this.hostErrorSd = scenario.noise.hostErrorSd;
+    this.freshRng = options.freshRng;
 
     // Each host has a fixed error-rate multiplier (some hosts are simply worse); prefix sums
     // give any contiguous range's mean in O(1).
@@ -152,6 +158,38 @@ export class Fleet {
     const c = this.addCohort('production', region, n, true, t, mult, undefined);
     this.afterDeploy(c, t);
     return c;
+  }
+
+  /**
+   * Starts `count` extra hosts of the old build in a region at t, as a stage's fresh baseline
+   * (Kayenta's practice: a baseline cluster deployed with the canary, at its size). They start
+   * when the canary does, so they warm up as it does; each has its own fixed error-rate
+   * multiplier, drawn as every host's is; and they serve their share of the region's traffic
+   * like any host there (the region's per-host rate is kept: the extra hosts add requests).
+   */
+  startFreshBaseline(regionIndex: number, count: number, t: Minutes): Cohort | undefined {
+    if (count <= 0) return undefined;
+    this.beforeChange(t);
+    this.changes++;
+    const sd = this.hostErrorSd;
+    let sum = 0;
+    const rng = this.freshRng();
+    for (let h = 0; h < count; h++) sum += sd > 0 ? lognormal(rng, (-sd * sd) / 2, sd) : 1;
+    const region = this.regions[regionIndex]!;
+    const c = this.addCohort('production', region, count, false, t, sum / count, undefined);
+    c.freshBaseline = true;
+    return c;
+  }
+
+  /** Removes a fresh baseline at t; returns the host-minutes it ran (the capacity it cost). */
+  stopFreshBaseline(c: Cohort, t: Minutes): Minutes {
+    if (!c.freshBaseline || c.hosts === 0) return 0;
+    this.beforeChange(t);
+    this.changes++;
+    const hostMinutes = c.hosts * Math.max(0, t - c.deployedAt);
+    c.hosts = 0;
+    c.removedAt = t;
+    return hostMinutes;
   }
 
   /**

@@ -63,6 +63,7 @@ export class World {
       load,
       faults,
       hostRng: options.streams.get('hosts'),
+      freshRng: () => options.streams.get('fresh-baseline'),
       scheduler: options.scheduler,
       endLimit: options.endLimit,
       beforeChange: (t) => this.ledger.advanceTo(t),

@@ -32,6 +32,8 @@ class ColdCacheEffect implements FaultInstance {
   readonly kind = 'cold-cache';
   readonly ciKind = 'cold-cache';
   readonly benign = true;
+  /** Any process start empties the caches: a fresh baseline's old-build hosts warm up too. */
+  readonly startup = true;
 
   constructor(readonly params: ColdCacheParams) {}
 

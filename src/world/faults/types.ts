@@ -12,6 +12,11 @@ export interface FaultInstance {
   /** True for effects that do not make a build bad on their own (cold-cache warm-up). */
   readonly benign: boolean;
   /**
+   * True for effects of starting a process, whatever build it runs (a cold cache): they apply
+   * to a fresh baseline's hosts too, which start the old build with the canary.
+   */
+  readonly startup?: boolean;
+  /**
    * Adds this fault's effect on a cohort running the new build at time t. Called only for
    * cohorts on the new version, in production or staging.
    */
