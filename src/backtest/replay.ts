@@ -266,6 +266,18 @@ class DeployReplay implements RolloutSite {
     return i >= 0 && this.policy.stages[i]!.target.kind === 'staging';
   }
 
+  private isTraffic(i: number): boolean {
+    return i >= 0 && this.policy.stages[i]!.target.kind === 'traffic';
+  }
+
+  private get firstTraffic(): number {
+    return this.policy.stages.findIndex((s) => s.target.kind === 'traffic');
+  }
+
+  private everyRegion(): Selection {
+    return new Map(this.regions.map((r) => [r.name, undefined]));
+  }
+
   skipReason(i: number): string | undefined {
     // The recorded start is when production began; pre-production left no rows to replay.
     if (this.isStaging(i) && !this.hasStaging)
@@ -293,7 +305,8 @@ class DeployReplay implements RolloutSite {
    * groups add no wait.
    */
   private recordedDeployTime(i: number): Minutes {
-    if (this.isStaging(i)) return -Infinity;
+    // A traffic weight moves requests to pods the recording shows when it shows them.
+    if (this.isStaging(i) || this.isTraffic(i)) return -Infinity;
     let at = -Infinity;
     const want = this.targets[i]!;
     this.regions.forEach((r, k) => {
@@ -309,7 +322,7 @@ class DeployReplay implements RolloutSite {
     if (this.finished) return;
     if (!this.isStaging(i)) {
       this.deployedStage = i;
-      if (this.targets[i]!.some((n) => n > 0)) this.productionTouched = true;
+      if (this.isTraffic(i) || this.targets[i]!.some((n) => n > 0)) this.productionTouched = true;
     }
     this.rollout.stageDeployed(i, now);
   }
@@ -470,6 +483,9 @@ class DeployReplay implements RolloutSite {
   private groupsUpTo(i: number): Selection {
     const sel: Selection = new Map();
     if (i < 0) return sel;
+    // Routed canary pods: every new-version row of every region, whatever its group.
+    if (this.firstTraffic >= 0 && i >= this.firstTraffic && this.targets[i]!.every((n) => n === 0))
+      return this.everyRegion();
     this.regions.forEach((r, k) => {
       const count = this.targets[i]![k]!;
       if (count === 0) return;
@@ -484,6 +500,7 @@ class DeployReplay implements RolloutSite {
 
   /** The groups stage i added, per region. */
   private groupsAdded(i: number): Selection {
+    if (this.isTraffic(i)) return this.everyRegion();
     const now = this.groupsUpTo(i);
     const before = i > 0 ? this.groupsUpTo(i - 1) : new Map<string, Set<string> | undefined>();
     const sel: Selection = new Map();

@@ -34,6 +34,9 @@ function targetShares(t: TargetConfig, scenario: ScenarioConfig): Map<string, nu
     case 'fleet':
       for (const r of regions) shares.set(r.name, t.share);
       break;
+    case 'traffic':
+      // Canary pods beside the fleet: no host of a region changes build.
+      break;
     default: {
       const never: never = t;
       throw new Error(`unhandled target ${JSON.stringify(never)}`);
@@ -99,7 +102,8 @@ export function checkPolicyAgainstScenario(
     regions,
   );
   policy.stages.forEach((stage, i) => {
-    if (stage.target.kind === 'staging') return;
+    // Traffic stages come before any host changes build: every region's hosts are the baseline.
+    if (stage.target.kind === 'staging' || stage.target.kind === 'traffic') return;
     const have = wanted[i]!;
     const before = i > 0 ? wanted[i - 1]! : regions.map(() => 0);
     const oldHosts = (r: number): number => regions[r]!.hosts - have[r]!;

@@ -116,6 +116,10 @@ function targetSchema() {
       kind: 'fleet',
       share: t.share,
     })),
+    traffic: strictObject({ kind: z.string(), weight: share() }).transform((t): TargetConfig => ({
+      kind: 'traffic',
+      weight: t.weight,
+    })),
   });
 }
 
@@ -377,6 +381,8 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
   // Staging comes before production: a build never goes back from production to staging.
   let seenProduction = false;
   let fleetShare = 0;
+  let seenHostStage = false;
+  let trafficWeight = 0;
   p.stages.forEach((s, i) => {
     if (s.target.kind === 'staging') {
       if (seenProduction) {
@@ -389,6 +395,38 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
       return;
     }
     seenProduction = true;
+    if (s.target.kind === 'traffic') {
+      // Routing shifts traffic to canary pods before the primary's hosts are updated (Flagger
+      // promotes by updating the primary after the last weight; Argo's setWeight steps come
+      // before the full promotion): a weight after hosts changed build has no meaning here.
+      if (seenHostStage) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'target'],
+          message:
+            'a traffic stage must come before every production stage that deploys hosts: the canary pods take traffic first, then the fleet is updated',
+        });
+      }
+      if (s.target.weight < trafficWeight) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'target', 'weight'],
+          message: `expected a weight ≥ ${trafficWeight} (an earlier traffic stage's), got ${s.target.weight}`,
+        });
+      }
+      trafficWeight = Math.max(trafficWeight, s.target.weight);
+      s.checks.forEach((c, j) => {
+        if (c.compare === 'baseline' && c.baselineScope === 'fresh')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', i, 'checks', j, 'baselineScope'],
+            message:
+              'a fresh baseline is started beside hosts a stage deploys; a traffic stage deploys none: use baselineScope: region',
+          });
+      });
+      return;
+    }
+    seenHostStage = true;
     if (s.target.kind === 'fleet') {
       // Targets are cumulative, so a smaller share later would add no hosts.
       if (s.target.share < fleetShare) {
@@ -423,6 +461,8 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
       });
       return;
     }
+    // Canary pods take a share of every region's traffic; the regions keep all their hosts.
+    if (t.kind === 'traffic') return;
     if (t.kind === 'fleet') touchedUnknown = true;
     const named = t.kind === 'regions' ? t.regions : t.kind === 'fleet' ? [] : [t.region];
     for (const r of named) {

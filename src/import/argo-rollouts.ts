@@ -68,6 +68,8 @@ interface StageBuild {
   approval: Noted<DraftApproval>;
   checks: DraftCheck[];
   about: string[];
+  /** Argo's promotion to 100% after the steps: the fleet's hosts run the new build. */
+  promotion?: boolean;
 }
 
 const ARG_RE = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
@@ -172,7 +174,7 @@ export function importArgoRollouts(
   const stepsNode = canary.get('steps');
   const steps = stepsNode?.items() ?? [];
   steps.forEach((step, i) => builder.step(step, i));
-  builder.end(stepsNode, canary);
+  builder.end(stepsNode, canary, canary.get('trafficRouting') !== undefined);
 
   const background = canary.get('analysis');
   if (background !== undefined) builder.background(background, steps.length);
@@ -182,7 +184,7 @@ export function importArgoRollouts(
     at: rollout.root,
     header: [
       `Imported by \`${options.command ?? 'gatesim import argo-rollouts'}\` from Argo Rollouts Rollout "${rolloutName}" (${files.map((f) => f.name).join(', ')}).`,
-      'Models the canary steps as stages (setWeight → fleet share, pause → bake, pause {} → manual approval)',
+      `Models the canary steps as stages (setWeight → ${trafficRouting === undefined ? 'fleet share: without trafficRouting Argo sets the weight by scaling ReplicaSets' : 'traffic weight: trafficRouting routes that share to canary pods started once'}, pause → bake, pause {} → manual approval)`,
       'and AnalysisTemplate metrics as threshold checks with Argo’s measurement counting',
       '(argoproj/argo-rollouts: analysis_types.go, utils/evaluate/evaluate.go). Argo canaries have no',
       'post-promotion analysis, so there is no watch.',
@@ -200,7 +202,7 @@ export function importArgoRollouts(
       approvalDelay,
       'a person resumes a rollout paused by Inconclusive analysis (kubectl argo rollouts promote); the delay is the importer’s default, as for pause {}',
     ),
-    stages: builder.draftStages(),
+    stages: builder.draftStages(trafficRouting !== undefined),
   };
   if (trafficRouting !== undefined) {
     draft.rollback = noted(
@@ -698,18 +700,24 @@ class StageBuilder {
     }
   }
 
-  end(stepsNode: SourceNode | undefined, canary: SourceNode): void {
+  /** Ends the steps; with `routed` (trafficRouting) even a last weight of 100% is traffic only. */
+  end(stepsNode: SourceNode | undefined, canary: SourceNode, routed: boolean): void {
     const last = this.cur;
     if (this.pendingManual !== undefined && last !== undefined) {
       last.approval = this.manual(this.pendingManual);
       this.pendingManual = undefined;
     }
-    if (last === undefined || last.share < 1) {
+    if (last === undefined || last.share < 1 || routed) {
       const where =
         stepsNode === undefined ? 'no canary steps' : `after the last step (${stepsNode.path})`;
-      this.newStage(stepsNode ?? canary, 1, `${where}, Argo promotes the canary to 100%`, 'full', [
-        'Argo’s promotion to 100% after the steps.',
-      ]);
+      const s = this.newStage(
+        stepsNode ?? canary,
+        1,
+        `${where}, Argo promotes the canary to 100%${routed ? ': the new ReplicaSet becomes the stable one, at full size' : ''}`,
+        'full',
+        ['Argo’s promotion to 100% after the steps.'],
+      );
+      s.promotion = true;
     }
   }
 
@@ -753,12 +761,20 @@ class StageBuilder {
     return `${weights.join(' → ')}${this.stages.some((s) => s.approval.value.kind === 'manual') ? ', with manual promotion' : ''}`;
   }
 
-  draftStages(): DraftStage[] {
-    return this.stages.map((s) => ({
+  /** The stages; with `routed` (trafficRouting) each weight routes traffic instead of redeploying hosts. */
+  draftStages(routed: boolean): DraftStage[] {
+    return this.stages.map((s, k) => ({
       at: s.at,
       about: s.about,
       name: noted(s.name, 'named after the weight', s.at),
-      target: noted({ kind: 'fleet', share: s.share }, s.shareNote, s.at),
+      target:
+        routed && s.promotion !== true
+          ? noted(
+              { kind: 'traffic', weight: s.share },
+              `setWeight ${Math.round(s.share * 1000) / 10} → that share of requests routed to the canary pods (trafficRouting${k === 0 ? ': the pods start now' : ': the weight moves at once'})`,
+              s.at,
+            )
+          : noted({ kind: 'fleet', share: s.share }, s.shareNote, s.at),
       bake: noted(
         s.bake,
         s.bakeParts.length === 0 ? 'no pause or analysis at this weight' : s.bakeParts.join(' + '),

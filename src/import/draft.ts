@@ -174,6 +174,8 @@ function targetPlain(t: TargetConfig): Record<string, Plain> {
       return { kind: 'regions', regions: t.regions };
     case 'fleet':
       return { kind: 'fleet', share: t.share };
+    case 'traffic':
+      return { kind: 'traffic', weight: t.weight };
     default: {
       const never: never = t;
       throw new Error(`unknown target ${JSON.stringify(never)}`);

@@ -125,7 +125,8 @@ export function importFlagger(
   const approvalDelay = options.approvalDelay ?? DEFAULT_APPROVAL_DELAY;
   const header = [
     `Imported by \`${options.command ?? 'gatesim import flagger'}\` from Flagger Canary "${canaryName}" (${files.map((f) => f.name).join(', ')}).`,
-    'Models Flagger’s analysis loop (fluxcd/flagger: pkg/controller/scheduler.go): each traffic weight bakes',
+    'Models Flagger’s analysis loop (fluxcd/flagger: pkg/controller/scheduler.go): the canary pods start once',
+    'and each traffic weight (routed, no host redeployed) bakes',
     'one interval and is checked once per interval; an interval with a failed check holds the weight and adds',
     'one to the failed checks, one count for the whole analysis (failedChecksThreshold); the interval after',
     'the count reaches threshold rolls back; "no values" is a failed check (onMissingData: fail).',
@@ -291,8 +292,10 @@ export function importFlagger(
           about: [`Traffic weight ${w.weight}% (${w.note}).`],
           name: noted(`weight-${w.weight}`, 'named after the weight', w.at),
           target: noted(
-            { kind: 'fleet', share: w.weight / 100 },
-            `${w.weight}% of traffic to the canary pods`,
+            { kind: 'traffic', weight: w.weight / 100 },
+            i === 0
+              ? `${w.weight}% of traffic routed to the canary pods, which start now (the mesh or ingress routes; no host is redeployed)`
+              : `${w.weight}% of traffic routed to the canary pods: the weight moves at once`,
             w.at,
           ),
           bake: noted(
@@ -306,16 +309,14 @@ export function importFlagger(
           checks: makeChecks(undefined, ''),
         });
       });
-      const top = weights[weights.length - 1]!.weight;
-      if (top < 100)
-        stages.push(
-          promotedStage(
-            analysis,
-            'after the last weight passes, Flagger copies the canary spec to the primary and routes all traffic to it',
-            [],
-          ),
-        );
-      summary = `${weights.map((w) => `${w.weight}%`).join(' → ')}${top < 100 ? ' → promoted' : ''}`;
+      stages.push(
+        promotedStage(
+          analysis,
+          'after the last weight passes, Flagger copies the canary spec to the primary (a rolling update, the canary keeping its weight meanwhile), then routes all traffic to it and scales the canary to zero',
+          [],
+        ),
+      );
+      summary = `${weights.map((w) => `${w.weight}%`).join(' → ')} → promoted`;
       break;
     }
     case 'ab': {
@@ -325,8 +326,8 @@ export function importFlagger(
         about: [`A/B test: ${mode.iterations} checks while matching users go to the canary.`],
         name: noted('ab-test', 'A/B testing (analysis.iterations with analysis.match)'),
         target: noted(
-          { kind: 'fleet', share },
-          `the users analysis.match sends to the canary; their share is not in the Canary (${options.abShare === undefined ? `default ${DEFAULT_AB_SHARE}` : '--ab-share'})`,
+          { kind: 'traffic', weight: share },
+          `the users analysis.match routes to the canary pods; their share is not in the Canary (${options.abShare === undefined ? `default ${DEFAULT_AB_SHARE}` : '--ab-share'})`,
         ),
         bake: noted(
           mode.iterations * interval,

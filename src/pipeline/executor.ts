@@ -39,10 +39,15 @@ import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
 import { noWaits } from './waits.js';
 
 /** The executor's own events; the rollout's travel inside `rollout`. */
+const MIGRATION_STAYS =
+  'the rollback failed: the migration cannot be undone; the build keeps serving';
+
 type PipelineEvent =
   | { kind: 'fleet'; event: FleetEvent }
   | { kind: 'rollout'; event: RolloutEvent }
   | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
+  /** A traffic stage's weight takes effect (its canary pods have started). */
+  | { kind: 'route'; stage: number; weight: number }
   | { kind: 'rollback-batch'; last: boolean; counts: number[] }
   | { kind: 'probe' }
   | { kind: 'late-probe' }
@@ -271,6 +276,8 @@ class TrialRun implements RolloutSite {
         return;
       case 'deploy-batch':
         return this.deployBatch(e.stage, e.counts, e.last, now);
+      case 'route':
+        return this.route(e.stage, e.weight, now);
       case 'rollback-batch':
         return this.rollbackBatch(e.counts, e.last, now);
       case 'probe':
@@ -318,6 +325,13 @@ class TrialRun implements RolloutSite {
         last: true,
         counts: [hosts],
       });
+      return;
+    }
+    if (stage.target.kind === 'traffic') {
+      // The canary pods start once (a deploy batch's time); later weights move traffic at once.
+      const weight = stage.target.weight;
+      if (this.world.fleet.routing) this.route(i, weight, now);
+      else this.scheduleOwn(now + perBatch, { kind: 'route', stage: i, weight });
       return;
     }
     const want = this.targets[i]!;
@@ -379,6 +393,14 @@ class TrialRun implements RolloutSite {
     return takeMeasurement(r.judge, r.check, data, main, baselineRequired, noData);
   }
 
+  /** Stage i's weight of traffic goes to the canary pods (started now if they were not). */
+  private route(i: number, weight: number, now: Minutes): void {
+    for (const c of this.world.fleet.routeToCanary(weight, now)) this.feed.stageDeployed(i, c);
+    if (!this.productionTouched) this.outcome.exposedAt = now - this.startAt;
+    this.productionTouched = true;
+    this.rollout.stageDeployed(i, now);
+  }
+
   /** Starts the old build on as many extra hosts as cohort c, beside it, as its fresh baseline. */
   private startFreshBaseline(i: number, c: Cohort, now: Minutes): void {
     const f = this.world.fleet.startFreshBaseline(c.region.index, c.hosts, now);
@@ -405,6 +427,9 @@ class TrialRun implements RolloutSite {
 
   shipped(now: Minutes): void {
     this.stopFreshBaselines(now, () => true);
+    // Every host runs the new build: all traffic back to them, the canary pods go (Flagger's
+    // promotion routes everything to the updated primary, then scales the canary to zero).
+    this.world.fleet.stopRouting(now);
     this.world.ledger.escapeAt(now);
     this.outcome.shippedAt = now - this.startAt;
   }
@@ -422,21 +447,38 @@ class TrialRun implements RolloutSite {
     for (const h of [...this.pending]) this.cancel(h);
     this.stopFreshBaselines(now, () => true);
     const fleet = this.world.fleet;
+    const breaks = this.buildFaults.some((f) => f.rollback?.fails === true);
+    if (fleet.routing && breaks) {
+      this.outcome.rollbackAttempted = true;
+      this.note('rollback-failed', MIGRATION_STAYS);
+      this.finish('rollback-failed', now);
+      return;
+    }
+    // Routed traffic goes back to the fleet's hosts at once: the canary pods are removed.
+    const routed = fleet.stopRouting(now);
     const newHosts = fleet.regions.map((r) => fleet.newHosts(r.index));
     const staging = fleet.stagingNewHosts();
     if (!this.productionTouched || newHosts.every((n) => n === 0)) {
       if (staging > 0) fleet.revert('staging', 0, staging, now);
+      if (routed) {
+        this.outcome.rollbackAttempted = true;
+        this.outcome.rollbackSucceeded = true;
+        this.outcome.restoredAt = now - this.startAt;
+        this.note(
+          'rollback-done',
+          `traffic routed back to the fleet, canary pods removed (decided by ${by})`,
+        );
+        this.finish('rolled-back', now);
+        return;
+      }
       this.note('rollback-done', `stopped before production by ${by}`);
       this.finish(this.productionTouched ? 'rolled-back' : 'blocked', now);
       return;
     }
     this.outcome.rollbackAttempted = true;
     this.note('rollback-start', `rolling back (decided by ${by})`);
-    if (this.buildFaults.some((f) => f.rollback?.fails === true)) {
-      this.note(
-        'rollback-failed',
-        'the rollback failed: the migration cannot be undone; the build keeps serving',
-      );
+    if (breaks) {
+      this.note('rollback-failed', MIGRATION_STAYS);
       this.finish('rollback-failed', now);
       return;
     }

@@ -32,6 +32,9 @@ export function hostsFor(target: TargetConfig, regions: readonly RegionRuntime[]
       return regions.map((r) => (target.regions.includes(r.name) ? r.hosts : 0));
     case 'fleet':
       return regions.map((r) => shareOf(r.hosts, target.share));
+    case 'traffic':
+      // Routed traffic goes to canary pods started beside the fleet: no host changes build.
+      return regions.map(() => 0);
     default: {
       const never: never = target;
       throw new Error(`unknown target ${JSON.stringify(never)}`);
@@ -53,6 +56,7 @@ export function windowRegion(
   switch (target.kind) {
     case 'staging':
     case 'fleet':
+    case 'traffic':
       return regions[0];
     case 'hosts':
     case 'region':

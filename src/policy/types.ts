@@ -18,7 +18,13 @@ export type TargetConfig =
   /** A wave: several whole regions deployed together. */
   | { kind: 'regions'; regions: string[] }
   /** A share of every region's hosts (a fleet-wide traffic weight). */
-  | { kind: 'fleet'; share: number };
+  | { kind: 'fleet'; share: number }
+  /**
+   * A share of every region's traffic routed to canary pods (a service mesh or ingress: Argo
+   * `setWeight` with `trafficRouting`, Flagger `stepWeight`). The pods start once, at the
+   * first such stage; later weights only move traffic. No host of the fleet changes build.
+   */
+  | { kind: 'traffic'; weight: number };
 
 export type DelayDistribution =
   | { kind: 'fixed'; minutes: Minutes }

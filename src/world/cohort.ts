@@ -13,6 +13,13 @@ export class Cohort implements CohortView {
    * capacity, removed when the stage's checks end), not the region's long-running hosts.
    */
   freshBaseline = false;
+  /** Canary pods that take a routed share of traffic (a traffic stage), not hosts of the fleet. */
+  routed = false;
+  /**
+   * The cohort's requests relative to its hosts × the region's per-host rate: the routed
+   * weight's share for canary pods, the rest (1 − weight) for every other production host.
+   */
+  trafficFactor = 1;
 
   constructor(
     readonly id: number,

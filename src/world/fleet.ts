@@ -23,6 +23,8 @@ export interface FleetOptions {
   hostRng: RandomStream;
   /** Fresh baseline hosts' error-rate multipliers come from here (asked for only when one starts). */
   freshRng: () => RandomStream;
+  /** Canary pods' error-rate multipliers come from here (asked for only when routing starts). */
+  podRng: () => RandomStream;
   scheduler: FleetScheduler;
   /** No event or search looks past this time. */
   endLimit: Minutes;
@@ -48,6 +50,11 @@ export class Fleet {
   private readonly beforeChange: (t: Minutes) => void;
   private readonly hostErrorSd: number;
   private readonly freshRng: () => RandomStream;
+  private readonly podRng: () => RandomStream;
+  /** The share of every region's traffic routed to canary pods (0: none). */
+  private routedWeight = 0;
+  /** The canary pods per region, once routing started. */
+  private readonly routedCohorts: Cohort[] = [];
   /** Per region, prefix sums of the hosts' error-rate multipliers. */
   private readonly hostMultPrefix: readonly Float64Array[];
   private readonly cohortsList: Cohort[] = [];
@@ -78,6 +85,7 @@ export class Fleet {
     this.beforeChange = options.beforeChange;
     this.hostErrorSd = scenario.noise.hostErrorSd;
     this.freshRng = options.freshRng;
+    this.podRng = options.podRng;
 
     // Each host has a fixed error-rate multiplier (some hosts are simply worse); prefix sums
     // give any contiguous range's mean in O(1).
@@ -171,14 +179,70 @@ export class Fleet {
     if (count <= 0) return undefined;
     this.beforeChange(t);
     this.changes++;
-    const sd = this.hostErrorSd;
-    let sum = 0;
-    const rng = this.freshRng();
-    for (let h = 0; h < count; h++) sum += sd > 0 ? lognormal(rng, (-sd * sd) / 2, sd) : 1;
+    const mult = this.meanHostMultiplier(this.freshRng(), count);
     const region = this.regions[regionIndex]!;
-    const c = this.addCohort('production', region, count, false, t, sum / count, undefined);
+    const c = this.addCohort('production', region, count, false, t, mult, undefined);
     c.freshBaseline = true;
     return c;
+  }
+
+  /** The mean of `count` hosts' fixed error-rate multipliers, drawn as every host's is. */
+  private meanHostMultiplier(rng: RandomStream, count: number): number {
+    const sd = this.hostErrorSd;
+    let sum = 0;
+    for (let h = 0; h < count; h++) sum += sd > 0 ? lognormal(rng, (-sd * sd) / 2, sd) : 1;
+    return sum / count;
+  }
+
+  /** Whether canary pods take routed traffic now. */
+  get routing(): boolean {
+    return this.routedWeight > 0;
+  }
+
+  /**
+   * Routes `weight` of every region's traffic to canary pods at t, starting them the first
+   * time (new-build pods beside the region's hosts, as many as the weight's share of the
+   * region's hosts, rounded up: pods sized to their traffic, as an autoscaler keeps them).
+   * Later weights only move traffic (pods added as the weight grows are counted with the
+   * first ones, started then). Every other production host serves the rest, 1 − weight.
+   * Returns the pods' cohorts.
+   */
+  routeToCanary(weight: number, t: Minutes): Cohort[] {
+    this.beforeChange(t);
+    this.changes++;
+    this.regions.forEach((r, i) => {
+      const pods = Math.max(1, Math.ceil(weight * r.hosts - 1e-9));
+      let c = this.routedCohorts[i];
+      if (c === undefined) {
+        const mult = this.meanHostMultiplier(this.podRng(), pods);
+        c = this.addCohort('production', r, pods, true, t, mult, undefined);
+        c.routed = true;
+        this.routedCohorts[i] = c;
+        this.afterDeploy(c, t);
+      } else {
+        c.hosts = pods;
+      }
+      c.trafficFactor = (weight * r.hosts) / pods;
+    });
+    this.routedWeight = weight;
+    for (const c of this.cohortsList)
+      if (c.environment === 'production' && !c.routed) c.trafficFactor = 1 - weight;
+    return this.routedCohorts.filter((c) => c.hosts > 0);
+  }
+
+  /** Routes every request back to the fleet's hosts at t and removes the canary pods; false when none ran. */
+  stopRouting(t: Minutes): boolean {
+    if (this.routedWeight === 0) return false;
+    this.beforeChange(t);
+    this.changes++;
+    for (const c of this.routedCohorts) {
+      c.hosts = 0;
+      c.removedAt = t;
+      this.scheduler.cancel(c.restartHandle);
+    }
+    this.routedWeight = 0;
+    for (const c of this.cohortsList) if (c.environment === 'production') c.trafficFactor = 1;
+    return true;
   }
 
   /** Removes a fresh baseline at t; returns the host-minutes it ran (the capacity it cost). */
@@ -203,6 +267,7 @@ export class Fleet {
     const live = this.cohortsList.filter(
       (c) =>
         c.isNew &&
+        !c.routed &&
         c.hosts > 0 &&
         c.environment === environment &&
         (environment === 'staging' || c.region.index === regionIndex),
@@ -285,6 +350,7 @@ export class Fleet {
       errorMult,
       revertedAt,
     );
+    if (environment === 'production') c.trafficFactor = 1 - this.routedWeight;
     this.cohortsList.push(c);
     return c;
   }

@@ -106,7 +106,8 @@ export class ImpactLedger {
 
   private addExcess(out: Impact, c: Cohort, a: Minutes, b: Minutes): void {
     const mid = (a + b) / 2;
-    const requests = c.hosts * this.load.perHostRequests('production', c.region, a, b);
+    const requests =
+      c.hosts * c.trafficFactor * this.load.perHostRequests('production', c.region, a, b);
     if (requests <= 0) return;
     const effects = this.effects;
     const withFault = effects.effectAt(c, mid, false, this.harmful, this.scratch);

@@ -197,7 +197,8 @@ export class Sampler {
     const reqs = this.pointReqs;
     for (let i = 0; i < group.length; i++) {
       const c = group[i]!;
-      const r = c.hosts * this.load.perHostRequests(c.environment, c.region, start, end);
+      const r =
+        c.hosts * c.trafficFactor * this.load.perHostRequests(c.environment, c.region, start, end);
       acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
       reqs[i] = r;
       expected += r;

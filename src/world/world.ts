@@ -64,6 +64,7 @@ export class World {
       faults,
       hostRng: options.streams.get('hosts'),
       freshRng: () => options.streams.get('fresh-baseline'),
+      podRng: () => options.streams.get('canary-pods'),
       scheduler: options.scheduler,
       endLimit: options.endLimit,
       beforeChange: (t) => this.ledger.advanceTo(t),

@@ -73,6 +73,26 @@ describe('stages, bakes and windows', () => {
     expect(d.shippedAt).toBe(30);
   });
 
+  it('a traffic weight reads the recorded canary rows of every region at once (no deploy to wait for)', async () => {
+    const spy = spyJudge();
+    const p = policy({
+      stages: [
+        stage({
+          name: 'w10',
+          target: { kind: 'traffic', weight: 0.1 },
+          bake: 10,
+          checks: [check({ judge: { kind: 'spy', params: {} }, scope: 'stage' })],
+        }),
+        stage({ name: 'all', target: { kind: 'fleet', share: 1 }, bake: 0, checks: [] }),
+      ],
+    });
+    const d = await replay(p, healthy, { judges: { spy: spy.model } });
+    expect(d.measurements.map((m) => m.after)).toEqual([5]);
+    expect(rel(spy.seen[0]!.canary)).toEqual([1, 2, 3, 4, 5]);
+    expect(d.final).toBe('shipped');
+    expect(d.shippedAt).toBe(10);
+  });
+
   it('cumulative windows start at initialDelay; lookback windows reach back a fixed span', async () => {
     const spy = spyJudge();
     const p = policy({

@@ -148,7 +148,7 @@ ${ALL}`;
     expect(issuesOf(text)).toMatchInlineSnapshot(`
       "policies/truthful.yaml: ciTests.test-leek: unknown fault kind "test-leek"; did you mean \`test-leak\`? (known kinds: \`test-error\` or \`test-leak\`)
       policies/truthful.yaml: ciTests.test-error: expected a probability in [0, 1], got 2
-      policies/truthful.yaml: stages[0].target.kind: unknown target kind "host"; did you mean \`hosts\`? (known kinds: \`staging\`, \`hosts\`, \`region\`, \`regions\` or \`fleet\`)
+      policies/truthful.yaml: stages[0].target.kind: unknown target kind "host"; did you mean \`hosts\`? (known kinds: \`staging\`, \`hosts\`, \`region\`, \`regions\`, \`fleet\` or \`traffic\`)
       policies/truthful.yaml: stages[1].approval: expected \`automatic\`, \`manual\` or a mapping with \`kind\`, got "manul"; did you mean \`manual\`?
       policies/truthful.yaml: stages[1].deployWindows[0].toHour: expected toHour > fromHour (17), got 9
       policies/truthful.yaml: stages[1].checks[0].metric: expected one of \`error_rate\`, \`latency_p50\`, \`latency_p90\`, \`latency_p99\`, \`slow_rate\`, \`memory\`, \`connections\`, \`crash_count\`, \`conversion_rate\` or \`requests\`, got "error-rate"; did you mean \`error_rate\`?

@@ -54,14 +54,14 @@ describe('importArgoRollouts: the documented canary', () => {
     if (loaded !== undefined) expect(loaded.name).toBe('checkout');
   });
 
-  it('turns setWeight into fleet shares and adds Argo’s promotion to 100%', () => {
+  it('turns setWeight with trafficRouting into traffic weights and adds Argo’s promotion to 100%', () => {
     const p = plain(importArgoRollouts(canary()));
-    expect(p.stages.map((s) => [s.name, s.target.share])).toEqual([
-      ['weight-10', 0.1],
-      ['weight-25', 0.25],
-      ['weight-50', 0.5],
-      ['weight-80', 0.8],
-      ['full', 1],
+    expect(p.stages.map((s) => [s.name, s.target])).toEqual([
+      ['weight-10', { kind: 'traffic', weight: 0.1 }],
+      ['weight-25', { kind: 'traffic', weight: 0.25 }],
+      ['weight-50', { kind: 'traffic', weight: 0.5 }],
+      ['weight-80', { kind: 'traffic', weight: 0.8 }],
+      ['full', { kind: 'fleet', share: 1 }],
     ]);
   });
 

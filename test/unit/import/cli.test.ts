@@ -91,8 +91,8 @@ describe('gatesim import', () => {
       '--approval-median',
       '2h',
     ]);
-    const p = parse(f.stdout) as { stages: { target: { share: number }; approval: unknown }[] };
-    expect(p.stages[0]!.target.share).toBe(0.2);
+    const p = parse(f.stdout) as { stages: { target: { weight: number }; approval: unknown }[] };
+    expect(p.stages[0]!.target.weight).toBe(0.2);
     expect(p.stages[0]!.approval).toEqual({
       kind: 'manual',
       delay: { kind: 'lognormal', median: '2h', sigma: 0.8 },

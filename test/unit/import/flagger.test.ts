@@ -21,13 +21,13 @@ describe('importFlagger: progressive canary', () => {
     await expectLoads(istio(), 'podinfo.yaml');
   });
 
-  it('walks stepWeight up to and past maxWeight as Flagger does (20, 40, 60 for max 50), one interval each', () => {
+  it('walks stepWeight up to and past maxWeight as Flagger does (20, 40, 60 for max 50), one interval each, routing traffic', () => {
     const p = plain(istio());
-    expect(p.stages.map((s) => [s.name, s.target.share, s.bake])).toEqual([
-      ['weight-20', 0.2, '30s'],
-      ['weight-40', 0.4, '30s'],
-      ['weight-60', 0.6, '30s'],
-      ['promoted', 1, '0m'],
+    expect(p.stages.map((s) => [s.name, s.target, s.bake])).toEqual([
+      ['weight-20', { kind: 'traffic', weight: 0.2 }, '30s'],
+      ['weight-40', { kind: 'traffic', weight: 0.4 }, '30s'],
+      ['weight-60', { kind: 'traffic', weight: 0.6 }, '30s'],
+      ['promoted', { kind: 'fleet', share: 1 }, '0m'],
     ]);
   });
 
@@ -96,7 +96,7 @@ describe('importFlagger: progressive canary', () => {
     const r = importFlagger([fixture('flagger/step-weights.yaml')]);
     await expectLoads(r);
     const p = plain(r);
-    expect(p.stages.map((s) => [s.name, s.target.share, s.bake])).toEqual([
+    expect(p.stages.map((s) => [s.name, s.target.weight ?? s.target.share, s.bake])).toEqual([
       ['weight-1', 0.01, '1m'],
       ['weight-5', 0.05, '1m'],
       ['weight-10', 0.1, '1m'],
@@ -119,7 +119,7 @@ describe('importFlagger: iterations', () => {
     await expectLoads(r);
     const p = plain(r);
     expect(p.stages.map((s) => [s.name, s.target, s.bake])).toEqual([
-      ['ab-test', { kind: 'fleet', share: 0.05 }, '10m'],
+      ['ab-test', { kind: 'traffic', weight: 0.05 }, '10m'],
       ['promoted', { kind: 'fleet', share: 1 }, '0m'],
     ]);
     expect(p.stages[0]!.checks[0]).toMatchObject({ count: 10, failedChecksThreshold: 10 });
@@ -182,10 +182,12 @@ describe('importFlagger: edge cases', () => {
         'kind: Canary\nmetadata: { name: f }\nspec:\n  analysis: { interval: 5s, stepWeight: 50 }\n',
       ),
     ]);
-    // stepWeight 50 with maxWeight 100: 50%, then 100% (the last weight already covers the fleet).
-    expect(plain(r).stages.map((s) => [s.target.share, s.bake])).toEqual([
-      [0.5, '10s'],
-      [1, '10s'],
+    // stepWeight 50 with maxWeight 100: 50%, then 100% of traffic to the canary pods, then
+    // the promotion updates the primary.
+    expect(plain(r).stages.map((s) => [s.target, s.bake])).toEqual([
+      [{ kind: 'traffic', weight: 0.5 }, '10s'],
+      [{ kind: 'traffic', weight: 1 }, '10s'],
+      [{ kind: 'fleet', share: 1 }, '0m'],
     ]);
   });
 

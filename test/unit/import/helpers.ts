@@ -76,7 +76,7 @@ export interface PlainCheck {
 
 export interface PlainStage {
   name: string;
-  target: { kind: string; share?: number };
+  target: { kind: string; share?: number; weight?: number };
   bake: string;
   approval: string | { kind: string; delay: Record<string, unknown> };
   checks: PlainCheck[];
