@@ -9,6 +9,8 @@ import {
 } from './histogram.js';
 import {
   NOT_STOPPED,
+  SHOWED_AFTER_CHECKS,
+  SHOWED_WHILE_CHECKED,
   type CheckTally,
   type Comparison,
   type Distribution,
@@ -65,6 +67,8 @@ export interface PairPartial {
   caughtBy: Record<string, CheckTally>;
   /** Good builds blocked, by the check that stopped them; see PairResult.blockedBy. */
   blockedBy: Record<string, CheckTally>;
+  /** Shipped bad builds, by when their fault first showed; see PairResult.shippedBadWhen. */
+  shippedBadWhen: Record<string, CheckTally>;
 }
 
 export interface FridayPartial {
@@ -159,6 +163,7 @@ export function emptyPartial(): PairPartial {
     friday: emptyFriday(),
     caughtBy: {},
     blockedBy: {},
+    shippedBadWhen: {},
   };
 }
 
@@ -232,7 +237,10 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
   p.outcomes[final] = (p.outcomes[final] ?? 0) + 1;
   if (o.build.bad) {
     p.bad++;
-    if (isShippedBad(o)) p.shippedBad++;
+    if (isShippedBad(o)) {
+      p.shippedBad++;
+      addTally(p.shippedBadWhen, shippedBadWhen(o), 1, o.trial);
+    }
     if (o.detectedBy !== undefined) addTally(p.caughtBy, o.detectedBy, 1, o.trial);
     const ttd = timeToDetect(o);
     if (ttd !== undefined) {
@@ -324,6 +332,17 @@ export function mergePartial(into: PairPartial, from: PairPartial): void {
     into.friday[k] += from.friday[k];
   mergeTallies(into.caughtBy, from.caughtBy);
   mergeTallies(into.blockedBy, from.blockedBy);
+  mergeTallies(into.shippedBadWhen, from.shippedBadWhen);
+}
+
+/**
+ * When a shipped bad build's fault first showed in production: while the policy's checks still
+ * ran (they could have seen it), or only after the last one stopped (none could).
+ */
+function shippedBadWhen(o: TrialOutcome): string {
+  const seen =
+    o.onsetAt !== undefined && o.checksEndedAt !== undefined && o.onsetAt <= o.checksEndedAt;
+  return seen ? SHOWED_WHILE_CHECKED : SHOWED_AFTER_CHECKS;
 }
 
 export function emptyPairwise(a: string, b: string): PairwisePartial {
@@ -439,6 +458,7 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     outcomes: { ...p.outcomes },
     caughtBy: copyTallies(p.caughtBy),
     blockedBy: copyTallies(p.blockedBy),
+    shippedBadWhen: copyTallies(p.shippedBadWhen),
   };
 }
 

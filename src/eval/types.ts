@@ -29,6 +29,11 @@ export interface CheckTally {
 /** The key under which good builds that no check stopped but that never shipped (a stalled rollout) are tallied. */
 export const NOT_STOPPED = '(stalled)';
 
+/** Shipped bad builds whose fault first showed while the policy's checks still ran. */
+export const SHOWED_WHILE_CHECKED = 'while checked';
+/** Shipped bad builds whose fault first showed only after the last check stopped: none could see it. */
+export const SHOWED_AFTER_CHECKS = 'after the last check';
+
 export interface PairResult {
   scenario: string;
   policy: string;
@@ -83,6 +88,11 @@ export interface PairResult {
   caughtBy: Record<string, CheckTally>;
   /** Good builds blocked, by the check that stopped them; `(stalled)` for a rollout that never finished. */
   blockedBy: Record<string, CheckTally>;
+  /**
+   * Shipped bad builds by when their fault first showed in production: `while checked` (a check
+   * could have seen it) or `after the last check` (only a longer watch could have).
+   */
+  shippedBadWhen: Record<string, CheckTally>;
 }
 
 /**

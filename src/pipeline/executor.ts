@@ -435,6 +435,7 @@ class TrialRun implements RolloutSite {
   }
 
   passed(now: Minutes): void {
+    this.outcome.checksEndedAt = now - this.startAt;
     this.outcome.stageReached = 'done';
     this.finish('shipped', now);
   }
@@ -600,6 +601,7 @@ function initialOutcome(
     waits: noWaits(),
     rolloutMin: 0,
     freshBaselineHostMin: 0,
+    checksEndedAt: undefined,
     endAt: 0,
     timeline,
   };

@@ -102,6 +102,11 @@ export interface TrialOutcome {
    * capacity, from each cluster's start until its stage's checks ended; 0 without one.
    */
   freshBaselineHostMin: Minutes;
+  /**
+   * Minutes from start until the policy's last check stopped on a build that stayed (the end
+   * of the watch, or the shipping without one); undefined for a build that did not stay.
+   */
+  checksEndedAt: Minutes | undefined;
   /** The late look a Friday-test replay asks for (`probeAt`): minutes from start, whether still hurting, impact until then. */
   probe?: { at: Minutes; hurting: boolean; impact: Impact };
   /** Minutes from start until the trial stopped counting. */

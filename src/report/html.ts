@@ -51,7 +51,7 @@ import {
   type PairedDiff,
   type RateMetric,
 } from './model.js';
-import { stoppersOf, stopperLabel } from './stoppers.js';
+import { SHIPPED_NOTE, stoppersOf, stopperLabel } from './stoppers.js';
 import { outcomeKeys } from './summary-csv.js';
 import { renderBarChart } from './svg/bar-chart.js';
 import { renderHistogram } from './svg/histogram.js';
@@ -401,7 +401,11 @@ function comparisonsSection(summary: Summary): Markup {
   );
 }
 
-function stoppersList(summary: Summary, r: PairResult, which: 'caught' | 'blocked'): Child {
+function stoppersList(
+  summary: Summary,
+  r: PairResult,
+  which: 'caught' | 'blocked' | 'shipped',
+): Child {
   const list = stoppersOf(r, which);
   if (list.length === 0) return el('span', { class: 'ns' }, 'none');
   return el(
@@ -449,6 +453,9 @@ function stoppersSection(summary: Summary, o: Overview): Markup {
   const blocked = scenarioOrder(summary).filter((s) =>
     resultsFor(summary, s).some((r) => r.blockedGood.count > 0),
   );
+  const shipped = scenarioOrder(summary).filter((s) =>
+    resultsFor(summary, s).some((r) => stoppersOf(r, 'shipped').length > 0),
+  );
   return el(
     'section',
     { id: 'stoppers' },
@@ -469,6 +476,13 @@ function stoppersSection(summary: Summary, o: Overview): Markup {
       : fragment(
           el('h3', {}, 'Good builds blocked'),
           matrix(summary, blocked, (r) => stoppersList(summary, r, 'blocked'), 'blocked', true),
+        ),
+    shipped.length === 0
+      ? undefined
+      : fragment(
+          el('h3', {}, 'Bad builds shipped'),
+          el('p', { class: 'note' }, SHIPPED_NOTE),
+          matrix(summary, shipped, (r) => stoppersList(summary, r, 'shipped'), 'shipped', true),
         ),
   );
 }

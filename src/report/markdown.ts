@@ -38,7 +38,7 @@ import {
   type PairedDiff,
   type RateMetric,
 } from './model.js';
-import { stoppersOf, stopperLabel } from './stoppers.js';
+import { SHIPPED_NOTE, stoppersOf, stopperLabel } from './stoppers.js';
 
 /** A Markdown table; the first column and those in `left` are left-aligned, the rest right. */
 function table(
@@ -131,7 +131,7 @@ function figureSection(summary: Summary, f: Figure): string[] {
   ];
 }
 
-function stopperCell(summary: Summary, which: 'caught' | 'blocked') {
+function stopperCell(summary: Summary, which: 'caught' | 'blocked' | 'shipped') {
   return (s: string, p: string): string => {
     const r = resultsFor(summary, s).find((x) => x.policy === p);
     if (r === undefined) return NOT_AVAILABLE;
@@ -286,6 +286,18 @@ export function renderMarkdownReport(summary: Summary): string {
       '### Good builds blocked',
       '',
       ...matrix(summary, anyBlocked, stopperCell(summary, 'blocked'), true),
+      '',
+    );
+  const anyShipped = scenarios.filter((s) =>
+    resultsFor(summary, s).some((r) => stoppersOf(r, 'shipped').length > 0),
+  );
+  if (anyShipped.length > 0)
+    lines.push(
+      '### Bad builds shipped',
+      '',
+      SHIPPED_NOTE,
+      '',
+      ...matrix(summary, anyShipped, stopperCell(summary, 'shipped'), true),
       '',
     );
   lines.push('## More figures', '', ...FIGURES.flatMap((f) => figureSection(summary, f)));

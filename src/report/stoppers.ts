@@ -21,9 +21,16 @@ export function stopperLabel(check: string): string {
   return check === NOT_STOPPED ? 'never finished' : check;
 }
 
-/** The pair's stoppers of bad builds (caught) or good builds (blocked). */
-export function stoppersOf(r: PairResult, which: 'caught' | 'blocked'): Stopper[] {
+/**
+ * The pair's stoppers of bad builds (caught) or good builds (blocked), or its shipped bad
+ * builds by when their fault first showed (shipped: `while checked`, `after the last check`).
+ */
+export function stoppersOf(r: PairResult, which: 'caught' | 'blocked' | 'shipped'): Stopper[] {
   // Summaries written before the tallies existed have none.
-  const t = which === 'caught' ? r.caughtBy : r.blockedBy;
+  const t = which === 'caught' ? r.caughtBy : which === 'blocked' ? r.blockedBy : r.shippedBadWhen;
   return t === undefined ? [] : stoppers(t);
 }
+
+/** Why the shipped-bad matrix is there: what `after the last check` means for a policy. */
+export const SHIPPED_NOTE =
+  'Each shipped bad build by when its fault first showed in production: while the policy still checked (a check could have seen it) or only after its last check stopped (no check of that policy could; only watching longer would), with an example trial #k.';

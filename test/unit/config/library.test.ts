@@ -147,10 +147,11 @@ describe('library contents the brief pins down', () => {
     );
   });
 
-  it('flagger-canary steps by 10 to 50 every minute with threshold 5', () => {
+  it('flagger-canary routes 10 to 50% of traffic in steps of 10 every minute with threshold 5, then promotes', () => {
     const p = policy('flagger-canary');
-    expect(p.stages.map((s) => (s.target.kind === 'fleet' ? s.target.share : -1))).toEqual([
-      0.1, 0.2, 0.3, 0.4, 0.5, 1,
+    expect(p.stages.map((s) => s.target)).toEqual([
+      ...[0.1, 0.2, 0.3, 0.4, 0.5].map((weight) => ({ kind: 'traffic', weight })),
+      { kind: 'fleet', share: 1 },
     ]);
     for (const s of p.stages.slice(0, 5)) {
       expect(s.bake).toBe(1);

@@ -71,6 +71,32 @@ describe('caughtBy and blockedBy', () => {
     expect(blocked).toBe(r.blockedGood.count);
   });
 
+  it('sorts shipped bad builds by whether their fault showed before the last check stopped', () => {
+    const shipped = (trial: number, onsetAt: number | undefined, checksEndedAt: number) => ({
+      ...outcome(trial, true, 'shipped', undefined),
+      onsetAt,
+      checksEndedAt,
+    });
+    const q = finalizePair(
+      's',
+      'p',
+      fold([
+        shipped(12, 300, 240), // a leak that showed an hour after a 4 h watch
+        shipped(4, 30, 240), // showed during the rollout: a check could have seen it
+        shipped(8, 240, 240), // at the watch's last moment: still checked
+        shipped(2, undefined, 240), // never showed before the horizon
+        outcome(1, true, 'rolled-back', 'errors'),
+        outcome(3, false, 'shipped', undefined),
+      ]),
+    );
+    expect(q.shippedBadWhen).toEqual({
+      'after the last check': { count: 2, exampleTrial: 2 },
+      'while checked': { count: 2, exampleTrial: 4 },
+    });
+    const total = Object.values(q.shippedBadWhen).reduce((n, t) => n + t.count, 0);
+    expect(total).toBe(q.shippedBad.count);
+  });
+
   it('takes check names that Object.prototype also has as plain keys', () => {
     const p = fold([
       outcome(1, true, 'rolled-back', 'constructor'),

@@ -24,6 +24,21 @@ function run(scenarioText: string, policyText: string, trials: number, seed = 1)
 }
 
 describe('pipeline executor on small worlds where the right decision is obvious', () => {
+  it('records when the last check stopped on a build that stays: the watch’s end, or the shipping without one', () => {
+    const watched = `${ONE_BOX_THEN_ALL}
+watch:
+  duration: 2h
+  checks:
+    - { name: slo, metric: error_rate, judge: { kind: threshold, max: 0.5 }, interval: 5m }
+`;
+    for (const o of run(QUIET_SCENARIO, watched, 5)) {
+      expect(o.final).toBe('shipped');
+      expect(o.checksEndedAt).toBeCloseTo(o.shippedAt! + 120, 9);
+    }
+    for (const o of run(QUIET_SCENARIO, ONE_BOX_THEN_ALL, 5))
+      expect(o.checksEndedAt).toBeCloseTo(o.shippedAt!, 9);
+  });
+
   it('catches a crash loop at the first stage', () => {
     const text = withBuilds(
       QUIET_SCENARIO,
