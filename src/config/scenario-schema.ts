@@ -108,6 +108,11 @@ export const SCENARIO_DEFAULTS = {
   // The Prometheus Operator's default scrape interval (Prometheus CRD `spec.scrapeInterval`,
   // "30s"): how the Prometheus that Argo Rollouts and Flagger query is usually installed.
   scrapeInterval: 0.5,
+  // Google SRE book, "Being On-Call": 5 minutes for user-facing services in working hours;
+  // nights and weekends are this project's judgement (a person woken or away from a desk).
+  // alertAfter: SRE Workbook, "Alerting on SLOs": a fast-burn alert (2% of a 30-day budget in
+  // an hour) fires within minutes of a large regression; 15 minutes covers slower burns.
+  pages: { alertAfter: 15, response: { working: 5, night: 15, weekend: 30 } },
 } as const;
 
 const D = SCENARIO_DEFAULTS;
@@ -267,6 +272,15 @@ function scenarioShape(regs: Registries) {
       days: weekdays().optional(),
       fromHour: windowHour().optional(),
       toHour: windowHour().optional(),
+      pages: strictObject({
+        enabled: bool().default(true),
+        alertAfter: duration().default(D.pages.alertAfter),
+        response: strictObject({
+          working: duration().default(D.pages.response.working),
+          night: duration().default(D.pages.response.night),
+          weekend: duration().default(D.pages.response.weekend),
+        }).prefault({}),
+      }).prefault({}),
     }).prefault({}),
     builds: strictObject({
       badShare: probability().default(0),
@@ -460,6 +474,9 @@ function toBody(s: ParsedScenario): ScenarioBody {
     },
     people: {
       workingHours: s.people.alwaysAtWork ? [] : [peopleHours(s.schedule, s.people)],
+      pages: s.people.pages.enabled
+        ? { alertAfter: s.people.pages.alertAfter, response: { ...s.people.pages.response } }
+        : undefined,
     },
     builds: {
       badShare: s.builds.badShare,

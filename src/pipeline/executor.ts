@@ -21,6 +21,7 @@ import {
   type ScenarioConfig,
 } from '../world/types.js';
 import type { HourWindow } from '../world/calendar.js';
+import { pageResponseTime, type HumanClock } from '../world/human-clock.js';
 import type { World } from '../world/world.js';
 import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { RunPhase } from './check-run.js';
@@ -48,6 +49,10 @@ type PipelineEvent =
   | { kind: 'deploy-batch'; stage: number; last: boolean; counts: number[] }
   /** A traffic stage's weight takes effect (its canary pods have started). */
   | { kind: 'route'; stage: number; weight: number }
+  /** An alert pages on-call about a bad build the pipeline let stay; `answered` once someone acts. */
+  | { kind: 'page'; answered: boolean }
+  /** On-call's rollback of a build the pipeline let stay, batch by batch. */
+  | { kind: 'incident-rollback-batch'; last: boolean; counts: number[] }
   | { kind: 'rollback-batch'; last: boolean; counts: number[] }
   | { kind: 'probe' }
   | { kind: 'late-probe' }
@@ -278,6 +283,10 @@ class TrialRun implements RolloutSite {
         return this.deployBatch(e.stage, e.counts, e.last, now);
       case 'route':
         return this.route(e.stage, e.weight, now);
+      case 'page':
+        return e.answered ? this.answerPage(now) : this.page(now);
+      case 'incident-rollback-batch':
+        return this.incidentRollbackBatch(e.counts, e.last, now);
       case 'rollback-batch':
         return this.rollbackBatch(e.counts, e.last, now);
       case 'probe':
@@ -438,6 +447,72 @@ class TrialRun implements RolloutSite {
     this.outcome.checksEndedAt = now - this.startAt;
     this.outcome.stageReached = 'done';
     this.finish('shipped', now);
+    this.schedulePage(now);
+  }
+
+  // ---- after the pipeline: incidents page on-call -----------------------------------
+
+  /**
+   * A bad build the pipeline let stay pages on-call once its fault has shown for the alert
+   * delay (not before the pipeline is over: until then its checks are the detector). Nothing
+   * is scheduled past the trial's end.
+   */
+  private schedulePage(now: Minutes): void {
+    const pages = this.scenario.people.pages;
+    if (pages === undefined || !this.outcome.build.bad) return;
+    const onset = this.world.fleet.onsetTime();
+    if (onset === Infinity) return;
+    const at = Math.max(now, onset + pages.alertAfter);
+    if (at < this.startAt + this.outcome.endAt) this.sim.at(at, { kind: 'page', answered: false });
+  }
+
+  /** The page fires: someone answers after their shift's response time. */
+  private page(now: Minutes): void {
+    const delay = pageResponseTime(this.onCall(), now);
+    this.outcome.pagedAt = now - this.startAt;
+    this.note('page', `an alert pages on-call; answered in ${Math.round(delay)} min`);
+    this.sim.at(now + delay, { kind: 'page', answered: true });
+  }
+
+  /** On-call rolls the build back with the policy's rollback, unless a migration forbids it. */
+  private answerPage(now: Minutes): void {
+    this.outcome.rollbackAttempted = true;
+    if (this.buildFaults.some((f) => f.rollback?.fails === true)) {
+      this.note('rollback-failed', MIGRATION_STAYS);
+      return;
+    }
+    this.note('rollback-start', 'on-call rolls the build back');
+    const fleet = this.world.fleet;
+    const batches = splitBatches(
+      fleet.regions.map((r) => fleet.newHosts(r.index)),
+      this.policy.rollback.maxBatchShare,
+    );
+    batches.forEach((counts, k) => {
+      this.sim.at(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
+        kind: 'incident-rollback-batch',
+        last: k === batches.length - 1,
+        counts,
+      });
+    });
+  }
+
+  private incidentRollbackBatch(counts: number[], last: boolean, now: Minutes): void {
+    counts.forEach((n, r) => this.world.fleet.revert('production', r, n, now));
+    if (!last) return;
+    this.outcome.rollbackSucceeded = true;
+    this.outcome.restoredAt = now - this.startAt;
+    this.note('rollback-done', 'on-call restored the previous build');
+  }
+
+  /** On-call's clock: the people's working hours and page response, in the schedule region's time. */
+  private onCall(): HumanClock {
+    const pages = this.scenario.people.pages!;
+    const region = this.world.fleet.regions.find((r) => r.name === this.scenario.schedule.region);
+    return {
+      workingHours: this.workingHours,
+      utcOffsetHours: region?.utcOffsetHours ?? 0,
+      pageResponse: pages.response,
+    };
   }
 
   rollback(by: string, now: Minutes): void {
@@ -602,6 +677,7 @@ function initialOutcome(
     rolloutMin: 0,
     freshBaselineHostMin: 0,
     checksEndedAt: undefined,
+    pagedAt: undefined,
     endAt: 0,
     timeline,
   };

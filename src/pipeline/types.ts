@@ -46,6 +46,7 @@ export interface TimelineEntry {
     | 'rollback-start'
     | 'rollback-done'
     | 'rollback-failed'
+    | 'page'
     | 'restart'
     | 'onset'
     | 'world'
@@ -107,6 +108,8 @@ export interface TrialOutcome {
    * of the watch, or the shipping without one); undefined for a build that did not stay.
    */
   checksEndedAt: Minutes | undefined;
+  /** Minutes from start until an alert paged on-call about a bad build that stayed (undefined: no page). */
+  pagedAt: Minutes | undefined;
   /** The late look a Friday-test replay asks for (`probeAt`): minutes from start, whether still hurting, impact until then. */
   probe?: { at: Minutes; hurting: boolean; impact: Impact };
   /** Minutes from start until the trial stopped counting. */

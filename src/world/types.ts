@@ -117,6 +117,18 @@ export interface ScheduleConfig {
 export interface PeopleConfig {
   /** Local working days and hours; empty: people are always at work (no human clock). */
   workingHours: { days: readonly Weekday[]; fromHour: number; toHour: number }[];
+  /**
+   * Incidents after the pipeline let a bad build stay: an alert pages on-call `alertAfter`
+   * minutes after the fault first shows, the page is answered after the response time of its
+   * shift (in the schedule region's local time), and the responder rolls the build back.
+   * Undefined: nobody is paged, and a shipped bad build hurts until the horizon.
+   */
+  pages: PagesConfig | undefined;
+}
+
+export interface PagesConfig {
+  alertAfter: Minutes;
+  response: { working: Minutes; night: Minutes; weekend: Minutes };
 }
 
 /** The impact bar: a build whose true full-fleet effect crosses any of these is bad. */

@@ -83,6 +83,7 @@ export function markerKindFor(kind: TimelineEntry['kind']): MarkerKind | undefin
     case 'rollback-start':
     case 'rollback-done':
     case 'rollback-failed':
+    case 'page':
       return 'rollback';
     case 'onset':
     case 'restart':

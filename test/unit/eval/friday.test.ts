@@ -30,6 +30,8 @@ const CRASHING = withBuilds(
   WORLD,
   `builds: { badShare: 1, bad: [ { name: crash, weight: 1, faults: [ { kind: crash-loop, crashesPerHostHour: 30, downShare: 0.5 } ] } ] }`,
 );
+/** The same world where nobody is paged: a shipped crash loop hurts until the horizon. */
+const CRASHING_UNPAGED = `${CRASHING}people: { pages: { enabled: false } }\n`;
 /** No checks: every build ships and stays. */
 const NO_GATES = `
 stages:
@@ -66,8 +68,8 @@ describe('the next working morning', () => {
 });
 
 describe('the late probe of a replay', () => {
-  it('sees a shipped crash loop still hurting at Monday 09:00, with the weekend’s impact', () => {
-    const s = scenario(CRASHING);
+  it('sees a shipped crash loop that nobody is paged about still hurting at Monday 09:00, with the weekend’s impact', () => {
+    const s = scenario(CRASHING_UNPAGED);
     const p = policy(NO_GATES);
     const fridayAt = atLocal(FRI, 16, -5);
     const monday = atLocal(MON, 9, -5) + WEEK;
@@ -165,8 +167,25 @@ describe('aggregating the Friday replays', () => {
     expect(() => addFriday(emptyPartial(), bare, bare)).toThrow(/morning probe/);
   });
 
-  it('runs through a chunk: a policy without gates leaves every Friday bad build hurting on Monday', () => {
-    const s = scenario(CRASHING);
+  it('with pages, on-call restores the Friday crash loop the same evening: nothing hurts on Monday', () => {
+    const fridayAt = atLocal(FRI, 16, -5);
+    const monday = atLocal(MON, 9, -5) + WEEK;
+    const o = runTrial({
+      scenario: scenario(CRASHING),
+      policy: policy(NO_GATES),
+      seed: 3,
+      trial: 0,
+      startAt: fridayAt,
+      probeAt: monday,
+    }).outcome;
+    expect(o.final).toBe('shipped');
+    expect(o.pagedAt).toBeDefined();
+    expect(o.restoredAt).toBeLessThan(60);
+    expect(o.probe?.hurting).toBe(false);
+  });
+
+  it('runs through a chunk: without pages, a policy without gates leaves every Friday bad build hurting on Monday', () => {
+    const s = scenario(CRASHING_UNPAGED);
     const r = runChunk({
       index: 0,
       scenario: s,
