@@ -397,8 +397,13 @@ class DeployReplay implements RolloutSite {
       // The same hosts under any version: their own history, for seasonal and before references.
       const keys = new Set(canarySeries.map((s) => `${s.region}\u0000${s.group}`));
       const sameHosts = all.filter((s) => keys.has(`${s.region}\u0000${s.group}`));
-      if (r.model.needs.seasonal)
-        d.seasonal = d.canary.map((p) => pointAt(metric, sameHosts, p.t - WEEK, p.t));
+      if (r.model.needs.seasonal) {
+        const weeks = Array.from({ length: Math.max(1, r.binding.seasonalWeeks) }, (_, j) =>
+          d.canary.map((p) => pointAt(metric, sameHosts, p.t - (j + 1) * WEEK, p.t)),
+        );
+        d.seasonal = weeks[0]!;
+        if (weeks.length > 1) d.seasonalWeeks = weeks;
+      }
       if (r.model.needs.before) {
         const span = beforeSpan(now - from);
         const start = this.deploy.start;

@@ -13,25 +13,38 @@
  */
 import { z } from 'zod';
 import { binomCdf, binomQuantile, rateDropPValue } from '../stats/binomial.js';
+import { studentTCdf } from '../stats/student-t.js';
 import type { MetricPoint } from '../world/types.js';
 import { isRateMetric, isValidPoint, metricData, verdict } from './points.js';
 import { formatNumber } from './threshold.js';
 import type { JudgeModel, JudgeResult } from './types.js';
 
-export const businessAnomalyParams = z.object({
-  /** Where the expectation comes from. */
-  reference: z.enum(['last-week', 'daily-profile']).default('last-week'),
-  /** Per-measurement false-alarm rate. */
-  alpha: z.number().gt(0).lt(1).default(0.01),
-  /** Drop (percent of the expected rate) tolerated before failing: H₀ is a drop of this size. */
-  minDropPct: z.number().min(0).lt(100).default(0),
-  /**
-   * `estimate`: measure overdispersion φ (Pearson χ²/df of last week's points around the
-   * expectation) and test on counts divided by φ (quasi-Poisson), so ordinary week-to-week
-   * variation is not read as a drop. `none`: trust the binomial variance.
-   */
-  overdispersion: z.enum(['estimate', 'none']).default('estimate'),
-});
+export const businessAnomalyParams = z
+  .object({
+    /** Where the expectation comes from. */
+    reference: z.enum(['last-week', 'daily-profile']).default('last-week'),
+    /** Per-measurement false-alarm rate. */
+    alpha: z.number().gt(0).lt(1).default(0.01),
+    /** Drop (percent of the expected rate) tolerated before failing: H₀ is a drop of this size. */
+    minDropPct: z.number().min(0).lt(100).default(0),
+    /**
+     * `estimate`: measure overdispersion φ (Pearson χ²/df of last week's points around the
+     * expectation) and test on counts divided by φ (quasi-Poisson), so ordinary week-to-week
+     * variation is not read as a drop. `none`: trust the binomial variance.
+     */
+    overdispersion: z.enum(['estimate', 'none']).default('estimate'),
+    /**
+     * Past weeks compared with (`last-week` only). With 2 or more, the expectation is their mean
+     * (log) rate over the window and the tolerance their own spread: a prediction interval for a
+     * new week, Student's t with weeks − 1 degrees of freedom, so a series whose weeks differ by
+     * several percent is not read as a drop every week.
+     */
+    weeks: z.number().int().min(1).max(8).default(1),
+  })
+  .refine((p) => p.weeks === 1 || p.reference === 'last-week', {
+    message: 'weeks > 1 compares with past weeks directly: it needs reference: last-week',
+    path: ['weeks'],
+  });
 
 export type BusinessAnomalyParams = z.output<typeof businessAnomalyParams>;
 
@@ -138,6 +151,93 @@ export function dispersion(
   return Math.max(1, chi2 / df);
 }
 
+/** The figures behind a verdict against several past weeks. */
+export interface WeeksTest {
+  pValue: number;
+  /** Checkouts the canary would have had at the weeks' mean rate. */
+  expected: number;
+  observed: number;
+  changePct: number;
+  /** The count at or below which a measurement fails. */
+  lowerBound: number;
+  /** Weeks with data the test used. */
+  weeks: number;
+  /** The weeks' spread: exp(sd of their log rates) − 1, in percent. */
+  spreadPct: number;
+}
+
+/**
+ * Tests the canary's rate against a prediction interval from past weeks; pure. Each week's
+ * rate is taken over the canary's own interval times; on the log scale a new week's rate
+ * should fall within mean ± t·s·√(1 + 1/k) of the k past ones (s their sample sd), widened
+ * when the canary's own Poisson noise is larger than a week's. Returns undefined with fewer
+ * than two weeks of data or no canary sample.
+ */
+export function testAgainstWeeks(
+  canary: readonly MetricPoint[],
+  weeks: readonly (readonly MetricPoint[])[],
+  params: Pick<BusinessAnomalyParams, 'alpha' | 'minDropPct'>,
+): WeeksTest | undefined {
+  let ec = 0;
+  let nc = 0;
+  const times = new Set<number>();
+  for (const p of canary) {
+    ec += p.events;
+    nc += p.n;
+    times.add(p.t);
+  }
+  if (!(nc > 0)) return undefined;
+  const logs: number[] = [];
+  let poisson = 0;
+  for (const week of weeks) {
+    let e = 0;
+    let n = 0;
+    for (const p of week) {
+      if (!times.has(p.t)) continue;
+      e += p.events;
+      n += p.n;
+    }
+    if (!(n > 0)) continue;
+    // Half an event keeps an empty week's log finite (the usual continuity correction).
+    logs.push(Math.log((e + 0.5) / n));
+    poisson += 1 / (e + 0.5);
+  }
+  const k = logs.length;
+  if (k < 2) return undefined;
+  const mean = logs.reduce((a, b) => a + b, 0) / k;
+  const s2 = logs.reduce((a, y) => a + (y - mean) ** 2, 0) / (k - 1);
+  const own = 1 / (ec + 0.5);
+  // A week's log rate carries its own Poisson noise inside s²; the canary's may be larger.
+  const variance = Math.max(s2 * (1 + 1 / k) + Math.max(0, own - poisson / k), own);
+  const sd = Math.sqrt(variance);
+  const tolerated = mean + Math.log(1 - params.minDropPct / 100);
+  const observedLog = Math.log((ec + 0.5) / nc);
+  const pValue = studentTCdf((observedLog - tolerated) / sd, k - 1);
+  const expected = nc * Math.exp(mean);
+  const bound = nc * Math.exp(tolerated + tQuantile(params.alpha, k - 1) * sd) - 0.5;
+  return {
+    pValue,
+    expected,
+    observed: ec,
+    changePct: (ec / expected - 1) * 100,
+    lowerBound: Math.floor(bound),
+    weeks: k,
+    spreadPct: (Math.exp(Math.sqrt(s2)) - 1) * 100,
+  };
+}
+
+/** The p-quantile of Student's t with ν degrees of freedom, by bisection (p < 0.5 here). */
+function tQuantile(p: number, nu: number): number {
+  let lo = -1e6;
+  let hi = 0;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, nu) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /**
  * Tests the canary's events against the seasonal expectation; pure. Returns undefined when
  * either side has no sample.
@@ -200,6 +300,7 @@ export const businessAnomalyJudge: JudgeModel<BusinessAnomalyParams> = {
   summary: "Fails when the new hosts' checkouts fall below last week's rate by a binomial test.",
   params: businessAnomalyParams,
   metrics: (_params, checkMetric) => [checkMetric],
+  seasonalWeeks: (params) => params.weeks,
   needs: { baseline: 'none', seasonal: true, before: false },
   defaultWindow: 'cumulative',
   create(params) {
@@ -213,6 +314,23 @@ export const businessAnomalyJudge: JudgeModel<BusinessAnomalyParams> = {
         }
         const data = metricData(input);
         const canary = (data?.canary ?? []).filter((p) => isValidPoint(input.metric, p));
+        if (params.weeks > 1) {
+          const weeks = (data?.seasonalWeeks ?? []).map((w) =>
+            w.filter((p) => isValidPoint(input.metric, p)),
+          );
+          const w = testAgainstWeeks(canary, weeks, params);
+          if (w === undefined) {
+            return verdict(
+              'inconclusive',
+              canary.length === 0
+                ? `no canary ${input.metric} data`
+                : `fewer than two past weeks of ${input.metric} data`,
+            );
+          }
+          const line = () =>
+            `${formatNumber(w.observed)} events vs ${formatNumber(w.expected)} expected from ${w.weeks} weeks (${formatNumber(w.changePct)}%; weeks differ by ±${formatNumber(w.spreadPct)}%), p ${formatNumber(w.pValue)} (alpha ${params.alpha})`;
+          return verdict(w.pValue <= params.alpha ? 'fail' : 'pass', line, { ...w });
+        }
         const seasonal = (data?.seasonal ?? []).filter((p) => isValidPoint(input.metric, p));
         const r = testBusinessAnomaly(canary, seasonal, params);
         if (r === undefined) {

@@ -12,6 +12,12 @@ export interface MetricData {
   baseline?: readonly MetricPoint[];
   /** The old build's points one week earlier at the same times (for seasonal judges). */
   seasonal?: readonly MetricPoint[];
+  /**
+   * For a judge that reads several past weeks (`seasonalWeeks` > 1): week j's points (j = 1,
+   * 2, …; index j − 1) at the same times, labelled with the canary's times. Index 0 is
+   * `seasonal`.
+   */
+  seasonalWeeks?: readonly (readonly MetricPoint[])[];
   /** Points from before the deploy began (for before/after and trend references). */
   before?: readonly MetricPoint[];
 }
@@ -44,6 +50,8 @@ export interface JudgeModel<P = unknown> {
   readonly params: z.ZodType<P>;
   /** The metrics the judge reads, given its parameters (most read only the check's metric). */
   metrics(params: P, checkMetric: MetricName): MetricName[];
+  /** How many past weeks of seasonal data it reads, given its parameters (absent: one). */
+  seasonalWeeks?(params: P): number;
   /** Which comparison data it needs. */
   readonly needs: {
     baseline: 'required' | 'optional' | 'none';

@@ -77,7 +77,8 @@ interface Delivered {
   lastK: number;
   canary: MetricPoint[];
   baseline: MetricPoint[];
-  seasonal: MetricPoint[];
+  /** Per past week (index j − 1 for j weeks back), the same hosts' points on the old build. */
+  seasonal: MetricPoint[][];
   /** Indices of the points served as missing because a metrics delay held them back. */
   delayed: number[];
 }
@@ -156,7 +157,7 @@ export class MetricFeed {
     for (const metric of r.metrics) {
       let cs: MetricPoint[] = [];
       let bs: MetricPoint[] = [];
-      let ss: MetricPoint[] = [];
+      let ss: MetricPoint[][] = [];
       // Fewer scrapes than the query needs: Prometheus returns nothing, onMissingData decides.
       if (scraped.count >= samplesNeeded(metric)) {
         const span = this.spanOf(scraped, samplesNeeded(metric), windowStart);
@@ -170,7 +171,10 @@ export class MetricFeed {
       }
       const d: MetricData = { canary: cs };
       if (baseline !== undefined) d.baseline = bs;
-      if (r.model.needs.seasonal) d.seasonal = ss;
+      if (r.model.needs.seasonal) {
+        d.seasonal = ss[0] ?? [];
+        if (ss.length > 1) d.seasonalWeeks = ss;
+      }
       if (r.model.needs.before) {
         // The same hosts on the old build before the deploy began: an hour, or as long as the window.
         let before = seen.before.get(metric);
@@ -205,11 +209,16 @@ export class MetricFeed {
     [from, to]: [Minutes, Minutes],
     groups: Omit<RunGroups, 'version'>,
     now: Minutes,
-  ): { canary: MetricPoint[]; baseline: MetricPoint[]; seasonal: MetricPoint[]; newest: Minutes } {
+  ): {
+    canary: MetricPoint[];
+    baseline: MetricPoint[];
+    seasonal: MetricPoint[][];
+    newest: Minutes;
+  } {
     const { canary, lastWeek, baseline } = groups;
     const { anchor } = this.scrapes;
     const step = this.step;
-    const seasonal = r.model.needs.seasonal;
+    const weeks = r.binding.seasonalWeeks;
     const firstK = Math.ceil((from - anchor) / step - 1e-9) + 1;
     const lastK = Math.floor((to - anchor) / step + 1e-9);
     let newest = -Infinity;
@@ -220,9 +229,11 @@ export class MetricFeed {
         baseline === undefined
           ? undefined
           : this.deliveredPiece(baseline, metric, from, to, false, now);
-      const s = seasonal
-        ? [this.world.sampler.pointAsOldOver(lastWeek, metric, from - WEEK, to - WEEK, to)]
-        : [];
+      const s: MetricPoint[][] = [];
+      for (let j = 1; j <= weeks; j++)
+        s.push([
+          this.world.sampler.pointAsOldOver(lastWeek, metric, from - j * WEEK, to - j * WEEK, to),
+        ]);
       if (to > seen.lastEnd) {
         this.record(r.check.name, metric, c, b);
         newest = to;
@@ -243,7 +254,7 @@ export class MetricFeed {
           ...last,
           canary: last.canary.slice(),
           baseline: last.baseline.slice(),
-          seasonal: last.seasonal.slice(),
+          seasonal: last.seasonal.map((w) => w.slice()),
           delayed: [],
         }
       : {
@@ -253,7 +264,7 @@ export class MetricFeed {
           lastK: firstK - 1,
           canary: [],
           baseline: [],
-          seasonal: [],
+          seasonal: Array.from({ length: weeks }, () => []),
           delayed: [],
         };
     // Points a metrics delay held back are asked for again: the delay may have passed.
@@ -276,7 +287,8 @@ export class MetricFeed {
         b = this.deliveredPiece(baseline, metric, end - step, end, true, now);
         d.baseline.push(b);
       }
-      if (seasonal) d.seasonal.push(sampler.pointAsOld(lastWeek, metric, end - WEEK, end));
+      for (let j = 1; j <= weeks; j++)
+        d.seasonal[j - 1]!.push(sampler.pointAsOld(lastWeek, metric, end - j * WEEK, end));
       if (this.delays.size > 0 && this.delayedAt(end, now)) d.delayed.push(k - firstK);
       if (end > seen.lastEnd) {
         this.record(r.check.name, metric, c, b);

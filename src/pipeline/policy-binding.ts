@@ -14,6 +14,8 @@ export interface CheckBinding {
   readonly model: JudgeModel;
   /** Every metric the judge reads (multi-metric judges read more than the check's own). */
   readonly metrics: readonly MetricName[];
+  /** Past weeks of seasonal data the judge reads (1 for most; 0 when it reads none). */
+  readonly seasonalWeeks: number;
   /** A fresh judge for one run (judges may keep state between measurements). */
   judge(): Judge;
 }
@@ -67,6 +69,7 @@ function bindParams<P>(model: JudgeModel<P>, check: CheckConfig): CheckBinding {
     check,
     model: model as JudgeModel,
     metrics: model.metrics(params, check.metric),
+    seasonalWeeks: model.needs.seasonal ? (model.seasonalWeeks?.(params) ?? 1) : 0,
     judge: () => model.create(params),
   };
 }

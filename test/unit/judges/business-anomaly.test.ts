@@ -3,10 +3,11 @@ import {
   businessAnomalyJudge,
   businessAnomalyParams,
   fitDailyProfile,
+  testAgainstWeeks,
   testBusinessAnomaly,
 } from '../../../src/judges/business-anomaly.js';
 import type { JudgeInput } from '../../../src/judges/types.js';
-import { streamFor, type RandomStream } from '../../../src/random/index.js';
+import { normal, streamFor, type RandomStream } from '../../../src/random/index.js';
 import { binomCdf } from '../../../src/stats/binomial.js';
 import type { MetricPoint } from '../../../src/world/types.js';
 import { ratePoint, runJudgeContract, series } from '../../helpers/judge-contract.js';
@@ -58,6 +59,86 @@ runJudgeContract({
   looks: 1,
   runs: 1000,
   nominalFalseAlarm: 0.01,
+});
+
+// Several past weeks whose levels differ by 5% (sd of the log level), this week drawn alike:
+// the prediction interval's false-alarm rate is its alpha whatever the weeks' spread.
+const WEEK_SPREAD = 0.05;
+function weeksWindow(rng: RandomStream, weeks: number, drop = 0): JudgeInput {
+  const level = () => RATE * Math.exp(WEEK_SPREAD * normal(rng));
+  const now = level() * (1 - drop);
+  return {
+    metric: 'conversion_rate',
+    data: {
+      conversion_rate: {
+        canary: series(30, 600, (t) => ratePoint(rng, t, SESSIONS, now)),
+        seasonalWeeks: Array.from({ length: weeks }, () => {
+          const r = level();
+          return series(30, 600, (t) => ratePoint(rng, t, SESSIONS, r));
+        }),
+      },
+    },
+  };
+}
+runJudgeContract({
+  label: 'business-anomaly against six past weeks',
+  model: businessAnomalyJudge,
+  params: { alpha: 0.05, weeks: 6 },
+  metric: 'conversion_rate',
+  nullRun: (rng) => () => weeksWindow(rng, 6),
+  looks: 1,
+  runs: 2000,
+  nominalFalseAlarm: 0.05,
+});
+
+describe('business-anomaly against several past weeks', () => {
+  it('is the prediction interval of Student’s t: with two weeks, the Cauchy closed form', () => {
+    // Two weeks at rates 0.030 and 0.033 over the same times; the canary at 0.027.
+    const week = (rate: number): MetricPoint[] =>
+      Array.from({ length: 10 }, (_, i) => ({
+        t: i,
+        value: rate,
+        n: 10_000,
+        events: rate * 10_000,
+      }));
+    const canary = week(0.027);
+    const r = testAgainstWeeks(canary, [week(0.03), week(0.033)], { alpha: 0.05, minDropPct: 0 })!;
+    const logs = [Math.log(3000.5 / 1e5), Math.log(3300.5 / 1e5)];
+    const mean = (logs[0]! + logs[1]!) / 2;
+    const s2 = (logs[0]! - mean) ** 2 + (logs[1]! - mean) ** 2;
+    const own = 1 / 2700.5;
+    const sd = Math.sqrt(
+      Math.max(s2 * 1.5 + Math.max(0, own - (1 / 3000.5 + 1 / 3300.5) / 2), own),
+    );
+    const t = (Math.log(2700.5 / 1e5) - mean) / sd;
+    expect(r.pValue).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
+    expect(r.weeks).toBe(2);
+  });
+
+  it('catches a drop well outside what the weeks differ by, and tolerates one inside it', () => {
+    const rng = streamFor({ seed: 3, trial: 0, purpose: 'weeks-power' });
+    const judge = businessAnomalyJudge.create(
+      businessAnomalyParams.parse({ weeks: 6, alpha: 0.01 }),
+    );
+    let caught = 0;
+    let tolerated = 0;
+    for (let i = 0; i < 200; i++) {
+      if (judge.evaluate(weeksWindow(rng, 6, 0.3)).verdict === 'fail') caught++;
+      if (judge.evaluate(weeksWindow(rng, 6, 0.02)).verdict !== 'fail') tolerated++;
+    }
+    expect(caught).toBeGreaterThan(190);
+    expect(tolerated).toBeGreaterThan(180);
+  });
+
+  it('is inconclusive with fewer than two weeks of data, and refuses weeks with a daily profile', () => {
+    const rng = streamFor({ seed: 4, trial: 0, purpose: 'weeks-missing' });
+    const judge = businessAnomalyJudge.create(businessAnomalyParams.parse({ weeks: 3 }));
+    const input = weeksWindow(rng, 1);
+    expect(judge.evaluate(input).verdict).toBe('inconclusive');
+    expect(businessAnomalyParams.safeParse({ weeks: 2, reference: 'daily-profile' }).success).toBe(
+      false,
+    );
+  });
 });
 
 describe('business-anomaly judge', () => {

@@ -44,7 +44,7 @@ describe('MetricFeed', () => {
   // A growing (cumulative) window reuses what its last read delivered: every read must equal
   // a first read of the same window by a feed that has delivered nothing yet, through a
   // metrics delay (points asked for again once it passes), a gap and a change of the fleet.
-  it.each(['errors-sequential', 'conversion-vs-last-week'])(
+  it.each(['errors-sequential', 'conversion-vs-past-weeks'])(
     '%s: each read of a cumulative window equals a fresh read of it',
     (name) => {
       const sim = new Simulator<FleetEvent>(0);
