@@ -41,14 +41,14 @@ stages:
     target: { kind: hosts, region: main, count: 2 }
     bake: 20m
     checks:
-      - { name: errors, metric: error_rate, judge: { kind: threshold, max: 0.004 }, interval: 5m }
+      - { name: errors, metric: error_rate, judge: { kind: threshold, max: 0.015 }, interval: 5m }
   - name: all
     target: { kind: fleet, share: 1 }
     bake: 0m
 watch:
   duration: 30m
   checks:
-    - { name: watch-errors, metric: error_rate, judge: { kind: threshold, max: 0.006 }, interval: 5m }
+    - { name: watch-errors, metric: error_rate, judge: { kind: threshold, max: 0.03 }, interval: 5m }
 `;
 
 /** No gate at all: everything ships. */
@@ -136,6 +136,7 @@ describe('runStream', () => {
     const events = drawStreamConfounders(s, t.seed, t.stream, WEEK - DAY, WEEK * 7 + 16 * DAY);
     const byId = new Map(changes.map((c) => [c.id, c]));
     const finals = new Set<string>();
+    let escapes = 0;
     expect(rows.length).toBeGreaterThan(15);
     for (const r of rows.filter((x) => !x.revert)) {
       expect(r.changes).toBe(1);
@@ -158,11 +159,27 @@ describe('runStream', () => {
         shippedAt: single.shippedAt,
         bad: single.build.bad,
       });
-      // A batch left in production counts its impact until the revert; every other, the trial's.
-      if (!(r.bad && (r.final === 'shipped' || r.final === 'rollback-failed')))
+      // A batch left in production counts its impact until its revert went out (the same
+      // trial, looked at then); every other, the trial's own.
+      if (r.bad && (r.final === 'shipped' || r.final === 'rollback-failed')) {
+        escapes++;
+        expect(r.revertedAt).toBeGreaterThan(r.shippedAt ?? 0);
+        const until = runBoundTrial({
+          scenario: s,
+          policy: p,
+          seed: t.seed,
+          trial: r.trial,
+          startAt: r.startAt,
+          build: batchBuild([{ build: change.build, fixed }]),
+          confounders: eventsNear(events, r.startAt),
+          probeAt: r.startAt + r.revertedAt!,
+        }).outcome;
+        expect(r.failedRequests).toBe(until.probe!.impact.failedRequests);
+      } else {
         expect(r.failedRequests).toBe(single.impact.failedRequests);
-      else expect(r.failedRequests).toBeLessThanOrEqual(single.impact.failedRequests * 14 + 1);
+      }
     }
+    expect(escapes).toBeGreaterThan(0);
     // The check is not vacuous: the stream saw blocks, shipments and rollbacks.
     expect(finals.has('shipped')).toBe(true);
     expect(finals.size).toBeGreaterThanOrEqual(2);
@@ -177,7 +194,7 @@ describe('runStream', () => {
     expect(free.figures.overrideRate).toBe(0);
     expect(free.counts.production).toBeGreaterThan(0);
     // A check whose limit every interval breaks: it stops every deploy, and the team learns.
-    const noisy = CANARY.replace('max: 0.004', 'max: 0.0000001');
+    const noisy = CANARY.replace('max: 0.015', 'max: 0.0000001');
     const blocked = runStreamTask(task(yaml, noisy)).runs[0]!;
     expect(blocked.counts.stops).toBeGreaterThan(5);
     expect(blocked.figures.overrideRate).toBeGreaterThan(0.3);
@@ -208,6 +225,18 @@ stages:
     expect(Math.abs(mean - expected)).toBeLessThan(3.5 * (sd / Math.sqrt(sizes.length)));
     // And not the naive λD: batching is not just arrivals per service.
     expect(Math.abs(mean - a)).toBeGreaterThan(5 * (sd / Math.sqrt(sizes.length)));
+  });
+
+  it('an emergency revert skips the gates: incidents under a slow pipeline end sooner', () => {
+    const slow = CANARY.replace('bake: 20m', 'bake: 4h');
+    const base = `${STREAM_WORLD}\nstream: { changesPerDay: 6 }\n`;
+    const emergency = `${STREAM_WORLD}\nstream: { changesPerDay: 6, emergencyRevert: true }\n`;
+    const through = runStreamTask(task(base, slow, { weeks: 6 })).runs[0]!;
+    const past = runStreamTask(task(emergency, slow, { weeks: 6 })).runs[0]!;
+    expect(through.counts.incidents).toBeGreaterThan(0);
+    expect(past.figures.timeToRestoreMin!).toBeLessThan(through.figures.timeToRestoreMin!);
+    expect(past.deploys!.some((d) => d.kind === 'emergency')).toBe(true);
+    expect(through.deploys!.some((d) => d.kind === 'emergency')).toBe(false);
   });
 
   it('is the same stream for every policy: the same commits, bad changes and world events', () => {
