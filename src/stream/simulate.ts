@@ -237,6 +237,8 @@ class StreamRunner {
   private readonly streams: TrialStreams;
   private readonly queue: Waiting[] = [];
   private readonly overridesWaiting: Waiting[][] = [];
+  /** Reverts that skip the gates (`stream.emergencyRevert`), each deployed alone, first. */
+  private readonly emergencies: Waiting[] = [];
   private readonly remembered: boolean[] = [];
   private readonly leadTimes: Minutes[] = [];
   private readonly restoreTimes: Minutes[] = [];
@@ -294,7 +296,7 @@ class StreamRunner {
       case 'arrive':
         // An emergency revert goes out alone, past the gates, as soon as the pipeline is free.
         if (e.change.reverts !== undefined && this.world.settings.emergencyRevert)
-          this.overridesWaiting.unshift([e.change]);
+          this.emergencies.push(e.change);
         else this.requeue([e.change]);
         return this.tryDeploy(now);
       case 'free':
@@ -315,23 +317,17 @@ class StreamRunner {
   /** Starts the next deploy if the pipeline is free: an override first, else every waiting change. */
   private tryDeploy(now: Minutes): void {
     if (this.busy) return;
+    const emergency = this.emergencies.shift();
+    if (emergency !== undefined) return this.deploy([emergency], 'emergency', now);
     if (this.closed) {
       // After the stream's last week only reverts go out, so every incident ends somewhere.
-      const urgent = this.overridesWaiting.findIndex((b) => b.some((w) => w.reverts !== undefined));
-      if (urgent >= 0)
-        return this.deploy(this.overridesWaiting.splice(urgent, 1)[0]!, 'emergency', now);
       const reverts = this.queue.filter((w) => w.reverts !== undefined);
       if (reverts.length === 0) return;
       this.queue.splice(0, reverts.length);
       return this.deploy(reverts, 'gated', now);
     }
     const override = this.overridesWaiting.shift();
-    if (override !== undefined)
-      return this.deploy(
-        override,
-        override.some((w) => w.reverts !== undefined) ? 'emergency' : 'override',
-        now,
-      );
+    if (override !== undefined) return this.deploy(override, 'override', now);
     if (this.queue.length === 0) return;
     const take = Math.min(this.queue.length, this.world.settings.maxBatch ?? Infinity);
     this.deploy(this.queue.splice(0, take), 'gated', now);
