@@ -32,6 +32,7 @@ export {
   sweepCurves,
   SWEEP_FLAKY,
   type CrossoverCurve,
+  type StreamCrossover,
   type KeyedResult,
   type PolicyStreamFigures,
   type ScenarioStreamResult,
