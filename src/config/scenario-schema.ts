@@ -122,14 +122,12 @@ const D = SCENARIO_DEFAULTS;
  * The `stream:` section's defaults (`gatesim stream`; the reasoning for each is in
  * docs/stream.md): about one merged change per engineer and working day for a team of eight,
  * half an hour of desk work to look at a stopped deploy, a 70% chance that one look finds a bad
- * change, an hour from an escaped fault's onset to a page, and override probability matching
- * the share of recent false alarms.
+ * change, and override probability matching the share of recent false alarms.
  */
 export const STREAM_DEFAULTS: StreamSettings = {
   changesPerDay: 8,
   triage: 30,
   fixProbability: 0.7,
-  noticeAfter: 60,
   emergencyRevert: false,
   maxBatch: undefined,
   fatigue: { max: 1, steepness: 1, memory: 10 },
@@ -142,7 +140,6 @@ function streamSection() {
     changesPerDay: num({ gt: 0, max: 1000, limit: 'max' }).default(S.changesPerDay),
     triage: duration({ positive: true }).default(S.triage),
     fixProbability: probability().default(S.fixProbability),
-    noticeAfter: duration().default(S.noticeAfter),
     emergencyRevert: bool().default(S.emergencyRevert),
     maxBatch: num({ int: true, min: 1, max: MAX_COUNT, limit: 'max' }).optional(),
     fatigue: strictObject({

@@ -4,10 +4,11 @@
  * single-trial executor, `runBoundTrial`, with the batch's build, the deploy's start and the
  * stream's world events); a stopped deploy's changes come back after someone looks, who may find
  * and fix a bad change, or — having found nothing — may override the gate, more readily the more
- * of the stops they remember were false alarms. A bad batch that stays in production (an
- * escape, or a failed rollback) hurts customers until someone is paged and a revert goes out
- * through the same pipeline: its impact is the trial's, replayed until the revert's deploy
- * reached the whole fleet.
+ * of the stops they remember were false alarms. A bad batch the pipeline lets stay pages
+ * on-call inside its trial (the scenario's `people.pages`), who rolls it back; its changes then
+ * come back to the queue like a rolled-back deploy's. One that cannot be rolled back (a
+ * migration) hurts until a revert goes out through the same pipeline: its impact is its
+ * trial's, replayed until the revert's deploy reached the whole fleet.
  *
  * Every draw outside the trials is keyed by the stream and by what it is about (the change and
  * its look, the deploy), never by the order events happen in, so policies replayed on a stream
@@ -36,12 +37,6 @@ export const DEPLOY_STRIDE = 1_000_000;
 export const MAX_STREAM_DEPLOYS = 100_000;
 /** Weeks in a quarter, for the per-quarter figures. */
 export const QUARTER_WEEKS = 13;
-/**
- * Minutes until a page is answered, by when it fires: the Google SRE book's typical targets
- * ("Being On-Call": 5 minutes for user-facing services, 30 for less time-critical ones), the
- * latter taken for nights and weekends.
- */
-export const PAGE_RESPONSE = { working: 5, night: 30, weekend: 30 } as const;
 /** Ids of revert changes start here, apart from the team's changes. */
 const REVERT_IDS = 1_000_000_000;
 
@@ -161,6 +156,13 @@ export interface StreamRun {
   deploys: DeployRecord[] | undefined;
 }
 
+/**
+ * Who looks at a batch that came back: after a gate's stop, the team (who may find a bad change,
+ * or override); after on-call rolled an incident back, the team (who may find it, but has no
+ * gate to override); after an override that never finished, nobody (it is simply retried).
+ */
+type StopMode = 'gate' | 'incident' | 'retry';
+
 type StreamEvent =
   | { kind: 'arrive'; change: Waiting }
   | { kind: 'free' }
@@ -168,7 +170,7 @@ type StreamEvent =
       kind: 'triaged';
       batch: Waiting[];
       deploy: number;
-      counted: boolean;
+      mode: StopMode;
       row: DeployRecord | undefined;
     }
   | { kind: 'close' };
@@ -303,7 +305,7 @@ class StreamRunner {
         this.busy = false;
         return this.tryDeploy(now);
       case 'triaged':
-        return this.triaged(e.batch, e.deploy, e.counted, e.row, now);
+        return this.triaged(e.batch, e.deploy, e.mode, e.row, now);
       case 'close':
         this.closed = true;
         return;
@@ -356,7 +358,7 @@ class StreamRunner {
     if (flaky) {
       // A flaky check stops the deploy before it starts: nothing reaches customers.
       const row = this.record(d, kind, trial, now, batch, build.bad, build.template);
-      this.stop(batch, now, d, true, row);
+      this.stop(batch, now, d, 'gate', row);
       this.busy = true;
       this.sim.at(now, { kind: 'free' });
       return;
@@ -393,8 +395,12 @@ class StreamRunner {
     const row = this.record(d, kind, trial, now, batch, outcome.build.bad, build.template, outcome);
     const bad = outcome.build.bad;
     const stays = outcome.final === 'shipped' || outcome.final === 'rollback-failed';
-    if (bad && stays) {
-      // Left in production: it hurts until a revert goes out; its impact is counted then.
+    // On-call rolled back a bad build the pipeline let stay (people.pages): it is gone again.
+    const restoredByOnCall = stays && outcome.restoredAt !== undefined;
+    const pages = this.world.scenario.scenario.people.pages;
+    if (bad && stays && !restoredByOnCall && pages !== undefined) {
+      // Paged, but nothing could roll it back (a migration): a revert must go out, and the
+      // build hurts until it does; its impact is counted then.
       const inProductionAt = now + (outcome.shippedAt ?? outcome.decidedAt ?? 0);
       const escape: Escape = {
         trial: { policy, trial, startAt: now, build, confounders: this.world.eventsNear(now) },
@@ -403,36 +409,56 @@ class StreamRunner {
         resolved: false,
       };
       this.escapes.push(escape);
-      const onset =
-        now + Math.max(outcome.onsetAt ?? 0, outcome.shippedAt ?? outcome.decidedAt ?? 0);
-      const paged = onset + this.world.settings.noticeAfter;
+      const paged =
+        outcome.pagedAt !== undefined
+          ? now + outcome.pagedAt
+          : now +
+            Math.max(outcome.onsetAt ?? 0, outcome.shippedAt ?? outcome.decidedAt ?? 0) +
+            pages.alertAfter;
       const answered =
-        paged + pageResponseTime({ ...this.world.clock, pageResponse: PAGE_RESPONSE }, paged);
+        paged + pageResponseTime({ ...this.world.clock, pageResponse: pages.response }, paged);
       this.revertId++;
       const revert: Change = {
         id: REVERT_IDS + this.revertId,
         at: answered,
         build: { bad: false, template: 'good', faults: [] },
       };
-      this.sim.at(answered, {
+      this.sim.at(Math.max(answered, now), {
         kind: 'arrive',
         change: { change: revert, fixed: false, looks: 0, reverts: escape },
       });
     } else {
+      // The trial's own impact: until a rollback (the gate's or on-call's), or with nobody
+      // paged, until the horizon.
       this.addImpact(outcome.impact);
     }
     if (outcome.shippedAt !== undefined) {
       this.counts.production++;
       if (bad) {
         this.counts.failures++;
-        // Restored by the watch's rollback here; an escape when its revert goes out.
-        if (outcome.final === 'rolled-back' && outcome.restoredAt !== undefined)
+        // Restored by the watch's rollback or on-call's; with nobody paged, the horizon; an
+        // escape nothing could roll back, when its revert goes out.
+        if (outcome.restoredAt !== undefined)
           this.restoreTimes.push(outcome.restoredAt - outcome.shippedAt);
+        else if (pages === undefined) this.restoreTimes.push(outcome.endAt - outcome.shippedAt);
         if (kind === 'override' && outcome.final === 'shipped') this.counts.badShippedByOverride++;
       }
     }
     if (bad && (outcome.shippedAt !== undefined || outcome.final === 'rollback-failed'))
       this.counts.incidents++;
+    if (restoredByOnCall) {
+      // Rolled back by on-call: its changes come back once someone has looked.
+      const at = now + outcome.restoredAt!;
+      for (const w of batch)
+        if (w.reverts !== undefined && !w.reverts.resolved) this.resolve(w.reverts, at);
+      return this.stop(
+        batch.filter((w) => w.reverts === undefined),
+        at,
+        d,
+        'incident',
+        row,
+      );
+    }
     switch (outcome.final) {
       case 'shipped':
       case 'rollback-failed': {
@@ -451,7 +477,13 @@ class StreamRunner {
       case 'blocked':
       case 'rolled-back':
       case 'stalled':
-        return this.stop(batch, now + (outcome.decidedAt ?? busyFor), d, kind === 'gated', row);
+        return this.stop(
+          batch,
+          now + (outcome.decidedAt ?? busyFor),
+          d,
+          kind === 'gated' ? 'gate' : 'retry',
+          row,
+        );
       default: {
         const never: never = outcome.final;
         throw new Error(`unknown final state ${String(never)}`);
@@ -464,23 +496,29 @@ class StreamRunner {
     batch: Waiting[],
     at: Minutes,
     deploy: number,
-    counted: boolean,
+    mode: StopMode,
     row: DeployRecord | undefined,
   ): void {
-    if (counted) this.counts.stops++;
+    if (mode === 'gate') this.counts.stops++;
+    if (batch.length === 0) return;
     const done = deskWorkDone(this.world.clock, at, this.world.settings.triage);
     // Working hours that never come: the changes never come back.
     if (done === Infinity) return;
-    this.sim.at(Math.max(done, this.sim.now), { kind: 'triaged', batch, deploy, counted, row });
+    this.sim.at(Math.max(done, this.sim.now), { kind: 'triaged', batch, deploy, mode, row });
   }
 
   private triaged(
     batch: Waiting[],
     deploy: number,
-    counted: boolean,
+    mode: StopMode,
     row: DeployRecord | undefined,
     now: Minutes,
   ): void {
+    if (mode === 'retry') {
+      // An override that never finished: back to the queue, no verdict on the gate.
+      this.requeue(batch);
+      return this.tryDeploy(now);
+    }
     let found = false;
     for (const w of batch) {
       if (!w.change.build.bad || w.fixed || w.reverts !== undefined) continue;
@@ -491,8 +529,9 @@ class StreamRunner {
         found = true;
       }
     }
-    if (!counted) {
-      // An override that stalled: back to the queue, no verdict on the gate.
+    if (mode === 'incident') {
+      // No gate to override and no false alarm to remember: the incident was real.
+      if (row !== undefined) row.triage = found ? 'found' : 'none';
       this.requeue(batch);
       return this.tryDeploy(now);
     }

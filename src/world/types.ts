@@ -218,9 +218,10 @@ export interface StreamSettings {
   triage: Minutes;
   /** Chance that one look finds (and fixes) each bad change of the batch. */
   fixProbability: number;
-  /** Minutes from an escaped fault's onset until someone is paged about it (monitoring, customers). */
-  noticeAfter: Minutes;
-  /** Whether a revert skips the gates (an emergency path) instead of going through the pipeline like any change. */
+  /**
+   * Whether the revert of a bad build that could not be rolled back skips the gates (an
+   * emergency path) instead of going through the pipeline like any change.
+   */
   emergencyRevert: boolean;
   /** Most changes one deploy takes (oldest first); undefined: every waiting change. */
   maxBatch: number | undefined;
