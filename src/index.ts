@@ -85,6 +85,24 @@ export type {
   Constraint as RecommendConstraint,
 } from './recommend/index.js';
 
+// The deploy stream: a team's weeks of changes under each policy (docs/stream.md).
+export {
+  runStreamStudy,
+  runStream,
+  overrideProbability,
+  writeStreamReport,
+  renderStreamJson,
+} from './stream/index.js';
+export type {
+  StreamStudyOptions,
+  StreamStudyResult,
+  PolicyStreamFigures,
+  StreamCrossover,
+  DeployRecord,
+  StreamSettings,
+  Estimate,
+} from './stream/index.js';
+
 // Test-suite helper (matchers: `gatesim/vitest`).
 export { simulate } from './testing/index.js';
 export type { Simulation, SimulateOptions } from './testing/index.js';

@@ -10,6 +10,7 @@ import type {
   FaultSpec,
   ParamRange,
   ScenarioConfig,
+  StreamSettings,
   TraceConfig,
 } from '../world/types.js';
 import {
@@ -116,6 +117,38 @@ export const SCENARIO_DEFAULTS = {
 } as const;
 
 const D = SCENARIO_DEFAULTS;
+
+/**
+ * The `stream:` section's defaults (`gatesim stream`; the reasoning for each is in
+ * docs/stream.md): about one merged change per engineer and working day for a team of eight,
+ * half an hour of desk work to look at a stopped deploy, a 70% chance that one look finds a bad
+ * change, and override probability matching the share of recent false alarms.
+ */
+export const STREAM_DEFAULTS: StreamSettings = {
+  changesPerDay: 8,
+  triage: 30,
+  fixProbability: 0.7,
+  emergencyRevert: false,
+  maxBatch: undefined,
+  fatigue: { max: 1, steepness: 1, memory: 10 },
+};
+
+/** The optional `stream:` section (only `gatesim stream` reads it). */
+function streamSection() {
+  const S = STREAM_DEFAULTS;
+  return strictObject({
+    changesPerDay: num({ gt: 0, max: 1000, limit: 'max' }).default(S.changesPerDay),
+    triage: duration({ positive: true }).default(S.triage),
+    fixProbability: probability().default(S.fixProbability),
+    emergencyRevert: bool().default(S.emergencyRevert),
+    maxBatch: num({ int: true, min: 1, max: MAX_COUNT, limit: 'max' }).optional(),
+    fatigue: strictObject({
+      max: probability().default(S.fatigue.max),
+      steepness: num({ gt: 0, max: 100, limit: 'max' }).default(S.fatigue.steepness),
+      memory: num({ int: true, min: 1, max: 1000, limit: 'max' }).default(S.fatigue.memory),
+    }).prefault({}),
+  });
+}
 
 /** A duration, or a range of durations drawn per trial (`{ min: 0, max: 1h }`). */
 function durationOrRange() {
@@ -300,6 +333,7 @@ function scenarioShape(regs: Registries) {
       D.metricInterval,
     ),
     scrapeInterval: duration({ positive: true, min: MIN_SCRAPE_MINUTES }).default(D.scrapeInterval),
+    stream: streamSection().optional(),
   });
 }
 
@@ -492,6 +526,9 @@ function toBody(s: ParsedScenario): ScenarioBody {
     horizon: s.horizon,
     metricInterval: s.metricInterval,
     scrapeInterval: s.scrapeInterval,
+    ...(s.stream === undefined
+      ? {}
+      : { stream: { ...s.stream, maxBatch: s.stream.maxBatch ?? undefined } }),
   };
 }
 

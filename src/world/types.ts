@@ -204,8 +204,29 @@ export interface ScenarioConfig {
    * (one for a gauge), else it reads no data (world/scrape.ts).
    */
   scrapeInterval: Minutes;
+  /** The team behind a stream of changes (`gatesim stream`, docs/stream.md); absent: the defaults. */
+  stream?: StreamSettings;
   /** Where relative paths in the file resolve from (set by the loader). */
   baseDir: string;
+}
+
+/** A scenario's `stream:` section: how a team's changes arrive and how people react to gates. */
+export interface StreamSettings {
+  /** Changes merged per working day (Poisson arrivals inside people's working hours). */
+  changesPerDay: number;
+  /** Desk work (minutes, on the human clock) to look at a stopped deploy. */
+  triage: Minutes;
+  /** Chance that one look finds (and fixes) each bad change of the batch. */
+  fixProbability: number;
+  /**
+   * Whether the revert of a bad build that could not be rolled back skips the gates (an
+   * emergency path) instead of going through the pipeline like any change.
+   */
+  emergencyRevert: boolean;
+  /** Most changes one deploy takes (oldest first); undefined: every waiting change. */
+  maxBatch: number | undefined;
+  /** Override probability = max × (1 − (1 − s)^steepness), s = share of remembered stops that were false alarms. */
+  fatigue: { max: number; steepness: number; memory: number };
 }
 
 /** A region as the running world knows it. */

@@ -11,6 +11,7 @@ import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerMerge } from './merge.js';
 import { registerRecommend } from './recommend.js';
+import { registerStream } from './stream.js';
 import { registerTune } from './tune.js';
 import { registerValidate } from './validate.js';
 
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerCheck(program);
   registerConvert(program);
   registerRecommend(program);
+  registerStream(program);
 }

@@ -37,7 +37,7 @@ describe('.nan and .inf', () => {
 describe('paths with unusual keys', () => {
   it('an empty key is shown as [""], not as the root', () => {
     expect(scenarioError(`${FLEET}"": 3\n`)).toMatchInlineSnapshot(
-      `"scenarios/x.yaml: [""]: unknown key \`\` (known keys: \`description\`, \`fleet\`, \`traffic\`, \`service\`, \`noise\`, \`staging\`, \`dataRows\`, \`deploy\`, \`schedule\`, \`people\`, \`builds\`, \`confounders\`, \`impactBar\`, \`horizon\`, \`metricInterval\` or \`scrapeInterval\`)"`,
+      `"scenarios/x.yaml: [""]: unknown key \`\` (known keys: \`description\`, \`fleet\`, \`traffic\`, \`service\`, \`noise\`, \`staging\`, \`dataRows\`, \`deploy\`, \`schedule\`, \`people\`, \`builds\`, \`confounders\`, \`impactBar\`, \`horizon\`, \`metricInterval\`, \`scrapeInterval\` or \`stream\`)"`,
     );
     expect(scenarioError(`${FLEET}traffic: { "": 3 }\n`)).toContain(
       'scenarios/x.yaml: traffic[""]: ',
