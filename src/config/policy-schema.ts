@@ -415,15 +415,12 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
         });
       }
       trafficWeight = Math.max(trafficWeight, s.target.weight);
-      s.checks.forEach((c, j) => {
-        if (c.compare === 'baseline' && c.baselineScope === 'fresh')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', i, 'checks', j, 'baselineScope'],
-            message:
-              'a fresh baseline is started beside hosts a stage deploys; a traffic stage deploys none: use baselineScope: region',
-          });
-      });
+      refuseFreshBaseline(
+        s.checks,
+        i,
+        ctx,
+        'a fresh baseline is started beside hosts a stage deploys; a traffic stage deploys none: use baselineScope: region',
+      );
       return;
     }
     seenHostStage = true;
@@ -450,15 +447,12 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
     const t = s.target;
     // Staging compares its own new and old hosts.
     if (t.kind === 'staging') {
-      s.checks.forEach((c, j) => {
-        if (c.baselineScope === 'fresh' && c.compare === 'baseline')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', i, 'checks', j, 'baselineScope'],
-            message:
-              'staging compares its new hosts with its own old ones; a fresh baseline is started in production regions: use baselineScope: region',
-          });
-      });
+      refuseFreshBaseline(
+        s.checks,
+        i,
+        ctx,
+        'staging compares its new hosts with its own old ones; a fresh baseline is started in production regions: use baselineScope: region',
+      );
       return;
     }
     // Canary pods take a share of every region's traffic; the regions keep all their hosts.
@@ -521,6 +515,19 @@ function crossCheck(p: ParsedPolicy, ctx: z.RefinementCtx): void {
       });
     }
   }
+}
+
+/** Refuses `baselineScope: fresh` on stage i's checks, where no fresh baseline can start. */
+function refuseFreshBaseline(
+  checks: readonly CheckConfig[],
+  i: number,
+  ctx: z.RefinementCtx,
+  message: string,
+): void {
+  checks.forEach((c, j) => {
+    if (c.compare === 'baseline' && c.baselineScope === 'fresh')
+      ctx.addIssue({ code: 'custom', path: ['stages', i, 'checks', j, 'baselineScope'], message });
+  });
 }
 
 /** The policy without the two fields the file supplies. */

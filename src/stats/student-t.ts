@@ -58,7 +58,12 @@ export function studentTCdf(t: number, nu: number): number {
   if (Number.isNaN(t) || !(nu > 0)) return NaN;
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
-  // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, 1/2).
-  const tail = incompleteBeta(nu / (nu + t * t), nu / 2, 0.5) / 2;
+  // P(|T| > |t|) = I_{ν/(ν+t²)}(ν/2, 1/2) = 1 − I_{t²/(ν+t²)}(1/2, ν/2); near 0 the second
+  // keeps its precision (ν/(ν+t²) rounds to 1 for |t| under about 1e-8).
+  const t2 = t * t;
+  const tail =
+    t2 < nu
+      ? 0.5 - incompleteBeta(t2 / (nu + t2), 0.5, nu / 2) / 2
+      : incompleteBeta(nu / (nu + t2), nu / 2, 0.5) / 2;
   return t >= 0 ? 1 - tail : tail;
 }

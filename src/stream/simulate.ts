@@ -149,6 +149,24 @@ export interface StreamCounts {
   badShippedByOverride: number;
 }
 
+/** Counts of nothing yet: every field zero. */
+export function noCounts(): StreamCounts {
+  return {
+    changes: 0,
+    delivered: 0,
+    deploys: 0,
+    gatedDeploys: 0,
+    overrideDeploys: 0,
+    production: 0,
+    failures: 0,
+    incidents: 0,
+    stops: 0,
+    falseAlarms: 0,
+    overrides: 0,
+    badShippedByOverride: 0,
+  };
+}
+
 export interface StreamRun {
   figures: StreamFigures;
   counts: StreamCounts;
@@ -264,20 +282,7 @@ class StreamRunner {
     this.streams = new TrialStreams(world.seed, world.stream);
     this.rows = rows ? [] : undefined;
     this.end = this.start + world.weeks * WEEK;
-    this.counts = {
-      changes: world.changes.length,
-      delivered: 0,
-      deploys: 0,
-      gatedDeploys: 0,
-      overrideDeploys: 0,
-      production: 0,
-      failures: 0,
-      incidents: 0,
-      stops: 0,
-      falseAlarms: 0,
-      overrides: 0,
-      badShippedByOverride: 0,
-    };
+    this.counts = { ...noCounts(), changes: world.changes.length };
   }
 
   run(): StreamRun {

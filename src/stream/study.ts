@@ -13,7 +13,7 @@ import { GatesimError } from '../errors.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { streamSettings, type FatigueCurve, type StreamSettings } from './settings.js';
-import type { DeployRecord, StreamCounts, StreamFigures } from './simulate.js';
+import { noCounts, type DeployRecord, type StreamCounts, type StreamFigures } from './simulate.js';
 import { estimate, type Estimate } from './summary.js';
 import { runStreamTask, type StreamTask, type StreamTaskResult, type VariantSpec } from './task.js';
 
@@ -175,20 +175,7 @@ async function runTasks(
 }
 
 function sumCounts(all: readonly StreamCounts[]): StreamCounts {
-  const out: StreamCounts = {
-    changes: 0,
-    delivered: 0,
-    deploys: 0,
-    gatedDeploys: 0,
-    overrideDeploys: 0,
-    production: 0,
-    failures: 0,
-    incidents: 0,
-    stops: 0,
-    falseAlarms: 0,
-    overrides: 0,
-    badShippedByOverride: 0,
-  };
+  const out = noCounts();
   for (const c of all) for (const k of Object.keys(out) as (keyof StreamCounts)[]) out[k] += c[k];
   return out;
 }

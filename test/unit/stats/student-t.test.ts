@@ -10,7 +10,11 @@ describe("Student's t CDF", () => {
         expect(studentTCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
         expect(studentTCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 12);
       }),
+      { numRuns: 2000 },
     );
+    // Near 0, where ν/(ν + t²) rounds to 1: the slope 1/π must survive (to the 1e-16 a CDF near 0.5 holds).
+    for (const t of [1e-12, -1e-9, 3e-7])
+      expect(studentTCdf(t, 1) - 0.5).toBeCloseTo(Math.atan(t) / Math.PI, 15);
   });
 
   it('gives the textbook critical values (two-sided 5% and one-sided 5% tables)', () => {
