@@ -177,6 +177,8 @@ export const ALTERNATIVE_DETECTORS: readonly DetectorSpec[] = [
   },
   { name: 'business-anomaly minDropPct=10', judge: 'business-anomaly', params: { minDropPct: 10 } },
   { name: 'business-anomaly minDropPct=20', judge: 'business-anomaly', params: { minDropPct: 20 } },
+  // Against the spread of several past weeks (only episodes with that much history count).
+  { name: 'business-anomaly weeks=6', judge: 'business-anomaly', params: { weeks: 6 } },
 ];
 
 /** A detector's figures summed over every series. */
@@ -384,11 +386,13 @@ function runDetector(
     throw new GatesimError('unknown-judge', `judge ${spec.judge} is not registered`);
   const metric = metricOf(as);
   const applicable = spec.judge !== 'business-anomaly' || as.kind === 'count';
-  const seasonalFor = (canary: readonly MetricPoint[]): MetricPoint[] =>
+  const seasonalFor = (canary: readonly MetricPoint[], weeksBack = 1): MetricPoint[] =>
     canary.map((p) => {
-      const last = byTime.get(p.t - WEEK);
+      const last = byTime.get(p.t - weeksBack * WEEK);
       return last === undefined ? { t: p.t, value: NaN, n: 0, events: 0 } : { ...last, t: p.t };
     });
+  // A judge that compares with several past weeks needs them all before an episode counts.
+  const weeks = typeof spec.params['weeks'] === 'number' ? spec.params['weeks'] : 1;
   // Seasonal lookup by time: the recording is regular, so last week's point has an exact time.
   const byTime = new Map<number, MetricPoint>();
   for (const p of points) byTime.set(p.t, p);
@@ -399,7 +403,7 @@ function runDetector(
     for (let start = episode; start + episode <= points.length; start += episode) {
       const before = points.slice(start - episode, start);
       const slice = points.slice(start, start + episode);
-      if (needsLastWeek && !byTime.has(slice[0]!.t - WEEK)) continue;
+      if (needsLastWeek && !byTime.has(slice[0]!.t - weeks * WEEK)) continue;
       const params =
         spec.judge === 'threshold' ? { ...threeSigma(before), ...spec.params } : spec.params;
       const judge = model.create(model.params.parse(params));
@@ -409,6 +413,8 @@ function runDetector(
         const d: MetricData = { canary };
         if (model.needs.before) d.before = before;
         if (model.needs.seasonal) d.seasonal = seasonalFor(canary);
+        if (weeks > 1)
+          d.seasonalWeeks = Array.from({ length: weeks }, (_, j) => seasonalFor(canary, j + 1));
         if (spec.lastWeekAsBaseline === true) d.baseline = seasonalFor(canary);
         const r = takeMeasurement(
           judge,
