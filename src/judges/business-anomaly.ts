@@ -226,8 +226,18 @@ export function testAgainstWeeks(
   };
 }
 
+/** Quantiles already found, by p and ν: a judge asks for the same one at every measurement. */
+const T_QUANTILES = new Map<string, number>();
+
 /** The p-quantile of Student's t with ν degrees of freedom, by bisection (p < 0.5 here). */
 function tQuantile(p: number, nu: number): number {
+  const key = `${p}:${nu}`;
+  let q = T_QUANTILES.get(key);
+  if (q === undefined) T_QUANTILES.set(key, (q = bisectTQuantile(p, nu)));
+  return q;
+}
+
+function bisectTQuantile(p: number, nu: number): number {
   let lo = -1e6;
   let hi = 0;
   for (let i = 0; i < 200; i++) {
