@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';
+import { parseBound, parseWhole } from '../check/options.js';
+import { constraintsOf } from './constraints.js';
 import { GatesimError } from '../errors.js';
 import {
   describeConstraint,
@@ -36,23 +37,6 @@ export interface RecommendCliOptions {
   workers?: string;
   out?: string;
   quiet?: boolean;
-}
-
-function constraintsOf(o: RecommendCliOptions): Constraint[] {
-  const out: Constraint[] = [];
-  if (o.maxShippedBad !== undefined)
-    out.push({ kind: 'max-shipped-bad', limit: parseRate('--max-shipped-bad', o.maxShippedBad) });
-  if (o.maxBlockedGood !== undefined)
-    out.push({
-      kind: 'max-blocked-good',
-      limit: parseRate('--max-blocked-good', o.maxBlockedGood),
-    });
-  if (o.maxLeadTimeP90 !== undefined)
-    out.push({
-      kind: 'max-lead-time-p90',
-      limit: parseMinutes('--max-lead-time-p90', o.maxLeadTimeP90),
-    });
-  return out;
 }
 
 function seconds(ms: number): string {

@@ -1,7 +1,8 @@
 import { DEFAULT_TUNE_TRIALS } from './options.js';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
-import { parseBound, parseMinutes, parseRate, parseWhole } from '../check/options.js';
+import { parseBound, parseWhole } from '../check/options.js';
+import { constraintsOf } from './constraints.js';
 import { GatesimError } from '../errors.js';
 import { formatMinutes, formatRateInterval } from '../report/index.js';
 import { tune, writeTuneOutputs, type Constraint, type TuneResult } from '../tune/index.js';
@@ -28,19 +29,7 @@ export interface TuneCliOptions {
 }
 
 function constraintOf(o: TuneCliOptions): Constraint | undefined {
-  const given: Constraint[] = [];
-  if (o.maxBlockedGood !== undefined)
-    given.push({
-      kind: 'max-blocked-good',
-      limit: parseRate('--max-blocked-good', o.maxBlockedGood),
-    });
-  if (o.maxShippedBad !== undefined)
-    given.push({ kind: 'max-shipped-bad', limit: parseRate('--max-shipped-bad', o.maxShippedBad) });
-  if (o.maxLeadTimeP90 !== undefined)
-    given.push({
-      kind: 'max-lead-time-p90',
-      limit: parseMinutes('--max-lead-time-p90', o.maxLeadTimeP90),
-    });
+  const given = constraintsOf(o);
   if (given.length > 1)
     throw new GatesimError(
       'bad-option',

@@ -12,6 +12,7 @@ import type { TrialRow } from '../eval/chunk.js';
 import type { RateWithInterval } from '../eval/types.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { wilsonInterval } from '../stats/index.js';
+import type { Constraint } from '../tune/types.js';
 
 /** S a bad build shipped, C contained, B a good build blocked, P passed; 0: not run. */
 const CODES = { S: 1, C: 2, B: 3, P: 4 } as const;
@@ -118,12 +119,8 @@ export function figures(t: Tally): Figures {
   };
 }
 
-/** A constraint on one figure, judged on every scenario as `gatesim check` judges a budget. */
-export type Constraint =
-  | { kind: 'max-shipped-bad'; limit: number }
-  | { kind: 'max-blocked-good'; limit: number }
-  /** Minutes. */
-  | { kind: 'max-lead-time-p90'; limit: number };
+/** A constraint on one figure (tune's), judged on every scenario as `gatesim check` judges a budget. */
+export type { Constraint };
 
 /**
  * The judged value of a constraint's figure on a tally: on the bound (`upper` for the final
