@@ -1,8 +1,7 @@
 /**
- * Runs a list of chunk tasks on worker threads (or in this thread when workers ≤ 1) and hands
- * each result back in task order, so whoever folds them gets the same result for any worker
- * count. Used by the searches (tune, recommend), which run ranges of trials that need not
- * start at trial 0.
+ * Runs tasks on worker threads in a bounded window and hands each result back in task order.
+ * The searches (tune, recommend) run chunks of trials on it, ranges that need not start at
+ * trial 0; the deploy stream runs its streams on it.
  */
 import { Piscina } from 'piscina';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
@@ -20,21 +19,31 @@ export function chunkRanges(from: number, to: number): { from: number; to: numbe
   return out;
 }
 
-export class ChunkPool {
+/**
+ * Runs tasks on worker threads running `script` (or in this thread with `runHere` when
+ * workers ≤ 1) and hands each result back in task order, so whoever folds them gets the same
+ * result for any worker count.
+ */
+export class OrderedPool<T, R> {
   private constructor(
-    private readonly pool: Piscina<ChunkTask, ChunkResult> | undefined,
+    private readonly pool: Piscina<T, R> | undefined,
     private readonly workers: number,
+    private readonly runHere: (task: T) => R,
   ) {}
 
-  /** A pool of `workers` threads, or this thread when workers ≤ 1. */
-  static open(workers: number): ChunkPool {
-    if (workers <= 1) return new ChunkPool(undefined, 1);
-    const pool = new Piscina<ChunkTask, ChunkResult>({
-      filename: workerPath(),
+  /** A pool of `workers` threads running `script()`, or this thread when workers ≤ 1. */
+  static open<T, R>(
+    workers: number,
+    script: () => string,
+    runHere: (task: T) => R,
+  ): OrderedPool<T, R> {
+    if (workers <= 1) return new OrderedPool<T, R>(undefined, 1, runHere);
+    const pool = new Piscina<T, R>({
+      filename: script(),
       minThreads: workers,
       maxThreads: workers,
     });
-    return new ChunkPool(pool, workers);
+    return new OrderedPool(pool, workers, runHere);
   }
 
   async close(): Promise<void> {
@@ -47,16 +56,16 @@ export class ChunkPool {
    */
   async runInOrder(
     count: number,
-    task: (k: number) => ChunkTask,
-    fold: (k: number, result: ChunkResult) => void,
+    task: (k: number) => T,
+    fold: (k: number, result: R) => void,
   ): Promise<void> {
     const pool = this.pool;
     if (pool === undefined) {
-      for (let k = 0; k < count; k++) fold(k, runChunk(task(k)));
+      for (let k = 0; k < count; k++) fold(k, this.runHere(task(k)));
       return;
     }
     const window = this.workers * 3;
-    const inflight = new Map<number, Promise<ChunkResult>>();
+    const inflight = new Map<number, Promise<R>>();
     let next = 0;
     const submit = (): void => {
       while (next < count && inflight.size < window) {
@@ -73,8 +82,16 @@ export class ChunkPool {
         fold(k, r);
       }
     } finally {
-      // Let chunks still running settle so none rejects unobserved.
+      // Let tasks still running settle so none rejects unobserved.
       await Promise.allSettled(inflight.values());
     }
   }
+}
+
+/** The pool the searches (tune, recommend) run chunks of trials on. */
+export type ChunkPool = OrderedPool<ChunkTask, ChunkResult>;
+
+/** A chunk pool of `workers` threads, or this thread when workers ≤ 1. */
+export function openChunkPool(workers: number): ChunkPool {
+  return OrderedPool.open(workers, workerPath, runChunk);
 }

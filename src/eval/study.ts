@@ -125,10 +125,18 @@ export function parseShard(text: string): ShardSpec {
 
 /** The built worker script (dist/eval/worker.js), also when this module runs as TypeScript source under the test runner. */
 export function workerPath(): string {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return builtScript(new URL('./worker.js', import.meta.url));
+}
+
+/**
+ * The file of a worker script beside a module (`new URL('./worker.js', import.meta.url)`).
+ * Under the test runner the module is TypeScript source in src/; the built script lives in
+ * the same folder under dist/.
+ */
+export function builtScript(url: URL): string {
+  const here = fileURLToPath(url);
   if (existsSync(here)) return here;
-  // Under the test runner this module is TypeScript source; the built worker lives in dist/.
-  const built = here.replace(/([\\/])src([\\/])eval([\\/])worker\.js$/, '$1dist$2eval$3worker.js');
+  const built = here.replace(/([\\/])src([\\/])([^\\/]+)([\\/][^\\/]+\.js)$/, '$1dist$2$3$4');
   if (existsSync(built)) return built;
   throw new GatesimError(
     'no-build',

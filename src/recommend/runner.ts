@@ -5,7 +5,7 @@
  * on (seed, scenario, trial, policy) alone, and results are stored by trial index.
  */
 import type { ChunkResult, ChunkTask } from '../eval/chunk.js';
-import { ChunkPool, chunkRanges } from '../eval/chunk-pool.js';
+import { chunkRanges, openChunkPool, type ChunkPool } from '../eval/chunk-pool.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import type { Records } from './records.js';
@@ -24,7 +24,7 @@ export class CandidateRunner {
 
   /** A pool of `workers` threads, or this thread when workers ≤ 1. */
   static open(workers: number): CandidateRunner {
-    return new CandidateRunner(ChunkPool.open(workers));
+    return new CandidateRunner(openChunkPool(workers));
   }
 
   async close(): Promise<void> {

@@ -6,10 +6,9 @@
  * Each stream is a task (all its variants share its changes and world events); results are
  * folded in task order, so the study is the same for any worker count.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { GatesimError } from '../errors.js';
+import { OrderedPool } from '../eval/chunk-pool.js';
+import { builtScript } from '../eval/study.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { streamSettings, type FatigueCurve, type StreamSettings } from './settings.js';
@@ -121,56 +120,21 @@ export function sweepCurves(own: FatigueCurve): { label: string; fatigue: Fatigu
   ];
 }
 
-function streamWorkerPath(): string {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  // Under the test runner this module is TypeScript source; the built worker lives in dist/.
-  const built = here.replace(
-    /([\\/])src([\\/])stream([\\/])worker\.js$/,
-    '$1dist$2stream$3worker.js',
-  );
-  if (existsSync(built)) return built;
-  throw new GatesimError(
-    'no-build',
-    `worker script not found at ${here} or ${built}: run \`npm run build\``,
-  );
-}
-
 /** Runs tasks on `workers` threads (or here) and hands results back in task order. */
 async function runTasks(
   tasks: readonly StreamTask[],
   workers: number,
   fold: (k: number, r: StreamTaskResult) => void,
 ): Promise<void> {
-  if (workers <= 1) {
-    tasks.forEach((t, k) => fold(k, runStreamTask(t)));
-    return;
-  }
-  const pool = new Piscina<StreamTask, StreamTaskResult>({
-    filename: streamWorkerPath(),
-    minThreads: workers,
-    maxThreads: workers,
-  });
-  const window = workers * 3;
-  const inflight = new Map<number, Promise<StreamTaskResult>>();
-  let next = 0;
-  const submit = (): void => {
-    while (next < tasks.length && inflight.size < window) {
-      inflight.set(next, pool.run(tasks[next]!));
-      next++;
-    }
-  };
+  const pool = OrderedPool.open<StreamTask, StreamTaskResult>(
+    workers,
+    () => builtScript(new URL('./worker.js', import.meta.url)),
+    runStreamTask,
+  );
   try {
-    submit();
-    for (let k = 0; k < tasks.length; k++) {
-      const r = await inflight.get(k)!;
-      inflight.delete(k);
-      submit();
-      fold(k, r);
-    }
+    await pool.runInOrder(tasks.length, (k) => tasks[k]!, fold);
   } finally {
-    await Promise.allSettled(inflight.values());
-    await pool.destroy();
+    await pool.close();
   }
 }
 

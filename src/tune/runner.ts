@@ -9,7 +9,7 @@
  */
 import { emptyPartial, mergePartial, type PairPartial } from '../eval/aggregate.js';
 import type { ChunkResult, ChunkTask } from '../eval/chunk.js';
-import { ChunkPool, chunkRanges } from '../eval/chunk-pool.js';
+import { chunkRanges, openChunkPool, type ChunkPool } from '../eval/chunk-pool.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 
@@ -30,7 +30,7 @@ export class TrialRunner {
   private constructor(private readonly chunks: ChunkPool) {}
 
   static open(workers: number): TrialRunner {
-    return new TrialRunner(ChunkPool.open(workers));
+    return new TrialRunner(openChunkPool(workers));
   }
 
   async close(): Promise<void> {
