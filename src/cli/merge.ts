@@ -1,10 +1,11 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { GatesimError } from '../errors.js';
 import { CHUNK_SIZE } from '../eval/chunk.js';
 import { plannedChunks, StudyFold } from '../eval/study.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { openReportWriter } from '../report/index.js';
 import {
+  mergeTarget,
   readShardChunks,
   readShardMeta,
   SHARD_CHUNKS,
@@ -23,12 +24,7 @@ function shardOf(text: string): { index: number; count: number } {
  * every chunks.jsonl whole and unchanged; anything else is refused, naming the file and line.
  */
 export async function mergeShards(dirs: readonly string[], out: string): Promise<void> {
-  const target = resolve(out);
-  if (dirs.some((d) => resolve(d) === target))
-    throw new GatesimError(
-      'bad-option',
-      `--out ${out} is one of the shard folders being merged; choose another folder`,
-    );
+  const target = mergeTarget(dirs, out);
   const metas = await Promise.all(dirs.map(readShardMeta));
   const first = metas[0]!;
   const count = shardOf(first.shard).count;

@@ -7,12 +7,26 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ChunkResult } from '../eval/chunk.js';
 import type { StudyMeta } from '../eval/study.js';
 import { GatesimError } from '../errors.js';
 import { isSystemError, systemErrorReason } from '../report/index.js';
+
+/**
+ * The folder a merge writes: `out` resolved, refused when it is one of the shard folders being
+ * read (writing it would destroy a shard before it is merged).
+ */
+export function mergeTarget(dirs: readonly string[], out: string): string {
+  const target = resolve(out);
+  if (dirs.some((d) => resolve(d) === target))
+    throw new GatesimError(
+      'bad-option',
+      `--out ${out} is one of the shard folders being merged; choose another folder`,
+    );
+  return target;
+}
 
 export const SHARD_META = 'shard.json';
 export const SHARD_CHUNKS = 'chunks.jsonl';

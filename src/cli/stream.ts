@@ -27,6 +27,7 @@ import {
 } from '../stream/index.js';
 import { formatNumber } from '../report/format.js';
 import { defaultPolicyPaths, loadInputs, packageRoot } from './inputs.js';
+import { mergeTarget } from './shard-files.js';
 
 /** Streams per scenario by default: the built-in study's size (docs/stream.md). */
 export const DEFAULT_STREAMS = 100;
@@ -281,12 +282,7 @@ async function readShard(dir: string): Promise<{ meta: StreamShardMeta; results:
 /** `gatesim stream --merge`: the shards of one study into exactly the unsharded run's folder. */
 export async function mergeStreamShards(dirs: readonly string[], out: string): Promise<void> {
   if (dirs.length === 0) throw new GatesimError('bad-option', '--merge: give the shard folders');
-  const target = resolve(out);
-  if (dirs.some((d) => resolve(d) === target))
-    throw new GatesimError(
-      'bad-option',
-      `--out ${out} is one of the shard folders being merged; choose another folder`,
-    );
+  const target = mergeTarget(dirs, out);
   const shards = await Promise.all(dirs.map(readShard));
   const first = shards[0]!.meta;
   const count = Number(first.shard.split('/')[1]);

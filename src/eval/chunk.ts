@@ -106,32 +106,14 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
       outcomes[0]?.build.bad === true
     ) {
       policies.forEach((policy, i) => {
-        const fri = withTrialContext(
-          at(policy, { startAt: fridayAt, replay: 'friday' }),
-          () =>
-            runBoundTrial({
-              scenario,
-              policy,
-              seed,
-              trial,
-              startAt: fridayAt,
-              probeAt: fridayMorning,
-              cache,
-            }).outcome,
-        );
-        const tue = withTrialContext(
-          at(policy, { startAt: tuesdayAt, replay: 'tuesday' }),
-          () =>
-            runBoundTrial({
-              scenario,
-              policy,
-              seed,
-              trial,
-              startAt: tuesdayAt,
-              probeAt: tuesdayMorning,
-              cache,
-            }).outcome,
-        );
+        // The same build started at a pinned time, watched until that day's next morning.
+        const replay = (startAt: number, probeAt: number, name: 'friday' | 'tuesday') =>
+          withTrialContext(
+            at(policy, { startAt, replay: name }),
+            () => runBoundTrial({ scenario, policy, seed, trial, startAt, probeAt, cache }).outcome,
+          );
+        const fri = replay(fridayAt, fridayMorning, 'friday');
+        const tue = replay(tuesdayAt, tuesdayMorning, 'tuesday');
         if (fri.build.bad) addFriday(partials[i]!, fri, tue);
       });
     }

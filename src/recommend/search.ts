@@ -253,6 +253,14 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
   const runner = CandidateRunner.open(o.workers);
   const s = new Search(o, runner);
   const path: number[] = [];
+  const result = () => ({
+    candidates: s.candidates,
+    discarded: s.discarded,
+    rounds: s.rounds,
+    evaluations: s.evaluations,
+    trialRuns: runner.trialRuns,
+    path,
+  });
   try {
     // 1. The given policies, unchanged, on the full trials.
     const given: SearchCandidate[] = [];
@@ -282,14 +290,7 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
       if (c !== undefined && !population.includes(c) && !c.given) population.push(c);
     }
     if (population.length === 0 && given.length === 0) {
-      return {
-        candidates: s.candidates,
-        discarded: s.discarded,
-        rounds: s.rounds,
-        evaluations: s.evaluations,
-        trialRuns: runner.trialRuns,
-        path,
-      };
+      return result();
     }
     const raced = await s.race([...given, ...population], new Set(), 'race');
     let best = raced[0]!;
@@ -377,12 +378,5 @@ export async function search(o: SearchOptions): Promise<SearchResult> {
   } finally {
     await runner.close();
   }
-  return {
-    candidates: s.candidates,
-    discarded: s.discarded,
-    rounds: s.rounds,
-    evaluations: s.evaluations,
-    trialRuns: runner.trialRuns,
-    path,
-  };
+  return result();
 }
