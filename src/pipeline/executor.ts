@@ -39,10 +39,10 @@ import { cumulativeTargets } from './targets.js';
 import type { FinalState, TimelineEntry, TrialOutcome } from './types.js';
 import { noWaits } from './waits.js';
 
-/** The executor's own events; the rollout's travel inside `rollout`. */
 const MIGRATION_STAYS =
   'the rollback failed: the migration cannot be undone; the build keeps serving';
 
+/** The executor's own events; the rollout's travel inside `rollout`. */
 type PipelineEvent =
   | { kind: 'fleet'; event: FleetEvent }
   | { kind: 'rollout'; event: RolloutEvent }
@@ -51,9 +51,8 @@ type PipelineEvent =
   | { kind: 'route'; stage: number; weight: number }
   /** An alert pages on-call about a bad build the pipeline let stay; `answered` once someone acts. */
   | { kind: 'page'; answered: boolean }
-  /** On-call's rollback of a build the pipeline let stay, batch by batch. */
-  | { kind: 'incident-rollback-batch'; last: boolean; counts: number[] }
-  | { kind: 'rollback-batch'; last: boolean; counts: number[] }
+  /** A batch of a rollback, decided by the pipeline or (after a page) by on-call. */
+  | { kind: 'rollback-batch'; last: boolean; counts: number[]; onCall: boolean }
   | { kind: 'probe' }
   | { kind: 'late-probe' }
   | { kind: 'end' };
@@ -141,6 +140,8 @@ class TrialRun implements RolloutSite {
   private readonly feed: MetricFeed;
   private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
   private readonly buildFaults: readonly FaultInstance[];
+  /** Whether the build carries a migration that cannot be undone: every rollback of it fails. */
+  private readonly migrationStays: boolean;
   /** The trial's confounder occurrences, for the timeline's `world` entries. */
   private readonly confounders: readonly ConfounderInstance[];
   private finished = false;
@@ -178,6 +179,7 @@ class TrialRun implements RolloutSite {
     const { world, build, startAt } = setup;
     this.world = world;
     this.buildFaults = build.faults;
+    this.migrationStays = build.faults.some((f) => f.rollback?.fails === true);
     this.confounders = setup.confounders;
     this.startAt = startAt;
     this.endLimit = setup.endLimit;
@@ -285,10 +287,8 @@ class TrialRun implements RolloutSite {
         return this.route(e.stage, e.weight, now);
       case 'page':
         return e.answered ? this.answerPage(now) : this.page(now);
-      case 'incident-rollback-batch':
-        return this.incidentRollbackBatch(e.counts, e.last, now);
       case 'rollback-batch':
-        return this.rollbackBatch(e.counts, e.last, now);
+        return this.rollbackBatch(e.counts, e.last, e.onCall, now);
       case 'probe':
         this.outcome.hurtingAfter2h = this.world.fleet.isHurting(now);
         return;
@@ -477,31 +477,17 @@ class TrialRun implements RolloutSite {
   /** On-call rolls the build back with the policy's rollback, unless a migration forbids it. */
   private answerPage(now: Minutes): void {
     this.outcome.rollbackAttempted = true;
-    if (this.buildFaults.some((f) => f.rollback?.fails === true)) {
+    if (this.migrationStays) {
       this.note('rollback-failed', MIGRATION_STAYS);
       return;
     }
     this.note('rollback-start', 'on-call rolls the build back');
     const fleet = this.world.fleet;
-    const batches = splitBatches(
+    this.scheduleRollback(
+      now,
       fleet.regions.map((r) => fleet.newHosts(r.index)),
-      this.policy.rollback.maxBatchShare,
+      true,
     );
-    batches.forEach((counts, k) => {
-      this.sim.at(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
-        kind: 'incident-rollback-batch',
-        last: k === batches.length - 1,
-        counts,
-      });
-    });
-  }
-
-  private incidentRollbackBatch(counts: number[], last: boolean, now: Minutes): void {
-    counts.forEach((n, r) => this.world.fleet.revert('production', r, n, now));
-    if (!last) return;
-    this.outcome.rollbackSucceeded = true;
-    this.outcome.restoredAt = now - this.startAt;
-    this.note('rollback-done', 'on-call restored the previous build');
   }
 
   /** On-call's clock: the people's working hours and page response, in the schedule region's time. */
@@ -523,8 +509,7 @@ class TrialRun implements RolloutSite {
     for (const h of [...this.pending]) this.cancel(h);
     this.stopFreshBaselines(now, () => true);
     const fleet = this.world.fleet;
-    const breaks = this.buildFaults.some((f) => f.rollback?.fails === true);
-    if (fleet.routing && breaks) {
+    if (fleet.routing && this.migrationStays) {
       this.outcome.rollbackAttempted = true;
       this.note('rollback-failed', MIGRATION_STAYS);
       this.finish('rollback-failed', now);
@@ -553,29 +538,41 @@ class TrialRun implements RolloutSite {
     }
     this.outcome.rollbackAttempted = true;
     this.note('rollback-start', `rolling back (decided by ${by})`);
-    if (breaks) {
+    if (this.migrationStays) {
       this.note('rollback-failed', MIGRATION_STAYS);
       this.finish('rollback-failed', now);
       return;
     }
-    const batches = splitBatches(newHosts, this.policy.rollback.maxBatchShare);
+    this.scheduleRollback(now, newHosts, false);
+  }
+
+  /** The policy's rollback of `newHosts` (per region), in its batches from now. */
+  private scheduleRollback(now: Minutes, newHosts: number[], onCall: boolean): void {
+    const { maxBatchShare, minutesPerBatch } = this.policy.rollback;
+    const batches = splitBatches(newHosts, maxBatchShare);
     batches.forEach((counts, k) => {
-      this.scheduleOwn(now + (k + 1) * this.policy.rollback.minutesPerBatch, {
+      this.scheduleOwn(now + (k + 1) * minutesPerBatch, {
         kind: 'rollback-batch',
         last: k === batches.length - 1,
         counts,
+        onCall,
       });
     });
   }
 
-  private rollbackBatch(counts: number[], last: boolean, now: Minutes): void {
+  private rollbackBatch(counts: number[], last: boolean, onCall: boolean, now: Minutes): void {
     const fleet = this.world.fleet;
     counts.forEach((n, r) => fleet.revert('production', r, n, now));
     if (!last) return;
-    const staging = fleet.stagingNewHosts();
-    if (staging > 0) fleet.revert('staging', 0, staging, now);
     this.outcome.rollbackSucceeded = true;
     this.outcome.restoredAt = now - this.startAt;
+    if (onCall) {
+      // After the pipeline: it has already finished, with the build shipped.
+      this.note('rollback-done', 'on-call restored the previous build');
+      return;
+    }
+    const staging = fleet.stagingNewHosts();
+    if (staging > 0) fleet.revert('staging', 0, staging, now);
     this.note('rollback-done', 'the previous build serves everywhere again');
     this.finish('rolled-back', now);
   }
