@@ -89,13 +89,10 @@ export class Fleet {
 
     // Each host has a fixed error-rate multiplier (some hosts are simply worse); prefix sums
     // give any contiguous range's mean in O(1).
-    const sd = scenario.noise.hostErrorSd;
     this.hostMultPrefix = regions.map((r) => {
       const prefix = new Float64Array(r.hosts + 1);
-      for (let h = 0; h < r.hosts; h++) {
-        const m = sd > 0 ? lognormal(options.hostRng, (-sd * sd) / 2, sd) : 1;
-        prefix[h + 1] = prefix[h]! + m;
-      }
+      for (let h = 0; h < r.hosts; h++)
+        prefix[h + 1] = prefix[h]! + this.hostMultiplier(options.hostRng);
       return prefix;
     });
     this.deployedCount = regions.map(() => 0);
@@ -186,11 +183,16 @@ export class Fleet {
     return c;
   }
 
+  /** One host's fixed error-rate multiplier: lognormal with mean 1 (1 without host noise). */
+  private hostMultiplier(rng: RandomStream): number {
+    const sd = this.hostErrorSd;
+    return sd > 0 ? lognormal(rng, (-sd * sd) / 2, sd) : 1;
+  }
+
   /** The mean of `count` hosts' fixed error-rate multipliers, drawn as every host's is. */
   private meanHostMultiplier(rng: RandomStream, count: number): number {
-    const sd = this.hostErrorSd;
     let sum = 0;
-    for (let h = 0; h < count; h++) sum += sd > 0 ? lognormal(rng, (-sd * sd) / 2, sd) : 1;
+    for (let h = 0; h < count; h++) sum += this.hostMultiplier(rng);
     return sum / count;
   }
 
