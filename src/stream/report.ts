@@ -8,6 +8,18 @@ import { escapeHtml, escapeMarkdown } from '../report/escape.js';
 import { formatCount, formatMinutes, formatNumber, formatPercent } from '../report/format.js';
 import { join } from 'node:path';
 import { openOutputFolder } from '../report/output-folder.js';
+import {
+  axisBottom,
+  axisLeft,
+  colorAt,
+  el,
+  fmt,
+  fragment,
+  frame,
+  legend,
+  linearScale,
+  niceDomain,
+} from '../report/svg/index.js';
 import type { DeployRecord } from './simulate.js';
 import type { PolicyStreamFigures, ScenarioStreamResult, StreamStudyResult } from './study.js';
 import type { Estimate } from './summary.js';
@@ -195,64 +207,71 @@ export function renderStreamMarkdown(r: StreamStudyResult): string {
   return out.join('\n') + '\n';
 }
 
-/** The crossover chart: failed requests per week against the flaky share, a line per fatigue curve. */
+/**
+ * The crossover chart: failed requests per week against the flaky share, a solid line per
+ * fatigue curve and, dashed in the same colour, the reference policy under that curve.
+ */
 function crossoverSvg(s: ScenarioStreamResult): string {
   const c = s.crossover;
   if (c === undefined) return '';
-  const W = 560;
-  const H = 300;
-  const L = 70;
-  const R = 160;
-  const T = 20;
-  const B = 40;
+  const width = 560;
+  const height = 320;
+  const margin = { top: 44, right: 24, bottom: 84, left: 70 };
   const xs = c.curves[0]!.points.map((p) => p.flaky);
-  const xMax = Math.max(...xs, 1e-9);
   const values = c.curves.flatMap((k) => [
     ...k.points.map((p) => p.failedRequestsPerWeek.mean ?? 0),
     k.reference.mean ?? 0,
   ]);
-  const yMax = Math.max(...values, 1) * 1.1;
-  const x = (v: number) => L + (v / xMax) * (W - L - R);
-  const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
-  const colours = ['#1b9e77', '#d95f02', '#7570b3'];
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="crossover chart">`,
-  );
-  parts.push(
-    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`,
-  );
-  for (const v of xs)
-    parts.push(
-      `<text x="${x(v).toFixed(1)}" y="${H - B + 15}" font-size="11" text-anchor="middle">${formatPercent(v)}</text>`,
-    );
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
-    parts.push(
-      `<text x="${L - 5}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(formatCount(v))}</text>`,
-    );
-  }
-  parts.push(
-    `<text x="${(L + W - R) / 2}" y="${H - 5}" font-size="12" text-anchor="middle">share of deploys a flaky check stops</text>`,
-  );
-  c.curves.forEach((k, i) => {
-    const colour = colours[i % colours.length]!;
+  const x = linearScale([0, Math.max(...xs, 1e-9)], [margin.left, width - margin.right]);
+  const y = linearScale(niceDomain(0, Math.max(...values, 1), 4), [
+    height - margin.bottom,
+    margin.top,
+  ]);
+  const lines = c.curves.map((k, i) => {
+    const color = colorAt(i);
     const pts = k.points
       .filter((p) => p.failedRequestsPerWeek.mean !== null)
-      .map((p) => `${x(p.flaky).toFixed(1)},${y(p.failedRequestsPerWeek.mean!).toFixed(1)}`)
+      .map((p) => `${fmt(x(p.flaky))},${fmt(y(p.failedRequestsPerWeek.mean!))}`)
       .join(' ');
-    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"/>`);
-    if (k.reference.mean !== null)
-      parts.push(
-        `<line x1="${L}" x2="${W - R}" y1="${y(k.reference.mean).toFixed(1)}" y2="${y(k.reference.mean).toFixed(1)}" stroke="${colour}" stroke-dasharray="4 3"/>`,
-      );
-    parts.push(
-      `<text x="${W - R + 8}" y="${T + 14 + i * 32}" font-size="11" fill="${colour}">${escapeHtml(k.label)}</text>`,
-      `<text x="${W - R + 8}" y="${T + 27 + i * 32}" font-size="10" fill="${colour}">dashed: ${escapeHtml(c.reference)}</text>`,
+    const ref = k.reference.mean;
+    return fragment(
+      el('polyline', { fill: 'none', stroke: color, 'stroke-width': 2, points: pts }),
+      ref === null
+        ? undefined
+        : el('line', {
+            x1: margin.left,
+            x2: width - margin.right,
+            y1: y(ref),
+            y2: y(ref),
+            stroke: color,
+            'stroke-dasharray': '4 3',
+          }),
     );
   });
-  parts.push('</svg>');
-  return parts.join('');
+  const key = legend(
+    c.curves.map((k, i) => ({ label: k.label, color: colorAt(i) })),
+    margin.left,
+    height - 30,
+    width - margin.left - margin.right,
+  );
+  return frame(
+    { width, height, title: `Failed requests per week (dashed: ${c.reference})` },
+    axisBottom({
+      scale: x,
+      at: height - margin.bottom,
+      ticks: xs,
+      format: formatPercent,
+      label: 'share of deploys a flaky check stops',
+    }),
+    axisLeft({
+      scale: y,
+      at: margin.left,
+      gridTo: width - margin.right,
+      format: formatCount,
+    }),
+    ...lines,
+    key.markup,
+  ).toString();
 }
 
 export function renderStreamHtml(r: StreamStudyResult): string {
