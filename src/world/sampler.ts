@@ -14,7 +14,9 @@ import type { Load } from './load.js';
 import {
   identityEffect,
   type EffectAccumulator,
+  type Environment,
   type MetricName,
+  type RegionRuntime,
   type MetricPoint,
   type Minutes,
   type ScenarioConfig,
@@ -38,7 +40,18 @@ export interface SamplerOptions {
   confounders: readonly ConfounderInstance[];
   /** The stream every point's randomness comes from, in the order points are first asked for. */
   rng: RandomStream;
+  /**
+   * Compute every cohort's effect directly and draw old-build groups cohort by cohort: no
+   * memo, no merging. Slower; it exists so tests can check that the fast path draws the same.
+   */
+  direct?: boolean;
 }
+
+/**
+ * How many minutes of a fleet cohort's effects are remembered: an hour's, one slot per minute
+ * of t (direct-mapped), enough for the longest span checks re-read between measurements.
+ */
+const EFFECT_MEMO = 64;
 
 /** Points drawn for one group, by metric and interval end. */
 type PointsByMetric = Map<MetricName, Map<Minutes, MetricPoint>>;
@@ -63,6 +76,7 @@ export class Sampler {
   private readonly faults: readonly FaultInstance[];
   private readonly gaps: ConfounderIndex;
   private readonly rng: RandomStream;
+  private readonly direct: boolean;
   /** Points drawn so far, by group key, metric and interval end. */
   private readonly points = new Map<string, PointsByMetric>();
   /** Points over spans other than one metric interval (a window's scrapes), by group, metric and span. */
@@ -75,6 +89,25 @@ export class Sampler {
   private pointReqs = new Float64Array(64);
   /** Reusable accumulators: one per cohort of the group being drawn. */
   private readonly scratchPool: EffectAccumulator[] = [];
+  // A point's per-region memo. Cohorts of the old build that are neither a fresh baseline nor
+  // rolled back differ only in size and region: within one point their effect and conversion
+  // rate are the region's, so each is computed once per region (staging is a region of its
+  // own, indexed after production's), not once per cohort. A slot holds a value for the point
+  // whose number it stamps.
+  private pointNumber = 0;
+  private readonly oldEffectStamp: Float64Array;
+  private readonly oldEffect: Readonly<EffectAccumulator>[] = [];
+  private readonly conversionStamp: Float64Array;
+  private readonly conversionOf: Float64Array;
+  // Every other cohort's recent effects, by cohort id and minute of t: each check reads its
+  // metric over the same recent intervals in turn (errors, crashes, memory, conversion), and
+  // the effect at t depends only on the cohort's time since its last process start, which the
+  // memo also holds, and on its region and build, which never change.
+  private effectAtTime = new Float64Array(64 * EFFECT_MEMO).fill(NaN);
+  private effectRestart = new Float64Array(64 * EFFECT_MEMO);
+  private memoCohorts = 64;
+  private readonly effectOf: Readonly<EffectAccumulator>[] = [];
+  private readonly effectOut: EffectAccumulator[] = [];
 
   constructor(options: SamplerOptions) {
     this.scenario = options.scenario;
@@ -84,6 +117,11 @@ export class Sampler {
     this.faults = options.faults;
     this.gaps = new ConfounderIndex(options.confounders.filter((c) => c.metricsGap === true));
     this.rng = options.rng;
+    this.direct = options.direct === true;
+    const slots = options.scenario.fleet.regions.length + 1;
+    this.oldEffectStamp = new Float64Array(slots);
+    this.conversionStamp = new Float64Array(slots);
+    this.conversionOf = new Float64Array(slots);
   }
 
   /** The point of `metric` for a group over the metric interval ending at `end`. */
@@ -154,19 +192,9 @@ export class Sampler {
   private oldGroup(group: CohortGroup): { cohorts: Cohort[]; points: PointsByMetric } {
     let old = this.asOld.get(group.key);
     if (old === undefined) {
-      const cohorts = group.cohorts.map(
-        (c) =>
-          new Cohort(
-            -1,
-            c.environment,
-            c.region,
-            c.hosts,
-            false,
-            -Infinity,
-            c.errorMult,
-            undefined,
-          ),
-      );
+      const cohorts = this.direct
+        ? group.cohorts.map((c) => oldBuildCohort(c.environment, c.region, c.hosts, c.errorMult))
+        : regionsOnOldBuild(group.cohorts);
       this.asOld.set(group.key, (old = { cohorts, points: new Map() }));
     }
     return old;
@@ -175,6 +203,33 @@ export class Sampler {
   private gapAt(end: Minutes): boolean {
     for (const k of this.gaps.at(end)) if (end >= k.start && end < k.end) return true;
     return false;
+  }
+
+  /** A fleet cohort's effect at t (every confounder included), remembered for its next metrics. */
+  private cohortEffect(c: Cohort, t: Minutes): Readonly<EffectAccumulator> {
+    const id = c.id;
+    if (id >= this.memoCohorts) this.growEffectMemo(id);
+    const k = id * EFFECT_MEMO + (Math.floor(t) & (EFFECT_MEMO - 1));
+    if (this.effectAtTime[k] === t && this.effectRestart[k] === c.lastRestartAt)
+      return this.effectOf[k]!;
+    let out = this.effectOut[k];
+    if (out === undefined) this.effectOut[k] = out = identityEffect();
+    const e = this.effects.effectAt(c, t, true, this.faults, out);
+    this.effectAtTime[k] = t;
+    this.effectRestart[k] = c.lastRestartAt;
+    this.effectOf[k] = e;
+    return e;
+  }
+
+  private growEffectMemo(id: number): void {
+    const n = 2 * (id + 1);
+    const times = new Float64Array(n * EFFECT_MEMO).fill(NaN);
+    times.set(this.effectAtTime);
+    this.effectAtTime = times;
+    const restarts = new Float64Array(n * EFFECT_MEMO);
+    restarts.set(this.effectRestart);
+    this.effectRestart = restarts;
+    this.memoCohorts = n;
   }
 
   private scratch(i: number): EffectAccumulator {
@@ -195,11 +250,25 @@ export class Sampler {
     const acc = this.pointAcc;
     if (this.pointReqs.length < group.length) this.pointReqs = new Float64Array(2 * group.length);
     const reqs = this.pointReqs;
+    const stamp = ++this.pointNumber;
     for (let i = 0; i < group.length; i++) {
       const c = group[i]!;
       const r =
         c.hosts * c.trafficFactor * this.load.perHostRequests(c.environment, c.region, start, end);
-      acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
+      if (this.direct) {
+        acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
+      } else if (!c.isNew && !c.freshBaseline && c.revertedAt === undefined) {
+        const slot = c.region.index;
+        if (this.oldEffectStamp[slot] !== stamp) {
+          this.oldEffectStamp[slot] = stamp;
+          this.oldEffect[slot] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
+        }
+        acc[i] = this.oldEffect[slot]!;
+      } else if (c.id >= 0) {
+        acc[i] = this.cohortEffect(c, mid);
+      } else {
+        acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
+      }
       reqs[i] = r;
       expected += r;
       hosts += c.hosts;
@@ -332,16 +401,53 @@ export class Sampler {
     const sessions = poisson(rng, expected / this.service.business.requestsPerSession);
     if (sessions === 0) return missingPoint(end);
     const eps = sd > 0 ? lognormal(rng, -(sd ** 2) / 2, sd) : 1;
+    const stamp = this.pointNumber;
     let conv = 0;
-    for (let i = 0; i < group.length; i++)
-      conv +=
-        this.pointReqs[i]! *
-        this.effects.conversionAt(group[i]!.region, mid) *
-        this.pointAcc[i]!.conversionMul;
+    for (let i = 0; i < group.length; i++) {
+      const slot = group[i]!.region.index;
+      if (this.conversionStamp[slot] !== stamp || this.direct) {
+        this.conversionStamp[slot] = stamp;
+        this.conversionOf[slot] = this.effects.conversionAt(group[i]!.region, mid);
+      }
+      conv += this.pointReqs[i]! * this.conversionOf[slot]! * this.pointAcc[i]!.conversionMul;
+    }
     conv = expected > 0 ? (conv / expected) * eps : 0;
     const checkouts = binomial(rng, sessions, Math.min(1, Math.max(0, conv)));
     return { t: end, value: checkouts / sessions, n: sessions, events: checkouts };
   }
+}
+
+/** Hosts of a region on the old build, never restarted, rolled back or freshly started. */
+function oldBuildCohort(
+  environment: Environment,
+  region: RegionRuntime,
+  hosts: number,
+  errorMult: number,
+): Cohort {
+  return new Cohort(-1, environment, region, hosts, false, -Infinity, errorMult, undefined);
+}
+
+/**
+ * Cohorts' hosts as if on the old build, one cohort per region. On the old build a region's
+ * hosts differ only in their error-rate multiplier, and every metric is linear in it (a
+ * mixture's weights, a mean's terms; as long as no host's error probability exceeds 1), so a
+ * region's hosts as one cohort with their host-weighted mean multiplier draw from the same
+ * law as cohort by cohort, over a few regions instead of every cohort the fleet split into.
+ */
+function regionsOnOldBuild(cohorts: readonly Cohort[]): Cohort[] {
+  const byRegion = new Map<RegionRuntime, { env: Environment; hosts: number; weight: number }>();
+  for (const c of cohorts) {
+    const r = byRegion.get(c.region);
+    if (r === undefined)
+      byRegion.set(c.region, { env: c.environment, hosts: c.hosts, weight: c.hosts * c.errorMult });
+    else {
+      r.hosts += c.hosts;
+      r.weight += c.hosts * c.errorMult;
+    }
+  }
+  return [...byRegion].map(([region, r]) =>
+    oldBuildCohort(r.env, region, r.hosts, r.hosts > 0 ? r.weight / r.hosts : 1),
+  );
 }
 
 /** A point without data: a metrics gap, a delay, or an interval without requests. */
