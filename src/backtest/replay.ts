@@ -6,7 +6,7 @@
  * world. The recording cannot react to the policy: a stage's hosts run the new build from when
  * the record says they took it, whatever the policy would have done before.
  */
-import { Simulator, type ScheduledEvent } from '../engine/index.js';
+import { Simulator, type EventHandle } from '../engine/index.js';
 import { JUDGES } from '../judges/index.js';
 import type { JudgeModel, JudgeResult, MetricData } from '../judges/types.js';
 import type { RunPhase } from '../pipeline/check-run.js';
@@ -165,7 +165,7 @@ class DeployReplay implements RolloutSite {
   private readonly byMetric = new Map<MetricName, RecordedSeries[]>();
   private readonly hasStaging: boolean;
   private readonly rollout: RolloutController;
-  private readonly pending = new Set<ScheduledEvent<ReplayEvent>>();
+  private readonly pending = new Set<EventHandle>();
   private readonly measurements: MeasurementRecord[] = [];
   private readonly timeline: TimelineEntry[] = [];
   /** What the last measurement of each run read, for its record. */
@@ -257,7 +257,7 @@ class DeployReplay implements RolloutSite {
   }
 
   cancel(handle: unknown): void {
-    const h = handle as ScheduledEvent<ReplayEvent>;
+    const h = handle as EventHandle;
     this.sim.cancel(h);
     this.pending.delete(h);
   }
@@ -567,7 +567,7 @@ class DeployReplay implements RolloutSite {
 
   // ---- helpers ---------------------------------------------------------------------
 
-  private scheduleOwn(t: Minutes, e: ReplayEvent): ScheduledEvent<ReplayEvent> {
+  private scheduleOwn(t: Minutes, e: ReplayEvent): EventHandle {
     const h = this.sim.at(Math.max(t, this.sim.now), e);
     this.pending.add(h);
     return h;

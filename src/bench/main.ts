@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_TRIALS } from '../cli/options.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
-import { holdModelEngine, holdModelNaive } from './engine.js';
+import { holdModelBareHeap, holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
 import { intervalDraws, trialsPerSecond } from './trials.js';
 
@@ -78,18 +78,28 @@ async function main(): Promise<void> {
     section('engine: hold model, 10,000 pending events (median of 3 rounds)');
     // Median of three rounds each, interleaved, so a noisy moment on a shared machine does not decide.
     holdModelEngine(10_000, 200_000);
+    holdModelBareHeap(10_000, 200_000);
     holdModelNaive(10_000, 20_000);
     const engines: number[] = [];
+    const bares: number[] = [];
     const naives: number[] = [];
     for (let round = 0; round < 3; round++) {
       engines.push(holdModelEngine(10_000, 3_000_000));
+      bares.push(holdModelBareHeap(10_000, 3_000_000));
       naives.push(holdModelNaive(10_000, 200_000));
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
     const engine = median(engines);
+    const bare = median(bares);
     const naive = median(naives);
     const bisect = holdModelNaive(10_000, 200_000, true);
     add('engineEventsPerSec', Math.round(engine), 'events/s', '≥ 2,000,000 on one core');
+    add(
+      'bareHeapEventsPerSec',
+      Math.round(bare),
+      'events/s (bare typed-array 4-ary heap: no ties, no cancel)',
+    );
+    add('engineVsBareHeap', engine / bare, '×', '≥ 0.9');
     add('naiveEventsPerSec', Math.round(naive), 'events/s (ordered list, linear insertion)');
     add('engineSpeedupVsNaive', engine / naive, '×', '≥ 20');
     add(

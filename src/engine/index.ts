@@ -1,2 +1,2 @@
-export { EventQueue, type ScheduledEvent } from './event-queue.js';
+export { EventQueue, type EventHandle } from './event-queue.js';
 export { Simulator } from './simulator.js';

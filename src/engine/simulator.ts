@@ -1,4 +1,4 @@
-import { EventQueue, type ScheduledEvent } from './event-queue.js';
+import { EventQueue, type EventHandle } from './event-queue.js';
 
 /**
  * A discrete-event simulator: a clock and an event queue. It knows nothing about
@@ -22,19 +22,19 @@ export class Simulator<E> {
   }
 
   /** Schedules `payload` at absolute time `time` (never earlier than now). */
-  at(time: number, payload: E): ScheduledEvent<E> {
+  at(time: number, payload: E): EventHandle {
     if (time < this.clock)
       throw new RangeError(`Simulator.at: time ${time} is before now (${this.clock})`);
     return this.queue.schedule(time, payload);
   }
 
   /** Schedules `payload` `delay` minutes from now. */
-  after(delay: number, payload: E): ScheduledEvent<E> {
+  after(delay: number, payload: E): EventHandle {
     return this.at(this.clock + Math.max(0, delay), payload);
   }
 
-  cancel(entry: ScheduledEvent<E> | undefined): void {
-    if (entry !== undefined) this.queue.cancel(entry);
+  cancel(handle: EventHandle | undefined): void {
+    if (handle !== undefined) this.queue.cancel(handle);
   }
 
   /** Stops `run` after the event being dispatched. */
@@ -50,11 +50,12 @@ export class Simulator<E> {
     this.stopped = false;
     for (;;) {
       if (this.stopped) return;
-      const next = this.queue.peek();
-      if (next === undefined || next.time > until) break;
-      this.queue.pop();
-      this.clock = next.time;
-      dispatch(next.payload, next.time);
+      const queue = this.queue;
+      if (queue.size === 0 || queue.nextTime > until) break;
+      const payload = queue.pop()!;
+      const time = queue.lastTime;
+      this.clock = time;
+      dispatch(payload, time);
     }
     if (until !== Infinity && until > this.clock) this.clock = until;
   }

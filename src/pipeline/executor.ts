@@ -1,5 +1,5 @@
 import { liveRegistries, type Registries } from '../config/registries.js';
-import { Simulator, type ScheduledEvent } from '../engine/index.js';
+import { Simulator, type EventHandle } from '../engine/index.js';
 import type { JudgeResult } from '../judges/types.js';
 import type { CheckConfig, DelayDistribution, PolicyConfig } from '../policy/types.js';
 import { TrialStreams, exponential, lognormal, type RandomStream } from '../random/index.js';
@@ -138,7 +138,7 @@ class TrialRun implements RolloutSite {
   private readonly series: SeenPoint[] = [];
   private readonly rollout: RolloutController;
   private readonly feed: MetricFeed;
-  private readonly pending = new Set<ScheduledEvent<PipelineEvent>>();
+  private readonly pending = new Set<EventHandle>();
   private readonly buildFaults: readonly FaultInstance[];
   /** Whether the build carries a migration that cannot be undone: every rollback of it fails. */
   private readonly migrationStays: boolean;
@@ -168,7 +168,7 @@ class TrialRun implements RolloutSite {
     const setup = setUpTrial(options.scenario, this.streams, {
       scheduler: {
         at: (t, event) => this.sim.at(Math.max(t, this.sim.now), { kind: 'fleet', event }),
-        cancel: (h) => this.sim.cancel(h as ScheduledEvent<PipelineEvent> | undefined),
+        cancel: (h) => this.sim.cancel(h as EventHandle | undefined),
       },
       runLimit: MAX_TRIAL,
       startAt: options.startAt,
@@ -317,7 +317,7 @@ class TrialRun implements RolloutSite {
   }
 
   cancel(handle: unknown): void {
-    const h = handle as ScheduledEvent<PipelineEvent>;
+    const h = handle as EventHandle;
     this.sim.cancel(h);
     this.pending.delete(h);
   }
@@ -623,7 +623,7 @@ class TrialRun implements RolloutSite {
 
   // ---- helpers ---------------------------------------------------------------------
 
-  private scheduleOwn(t: Minutes, e: PipelineEvent): ScheduledEvent<PipelineEvent> {
+  private scheduleOwn(t: Minutes, e: PipelineEvent): EventHandle {
     const h = this.sim.at(Math.max(t, this.sim.now), e);
     this.pending.add(h);
     return h;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../../src/engine/event-queue.js';
+import { EventQueue, type EventHandle } from '../../../src/engine/event-queue.js';
 import { Simulator } from '../../../src/engine/simulator.js';
 
 type Op = { kind: 'schedule'; time: number } | { kind: 'cancel'; pick: number } | { kind: 'pop' };
@@ -19,19 +19,23 @@ describe('EventQueue', () => {
         const q = new EventQueue<number>();
         // The model: a list of live entries; pops take the earliest time, ties in insertion order.
         const model: { time: number; id: number }[] = [];
-        const handles: ReturnType<typeof q.schedule>[] = [];
+        // Handles of every event ever scheduled, dispatched ones too: cancelling those (their
+        // slots reused by later events) must do nothing.
+        const handles: { handle: EventHandle; id: number }[] = [];
         let id = 0;
         for (const o of ops) {
           if (o.kind === 'schedule') {
-            handles.push(q.schedule(o.time, id));
+            handles.push({ handle: q.schedule(o.time, id), id });
             model.push({ time: o.time, id });
             id++;
           } else if (o.kind === 'cancel' && handles.length > 0) {
             const h = handles[o.pick % handles.length]!;
-            q.cancel(h);
-            const at = model.findIndex((m) => m.id === h.payload);
+            q.cancel(h.handle);
+            const at = model.findIndex((m) => m.id === h.id);
             if (at >= 0) model.splice(at, 1);
           } else if (o.kind === 'pop') {
+            const expectedNext = model.reduce((t, m) => Math.min(t, m.time), Infinity);
+            expect(q.nextTime).toBe(expectedNext);
             const got = q.pop();
             let best = -1;
             for (let i = 0; i < model.length; i++) {
@@ -40,14 +44,15 @@ describe('EventQueue', () => {
             if (best < 0) {
               expect(got).toBeUndefined();
             } else {
-              expect(got?.payload).toBe(model[best]!.id);
+              expect(got).toBe(model[best]!.id);
+              expect(q.lastTime).toBe(model[best]!.time);
               model.splice(best, 1);
             }
           }
           expect(q.size).toBe(model.length);
         }
         const rest: number[] = [];
-        for (let e = q.pop(); e !== undefined; e = q.pop()) rest.push(e.payload);
+        for (let e = q.pop(); e !== undefined; e = q.pop()) rest.push(e);
         const expected = [...model].sort((a, b) => a.time - b.time || a.id - b.id).map((m) => m.id);
         expect(rest).toEqual(expected);
       }),
@@ -58,14 +63,32 @@ describe('EventQueue', () => {
   it('ignores a second cancel and a cancel after dispatch', () => {
     const q = new EventQueue<string>();
     const a = q.schedule(1, 'a');
-    q.schedule(2, 'b');
+    const b = q.schedule(2, 'b');
     q.cancel(a);
     q.cancel(a);
     expect(q.size).toBe(1);
-    const b = q.pop()!;
+    expect(q.pop()).toBe('b');
     q.cancel(b);
     expect(q.size).toBe(0);
     expect(q.pop()).toBeUndefined();
+    // Slots are reused: the old handles name nothing in the new events.
+    q.schedule(3, 'c');
+    q.schedule(4, 'd');
+    q.cancel(a);
+    q.cancel(b);
+    expect(q.size).toBe(2);
+    expect([q.pop(), q.pop()]).toEqual(['c', 'd']);
+  });
+
+  it('grows past its first capacity and keeps the order of thousands of ties', () => {
+    const q = new EventQueue<number>();
+    for (let i = 0; i < 5000; i++) q.schedule(i % 7, i);
+    const out: number[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e);
+    const expected = Array.from({ length: 5000 }, (_, i) => i).sort(
+      (x, y) => (x % 7) - (y % 7) || x - y,
+    );
+    expect(out).toEqual(expected);
   });
 
   it('rejects a NaN time', () => {

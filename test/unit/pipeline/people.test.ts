@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../src/config/index.js';
-import { Simulator, type ScheduledEvent } from '../../../src/engine/index.js';
+import { Simulator, type EventHandle } from '../../../src/engine/index.js';
 import { JUDGES } from '../../../src/judges/index.js';
 import type { JudgeResult, Verdict } from '../../../src/judges/types.js';
 import { bindPolicy } from '../../../src/pipeline/policy-binding.js';
@@ -63,7 +63,7 @@ function play(
     endLimit: start + 30 * 1440,
     ...(options.hours !== undefined ? { workingHours: options.hours } : {}),
     schedule: (t, e) => sim.at(t, e),
-    cancel: (h) => sim.cancel(h as ScheduledEvent<RolloutEvent>),
+    cancel: (h) => sim.cancel(h as EventHandle),
     deployStage: (i, now) => controller.stageDeployed(i, now),
     measure: (_r: CheckRun, now): JudgeResult => {
       const verdict = options.script?.(now) ?? 'pass';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../src/config/index.js';
-import { Simulator, type ScheduledEvent } from '../../../src/engine/index.js';
+import { Simulator, type EventHandle } from '../../../src/engine/index.js';
 import { JUDGES } from '../../../src/judges/index.js';
 import type { JudgeResult, Verdict } from '../../../src/judges/types.js';
 import type { RunPhase } from '../../../src/pipeline/check-run.js';
@@ -42,7 +42,7 @@ function play(policyYaml: string, script: Script, until = 1000): Story {
     regions: [],
     endLimit: until,
     schedule: (t, e) => sim.at(t, e),
-    cancel: (h) => sim.cancel(h as ScheduledEvent<RolloutEvent>),
+    cancel: (h) => sim.cancel(h as EventHandle),
     deployStage: (i, now) => controller.stageDeployed(i, now),
     measure: (run: CheckRun, now): JudgeResult => {
       const verdict = script(run.check.name, now);
