@@ -107,9 +107,31 @@ function matrix(
   const policies = policyOrder(summary);
   return table(
     ['scenario', ...policies.map(escapeMarkdown)],
-    scenarios.map((s) => [escapeMarkdown(s), ...policies.map((p) => cell(s, p))]),
+    sameRowsTogether(scenarios.map((s) => [escapeMarkdown(s), ...policies.map((p) => cell(s, p))])),
     leftAligned ? policies.map((_, i) => i + 1) : [],
   );
+}
+
+/**
+ * Scenarios whose rows read the same, cell for cell, share one row that names them all, where
+ * the first of them stands: the table then shows what differs between scenarios, not fifteen
+ * copies of a policy's fixed lead time.
+ */
+function sameRowsTogether(rows: readonly string[][]): string[][] {
+  const byCells = new Map<string, string[]>();
+  const out: string[][] = [];
+  for (const [scenario, ...cells] of rows) {
+    const key = cells.join('\u0000');
+    const same = byCells.get(key);
+    if (same !== undefined) {
+      same[0] = `${same[0]!}, ${scenario!}`;
+      continue;
+    }
+    const row = [scenario!, ...cells];
+    byCells.set(key, row);
+    out.push(row);
+  }
+  return out;
 }
 
 function figureSection(summary: Summary, f: Figure): string[] {

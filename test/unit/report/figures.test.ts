@@ -65,3 +65,31 @@ describe('FIGURES', () => {
     expect(rows.omitted).toEqual(['conversion-drop']);
   });
 });
+
+describe('report.md figure tables', () => {
+  const leadRows = (md: string): string[] => {
+    const section = md.slice(md.indexOf('### Lead time p50 / p90'));
+    return section
+      .slice(0, section.indexOf('\n### ', 5))
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| scenario') && !l.startsWith('| ---'));
+  };
+
+  it('gives scenarios whose rows read the same one row naming them all, and keeps rows that differ apart', () => {
+    const s = makeSummary();
+    const [first, second] = scenarioOrder(s) as [string, string];
+    // The second scenario's lead times made equal to the first's, policy by policy.
+    for (const r of s.results.filter((x) => x.scenario === second))
+      r.leadTimeMin = {
+        ...s.results.find((x) => x.scenario === first && x.policy === r.policy)!.leadTimeMin,
+      };
+    const together = leadRows(renderMarkdownReport(s));
+    expect(together).toHaveLength(1);
+    expect(together[0]).toMatch(new RegExp(`^\\| ${first}, ${second} \\|`));
+    // One figure differing in one cell keeps the two rows apart.
+    const r = s.results.find((x) => x.scenario === second)!;
+    r.leadTimeMin = { ...r.leadTimeMin, p50: r.leadTimeMin.p50 + 60 };
+    const apart = leadRows(renderMarkdownReport(s));
+    expect(apart.map((l) => l.split(' | ')[0])).toEqual([`| ${first}`, `| ${second}`]);
+  });
+});
