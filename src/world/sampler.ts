@@ -1,4 +1,5 @@
-import { binomial, lognormal, normal, poisson, type RandomStream } from '../random/index.js';
+import { binomial, lognormal, normal, poisson } from '../random/index.js';
+import { fmix32, hashNumber, hashString, KeyedStream } from '../random/keyed.js';
 import { Cohort } from './cohort.js';
 import { ConfounderIndex } from './confounder-index.js';
 import type { ConfounderInstance } from './confounders/types.js';
@@ -13,6 +14,7 @@ import {
 import type { Load } from './load.js';
 import {
   identityEffect,
+  METRIC_NAMES,
   type EffectAccumulator,
   type Environment,
   type MetricName,
@@ -38,8 +40,11 @@ export interface SamplerOptions {
   faults: readonly FaultInstance[];
   /** Metrics gaps among them leave points missing, with nothing drawn. */
   confounders: readonly ConfounderInstance[];
-  /** The stream every point's randomness comes from, in the order points are first asked for. */
-  rng: RandomStream;
+  /**
+   * The trial's key (its seed and number): each point's randomness comes from a stream keyed
+   * by it and by what the point is (its hosts, metric and span), never by when it was asked.
+   */
+  trialKey: string;
   /**
    * Compute every cohort's effect directly and draw old-build groups cohort by cohort: no
    * memo, no merging. Slower; it exists so tests can check that the fast path draws the same.
@@ -55,6 +60,18 @@ const EFFECT_MEMO = 64;
 
 /** Points drawn for one group, by metric and interval end. */
 type PointsByMetric = Map<MetricName, Map<Minutes, MetricPoint>>;
+
+/** A group's hosts as if on the old build, the points drawn for them, and their key word. */
+interface OldGroup {
+  cohorts: Cohort[];
+  points: PointsByMetric;
+  hash: number;
+}
+
+/** Each metric's word in a point's key. */
+const METRIC_WORD = Object.fromEntries(
+  METRIC_NAMES.map((m, i) => [m, fmix32(0x51ed270b + i)]),
+) as Record<MetricName, number>;
 
 const LATENCY_QUANTILES: Partial<Record<MetricName, number>> = {
   latency_p50: 0.5,
@@ -75,14 +92,16 @@ export class Sampler {
   private readonly effects: CohortEffects;
   private readonly faults: readonly FaultInstance[];
   private readonly gaps: ConfounderIndex;
-  private readonly rng: RandomStream;
+  /** The stream a point is drawn from, restarted at the point's own key before each draw. */
+  private readonly rng = new KeyedStream();
+  private readonly trialHash: number;
   private readonly direct: boolean;
-  /** Points drawn so far, by group key, metric and interval end. */
-  private readonly points = new Map<string, PointsByMetric>();
+  /** Points drawn so far, by group key, metric and interval end, with the group's key word. */
+  private readonly points = new Map<string, { hash: number; byMetric: PointsByMetric }>();
   /** Points over spans other than one metric interval (a window's scrapes), by group, metric and span. */
   private readonly spans = new Map<string, MetricPoint>();
   /** Groups as if on the old build (same hosts), by group key, with the points drawn for them. */
-  private readonly asOld = new Map<string, { cohorts: Cohort[]; points: PointsByMetric }>();
+  private readonly asOld = new Map<string, OldGroup>();
   // drawPoint's scratch, reused between points (drawPoint never re-enters), written by index and
   // never shrunk: no garbage and no reallocation per point. Entries past a group's length are stale.
   private readonly pointAcc: Readonly<EffectAccumulator>[] = [];
@@ -116,7 +135,7 @@ export class Sampler {
     this.effects = options.effects;
     this.faults = options.faults;
     this.gaps = new ConfounderIndex(options.confounders.filter((c) => c.metricsGap === true));
-    this.rng = options.rng;
+    this.trialHash = hashString(options.trialKey);
     this.direct = options.direct === true;
     const slots = options.scenario.fleet.regions.length + 1;
     this.oldEffectStamp = new Float64Array(slots);
@@ -127,16 +146,33 @@ export class Sampler {
   /** The point of `metric` for a group over the metric interval ending at `end`. */
   point(group: CohortGroup, metric: MetricName, end: Minutes): MetricPoint {
     // Nested maps, no key strings: the caller's key string keeps its hash across calls.
-    let byMetric = this.points.get(group.key);
-    if (byMetric === undefined) this.points.set(group.key, (byMetric = new Map()));
-    let byEnd = byMetric.get(metric);
-    if (byEnd === undefined) byMetric.set(metric, (byEnd = new Map()));
+    const known = this.groupPoints(group.key);
+    let byEnd = known.byMetric.get(metric);
+    if (byEnd === undefined) known.byMetric.set(metric, (byEnd = new Map()));
     let point = byEnd.get(end);
     if (point === undefined) {
+      this.seedPoint(known.hash, metric, end, end - this.scenario.metricInterval);
       point = this.drawPoint(metric, group.cohorts, end);
       byEnd.set(end, point);
     }
     return point;
+  }
+
+  private groupPoints(key: string): { hash: number; byMetric: PointsByMetric } {
+    let known = this.points.get(key);
+    if (known === undefined)
+      this.points.set(key, (known = { hash: hashString(key), byMetric: new Map() }));
+    return known;
+  }
+
+  /** Restarts the point stream at the key of one point: its hosts, metric and span. */
+  private seedPoint(hosts: number, metric: MetricName, end: Minutes, start: Minutes): void {
+    this.rng.seed(
+      this.trialHash,
+      hosts,
+      METRIC_WORD[metric],
+      hashNumber(end) ^ fmix32(hashNumber(start)),
+    );
   }
 
   /**
@@ -148,6 +184,7 @@ export class Sampler {
     const key = `${group.key}\u0000${metric}\u0000${start}\u0000${end}`;
     let point = this.spans.get(key);
     if (point === undefined) {
+      this.seedPoint(this.groupPoints(group.key).hash, metric, end, start);
       point = this.drawPoint(metric, group.cohorts, end, start);
       this.spans.set(key, point);
     }
@@ -164,6 +201,7 @@ export class Sampler {
     if (byAt === undefined) old.points.set(metric, (byAt = new Map()));
     let point = byAt.get(at);
     if (point === undefined) {
+      this.seedPoint(old.hash, metric, at, at - this.scenario.metricInterval);
       point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
       byAt.set(at, point);
     }
@@ -182,20 +220,28 @@ export class Sampler {
     let point = this.spans.get(key);
     if (point === undefined) {
       const old = this.oldGroup(group);
+      this.seedPoint(old.hash, metric, end, start);
       point = { ...this.drawPoint(metric, old.cohorts, end, start), t: label };
       this.spans.set(key, point);
     }
     return point;
   }
 
-  /** The group's hosts as if on the old build, with the points drawn for them. */
-  private oldGroup(group: CohortGroup): { cohorts: Cohort[]; points: PointsByMetric } {
+  /**
+   * The group's hosts as if on the old build, with the points drawn for them. Their points are
+   * keyed by how many hosts of each region they are, not by which cohorts the fleet split
+   * them into: the same hosts a week ago are the same data for every check and policy.
+   */
+  private oldGroup(group: CohortGroup): OldGroup {
     let old = this.asOld.get(group.key);
     if (old === undefined) {
+      const regions = regionsOnOldBuild(group.cohorts);
       const cohorts = this.direct
         ? group.cohorts.map((c) => oldBuildCohort(c.environment, c.region, c.hosts, c.errorMult))
-        : regionsOnOldBuild(group.cohorts);
-      this.asOld.set(group.key, (old = { cohorts, points: new Map() }));
+        : regions;
+      const hosts = regions.map((c) => `${c.region.index}x${c.hosts}`).join(',');
+      old = { cohorts, points: new Map(), hash: hashString(`old:${hosts}`) };
+      this.asOld.set(group.key, old);
     }
     return old;
   }

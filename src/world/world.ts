@@ -83,7 +83,7 @@ export class World {
       effects: this.effects,
       faults,
       confounders,
-      rng: options.streams.get('observe'),
+      trialKey: `gatesim/${options.streams.seed}/${options.streams.trial}/observe`,
     });
   }
 }
