@@ -79,6 +79,12 @@ export interface TrialOptions {
   /** Use these confounder occurrences instead of drawn ones (events a stream's deploys share). */
   confounders?: readonly ConfounderInstance[];
   /**
+   * Decide CI and the rollback drill by these uniforms instead of the trial's own `ci` and
+   * `drill` streams (a stream's batch: each change draws its own once, so a change gets the
+   * same verdicts in every deploy that carries it).
+   */
+  verdicts?: VerdictDraws;
+  /**
    * Shares what a trial draws before any policy acts (build, confounders, ground truth)
    * between runs of the same trial under different policies. Results are the same with or
    * without it; it only saves recomputing them.
@@ -86,6 +92,16 @@ export interface TrialOptions {
   cache?: TrialCache;
   /** Plugin families to bind the scenario and policy against: the loaders' default, `liveRegistries`. */
   registries?: Registries;
+}
+
+/**
+ * Uniforms for the verdicts before the rollout, one per fault of the build, in the build's
+ * order: CI catches fault i when `ci[i]` is below the policy's `ciTests` for its kind; the
+ * drill fails when some rollback-breaking fault's `drill[i]` is below its detect probability.
+ */
+export interface VerdictDraws {
+  ci: readonly number[];
+  drill: readonly number[];
 }
 
 /** A trial's options with its scenario and policy bound already (a study binds once per chunk). */
@@ -144,6 +160,7 @@ class TrialRun implements RolloutSite {
   private readonly migrationStays: boolean;
   /** The trial's confounder occurrences, for the timeline's `world` entries. */
   private readonly confounders: readonly ConfounderInstance[];
+  private readonly verdicts: VerdictDraws | undefined;
   private finished = false;
   private productionTouched = false;
   /** Per stage, whether it starts a fresh baseline beside its hosts (a check asks for one). */
@@ -179,6 +196,15 @@ class TrialRun implements RolloutSite {
     const { world, build, startAt } = setup;
     this.world = world;
     this.buildFaults = build.faults;
+    this.verdicts = options.verdicts;
+    const n = build.faults.length;
+    if (
+      this.verdicts !== undefined &&
+      (this.verdicts.ci.length !== n || this.verdicts.drill.length !== n)
+    )
+      throw new Error(
+        `verdicts: ${this.verdicts.ci.length} CI and ${this.verdicts.drill.length} drill uniforms for a build of ${n} faults`,
+      );
     this.migrationStays = build.faults.some((f) => f.rollback?.fails === true);
     this.confounders = setup.confounders;
     this.startAt = startAt;
@@ -217,12 +243,8 @@ class TrialRun implements RolloutSite {
     const drill = this.policy.rollbackDrill;
     if (drill !== undefined) {
       this.outcome.stageReached = 'drill';
-      const hit = this.streams.get('drill').next() < drill.detectProbability;
       t += drill.duration;
-      const breaking = this.buildFaults.some(
-        (f) => f.rollback !== undefined && (f.rollback.fails || f.rollback.errorAdd > 0),
-      );
-      if (breaking && hit) {
+      if (this.drillFails(drill.detectProbability)) {
         this.sim.run(() => undefined, t);
         this.note(
           'drill',
@@ -244,11 +266,12 @@ class TrialRun implements RolloutSite {
   // ---- pre-deploy ----------------------------------------------------------------
 
   private ciCatches(): boolean {
-    const rng = this.streams.get('ci');
+    const given = this.verdicts?.ci;
+    const rng = given === undefined ? this.streams.get('ci') : undefined;
     let caught = false;
     // Draw one number per fault whatever happens, so the stream stays aligned across policies.
-    for (const f of this.buildFaults) {
-      const u = rng.next();
+    for (const [i, f] of this.buildFaults.entries()) {
+      const u = given?.[i] ?? rng!.next();
       if (f.benign) continue;
       const p = this.policy.ciTests[f.ciKind] ?? 0;
       if (u < p) caught = true;
@@ -258,6 +281,18 @@ class TrialRun implements RolloutSite {
       this.block('ci');
     }
     return caught;
+  }
+
+  /** Whether the drill finds that the build cannot be rolled back cleanly. */
+  private drillFails(detectProbability: number): boolean {
+    const breaks = (f: FaultInstance) =>
+      f.rollback !== undefined && (f.rollback.fails || f.rollback.errorAdd > 0);
+    const given = this.verdicts?.drill;
+    if (given !== undefined)
+      return this.buildFaults.some((f, i) => breaks(f) && given[i]! < detectProbability);
+    // One draw per trial whatever the build, so the stream stays aligned across policies.
+    const hit = this.streams.get('drill').next() < detectProbability;
+    return hit && this.buildFaults.some(breaks);
   }
 
   private block(by: string): void {

@@ -1,9 +1,12 @@
 /**
- * A stream's changes: when each is merged (Poisson arrivals inside the team's working hours)
- * and what build it carries (the scenario's build mix, drawn as a trial draws its build). Both
- * come from streams keyed by the stream and the change, never by a policy, so every policy
- * sees the same commits and the same bad changes.
+ * A stream's changes: when each is merged (Poisson arrivals inside the team's working hours),
+ * what build it carries (the scenario's build mix, drawn as a trial draws its build) and the
+ * uniforms its CI and rollback-drill verdicts are decided by. All come from streams keyed by
+ * the stream and the change, never by a policy or a deploy, so every policy sees the same
+ * commits and the same bad changes, and a change retried in a later deploy meets the same
+ * test suite's verdict (real suites are mostly deterministic for a given build).
  */
+import type { VerdictDraws } from '../pipeline/executor.js';
 import { poisson, TrialStreams, uniform, type RandomStream } from '../random/index.js';
 import { DAY, WEEK } from '../world/calendar.js';
 import type { HumanClock } from '../world/human-clock.js';
@@ -11,13 +14,41 @@ import type { ScenarioBinding } from '../world/scenario-binding.js';
 import { drawBuild, type DrawnBuild } from '../world/trial-setup.js';
 import { WEEKDAYS, type Minutes } from '../world/types.js';
 
-/** One change as it is merged: its arrival and the build it carries. */
+/** One change as it is merged: its arrival, the build it carries and its verdicts' uniforms. */
 export interface Change {
   /** Index in arrival order within the stream. */
   id: number;
   /** Merge time, minutes since Monday 00:00 UTC of week 0 (streams start in week 1). */
   at: Minutes;
   build: DrawnBuild;
+  verdicts: ChangeVerdicts;
+}
+
+/**
+ * A change's uniforms for the verdicts before a rollout, drawn once: one per fault of its build
+ * for CI (in the build's order), one for the rollback drill. A policy's probabilities decide
+ * (`ciTests[kind]`, `rollbackDrill.detectProbability`), so every policy meets the same u.
+ */
+export interface ChangeVerdicts {
+  ci: number[];
+  drill: number;
+}
+
+/**
+ * Draws a change's verdict uniforms from its own streams: one number per fault whatever the
+ * fault, so the draws never depend on which policy reads them.
+ */
+export function drawVerdicts(streams: TrialStreams, build: DrawnBuild): ChangeVerdicts {
+  const ci = streams.get('ci');
+  return {
+    ci: build.faults.map(() => uniform(ci)),
+    drill: uniform(streams.get('drill')),
+  };
+}
+
+/** The streams of change `id` of a stream: its build's and its verdicts'. */
+export function changeStreams(seed: number, stream: number, id: number): PrefixedStreams {
+  return new PrefixedStreams(seed, stream, `stream:change:${id}:`);
 }
 
 /** Trial streams whose purposes carry a prefix: a change's draws apart from a deploy's. */
@@ -92,25 +123,51 @@ export function drawChanges(
   stream: number,
 ): Change[] {
   const rng = new TrialStreams(seed, stream).get('stream:arrivals');
-  return arrivalTimes(clock, perDay, weeks, rng).map((at, id) => ({
-    id,
-    at,
-    build: drawBuild(binding, new PrefixedStreams(seed, stream, `stream:change:${id}:`)),
-  }));
+  return arrivalTimes(clock, perDay, weeks, rng).map((at, id) => {
+    const streams = changeStreams(seed, stream, id);
+    const build = drawBuild(binding, streams);
+    return { id, at, build, verdicts: drawVerdicts(streams, build) };
+  });
+}
+
+/** A change as a deploy carries it: its build and verdict uniforms, and whether a look fixed it. */
+export interface BatchItem {
+  build: DrawnBuild;
+  verdicts: ChangeVerdicts;
+  fixed: boolean;
+}
+
+/** One deploy's build, with the uniforms its trial's CI and drill decide by (`VerdictDraws`). */
+export interface DeployBatch {
+  build: DrawnBuild;
+  verdicts: VerdictDraws;
 }
 
 /**
  * One deploy's build from its changes: bad when any change still carries a fault, with every
  * such change's faults, plus the benign effects every build has (taken once, from the oldest
- * change). The template names the bad templates joined by `+`, or `good`.
+ * change). The template names the bad templates joined by `+`, or `good`. Each fault keeps its
+ * change's CI uniform and drill uniform, so the batch fails CI when any of its faults is caught
+ * and the drill when any change whose build breaks rollback fails it: a verdict of the batch
+ * follows from its changes' verdicts, whoever they are batched with.
  */
-export function batchBuild(changes: readonly { build: DrawnBuild; fixed: boolean }[]): DrawnBuild {
+export function batchBuild(changes: readonly BatchItem[]): DeployBatch {
   const bad = changes.filter((c) => c.build.bad && !c.fixed);
-  const benign = (changes[0]?.build.faults ?? []).filter((f) => f.benign);
-  if (bad.length === 0) return { bad: false, template: 'good', faults: benign };
-  return {
-    bad: true,
-    template: bad.map((c) => c.build.template).join('+'),
-    faults: [...bad.flatMap((c) => c.build.faults.filter((f) => !f.benign)), ...benign],
-  };
+  const oldest = changes[0];
+  const build: DrawnBuild =
+    bad.length === 0
+      ? { bad: false, template: 'good', faults: [] }
+      : { bad: true, template: bad.map((c) => c.build.template).join('+'), faults: [] };
+  const ci: number[] = [];
+  const drill: number[] = [];
+  const take = (c: BatchItem, benign: boolean): void =>
+    c.build.faults.forEach((f, i) => {
+      if (f.benign !== benign) return;
+      build.faults.push(f);
+      ci.push(c.verdicts.ci[i]!);
+      drill.push(c.verdicts.drill);
+    });
+  for (const c of bad) take(c, false);
+  if (oldest !== undefined) take(oldest, true);
+  return { build, verdicts: { ci, drill } };
 }

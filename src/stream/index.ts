@@ -1,5 +1,13 @@
 /** The deploy stream: a team's weeks of changes under a policy (docs/stream.md). */
-export { arrivalTimes, batchBuild, drawChanges, type Change } from './arrivals.js';
+export {
+  arrivalTimes,
+  batchBuild,
+  drawChanges,
+  type BatchItem,
+  type Change,
+  type ChangeVerdicts,
+  type DeployBatch,
+} from './arrivals.js';
 export { emergencyPolicy, overridePolicy } from './override-policy.js';
 export {
   overrideProbability,

@@ -12,11 +12,14 @@
  *
  * Every draw outside the trials is keyed by the stream and by what it is about (the change and
  * its look, the deploy), never by the order events happen in, so policies replayed on a stream
- * share its commits, its bad changes and its world (common random numbers).
+ * share its commits, its bad changes and its world (common random numbers). Inside a deploy's
+ * trial, CI and the rollback drill decide by its changes' own uniforms (drawn once per change),
+ * so a change retried in a later deploy meets the same verdicts, as a deterministic test suite
+ * gives the same build the same result.
  */
 import { Simulator } from '../engine/index.js';
 import { GatesimError } from '../errors.js';
-import { runBoundTrial } from '../pipeline/executor.js';
+import { runBoundTrial, type VerdictDraws } from '../pipeline/executor.js';
 import type { PolicyBinding } from '../pipeline/policy-binding.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { TrialStreams, uniform } from '../random/index.js';
@@ -28,7 +31,7 @@ import type { DrawnBuild } from '../world/trial-setup.js';
 import { MAX_TRIAL_MINUTES } from '../util/limits.js';
 import type { ScenarioBinding } from '../world/scenario-binding.js';
 import type { Minutes } from '../world/types.js';
-import { batchBuild, type Change } from './arrivals.js';
+import { batchBuild, changeStreams, drawVerdicts, type Change } from './arrivals.js';
 import { overrideProbability, type FatigueCurve, type StreamSettings } from './settings.js';
 
 /** Trial numbers of stream s's deploys are (s + 1) × DEPLOY_STRIDE + d: apart from every other stream's. */
@@ -211,6 +214,7 @@ interface Escape {
     trial: number;
     startAt: Minutes;
     build: DrawnBuild;
+    verdicts: VerdictDraws;
     confounders: ConfounderInstance[];
   };
   /** Absolute time the batch reached the whole fleet (or the failed rollback was decided). */
@@ -359,7 +363,9 @@ class StreamRunner {
       kind === 'gated' &&
       this.variant.flaky > 0 &&
       uniform(this.streams.get(`stream:flaky:${d}`)) < this.variant.flaky;
-    const build = batchBuild(batch.map((w) => ({ build: w.change.build, fixed: w.fixed })));
+    const { build, verdicts } = batchBuild(
+      batch.map((w) => ({ build: w.change.build, verdicts: w.change.verdicts, fixed: w.fixed })),
+    );
     if (flaky) {
       // A flaky check stops the deploy before it starts: nothing reaches customers.
       const row = this.record(d, kind, trial, now, batch, build.bad, build.template);
@@ -383,6 +389,8 @@ class StreamRunner {
         trial,
         startAt: now,
         build,
+        // CI's and the drill's verdicts are the changes' own, the same in every deploy of them.
+        verdicts,
         confounders: this.world.eventsNear(now),
       }).outcome;
     } catch (e) {
@@ -408,7 +416,14 @@ class StreamRunner {
       // build hurts until it does; its impact is counted then.
       const inProductionAt = now + (outcome.shippedAt ?? outcome.decidedAt ?? 0);
       const escape: Escape = {
-        trial: { policy, trial, startAt: now, build, confounders: this.world.eventsNear(now) },
+        trial: {
+          policy,
+          trial,
+          startAt: now,
+          build,
+          verdicts,
+          confounders: this.world.eventsNear(now),
+        },
         inProductionAt,
         row,
         resolved: false,
@@ -423,10 +438,13 @@ class StreamRunner {
       const answered =
         paged + pageResponseTime({ ...this.world.clock, pageResponse: pages.response }, paged);
       this.revertId++;
+      const id = REVERT_IDS + this.revertId;
+      const revertBuild: DrawnBuild = { bad: false, template: 'good', faults: [] };
       const revert: Change = {
-        id: REVERT_IDS + this.revertId,
+        id,
         at: answered,
-        build: { bad: false, template: 'good', faults: [] },
+        build: revertBuild,
+        verdicts: drawVerdicts(changeStreams(seed, stream, id), revertBuild),
       };
       this.sim.at(Math.max(answered, now), {
         kind: 'arrive',
@@ -585,6 +603,7 @@ class StreamRunner {
       trial: e.trial.trial,
       startAt: e.trial.startAt,
       build: e.trial.build,
+      verdicts: e.trial.verdicts,
       confounders: e.trial.confounders,
       probeAt: until,
     }).outcome;

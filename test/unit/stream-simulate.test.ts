@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { liveRegistries } from '../../src/config/registries.js';
 import { runBoundTrial } from '../../src/pipeline/executor.js';
 import { bindPolicy } from '../../src/pipeline/policy-binding.js';
-import { TrialStreams } from '../../src/random/index.js';
+import { streamFor, TrialStreams } from '../../src/random/index.js';
 import {
   arrivalTimes,
   batchBuild,
@@ -11,6 +11,7 @@ import {
   runStreamTask,
   streamSettings,
   teamClock,
+  type Change,
   type DeployRecord,
   type StreamTask,
 } from '../../src/stream/index.js';
@@ -55,6 +56,27 @@ watch:
   checks:
     - { name: watch-errors, metric: error_rate, judge: { kind: threshold, max: 0.03 }, interval: 5m }
 `;
+
+/** CI and a rollback drill that each catch about half of what they can: a verdict is a coin. */
+const VERDICTS = CANARY.replace('error-rate: 0.2', 'error-rate: 0.5').replace(
+  'stages:',
+  'rollbackDrill: { duration: 10m, detectProbability: 0.5 }\nstages:',
+);
+
+/**
+ * The pre-deploy verdict a batch of unfixed bad changes gets under VERDICTS, from the changes'
+ * own uniforms: CI catches an error-rate fault when its u is below 0.5 (no other kind); else the drill fails when a change
+ * whose build breaks rollback has its u below 0.5.
+ */
+function expectedVerdict(bad: readonly Change[]): 'ci' | 'drill' | 'passed' {
+  const p = (kind: string) => (kind === 'error-rate' ? 0.5 : 0);
+  const ci = bad.some((c) =>
+    c.build.faults.some((f, i) => !f.benign && c.verdicts.ci[i]! < p(f.ciKind)),
+  );
+  if (ci) return 'ci';
+  const breaks = (c: Change) => c.build.faults.some((f) => f.rollback !== undefined);
+  return bad.some((c) => breaks(c) && c.verdicts.drill < 0.5) ? 'drill' : 'passed';
+}
 
 /** No gate at all: everything ships. */
 const NO_GATE = `
@@ -111,21 +133,39 @@ describe('arrivals', () => {
     expect(Math.abs(times.length - 200)).toBeLessThan(3 * Math.sqrt(200));
   });
 
-  it('a batch is bad when any change still carries a fault, with every such fault', () => {
+  it('a batch is bad when any change still carries a fault, with every such fault and its uniforms', () => {
     const s = bindScenario(scenario(STREAM_WORLD, 'w'), liveRegistries);
     const changes = drawChanges(s, teamClock(s), 10, 4, 1, 0);
     const bad = changes.filter((c) => c.build.bad).slice(0, 2);
     const good = changes.find((c) => !c.build.bad)!;
     expect(bad).toHaveLength(2);
-    const b = batchBuild([good, ...bad].map((c) => ({ build: c.build, fixed: false })));
+    const { build: b } = batchBuild([good, ...bad].map((c) => ({ ...c, fixed: false })));
     expect(b.bad).toBe(true);
     expect(b.template).toBe('errors+errors');
     expect(b.faults.filter((f) => !f.benign)).toHaveLength(2);
-    const fixed = batchBuild([
-      { build: good.build, fixed: false },
-      { build: bad[0]!.build, fixed: true },
+    // Every fault keeps its own change's uniforms: CI's one per fault, the drill's one per change.
+    const e = changes.find((c) => c.build.template === 'errors')!;
+    const m = changes.find((c) => c.build.template === 'migration')!;
+    const mixed = batchBuild([good, e, m].map((c) => ({ ...c, fixed: false })));
+    expect(mixed.build.faults.map((f) => f.kind)).toEqual([
+      'error-rate',
+      'error-rate',
+      'rollback-breaker',
     ]);
-    expect(fixed).toMatchObject({ bad: false, template: 'good' });
+    expect(mixed.verdicts).toEqual({
+      ci: [e.verdicts.ci[0], m.verdicts.ci[0], m.verdicts.ci[1]],
+      drill: [e.verdicts.drill, m.verdicts.drill, m.verdicts.drill],
+    });
+    // Drawn from streams keyed by the stream and the change alone, not by any deploy.
+    const own = (id: number, what: string) =>
+      streamFor({ seed: 1, trial: 0, purpose: `stream:change:${id}:${what}` });
+    const ci = own(m.id, 'ci');
+    expect(m.verdicts).toEqual({ ci: [ci.next(), ci.next()], drill: own(m.id, 'drill').next() });
+    const fixed = batchBuild([
+      { ...good, fixed: false },
+      { ...bad[0]!, fixed: true },
+    ]);
+    expect(fixed.build).toMatchObject({ bad: false, template: 'good' });
   });
 });
 
@@ -149,13 +189,17 @@ describe('runStream', () => {
       expect(r.kind).toBe('gated');
       const change = byId.get(r.changeIds[0]!)!;
       const fixed = change.build.bad && r.badChanges === 0;
+      // The single trial of the change's build, with CI and the drill deciding by the change's
+      // own uniforms (a stream's deploy does not draw them per trial: see the next test).
+      const { build, verdicts } = batchBuild([{ ...change, fixed }]);
       const single = runBoundTrial({
         scenario: s,
         policy: p,
         seed: t.seed,
         trial: r.trial,
         startAt: r.startAt,
-        build: batchBuild([{ build: change.build, fixed }]),
+        build,
+        verdicts,
         confounders: eventsNear(events, r.startAt),
       }).outcome;
       finals.add(single.final);
@@ -176,7 +220,8 @@ describe('runStream', () => {
           seed: t.seed,
           trial: r.trial,
           startAt: r.startAt,
-          build: batchBuild([{ build: change.build, fixed }]),
+          build,
+          verdicts,
           confounders: eventsNear(events, r.startAt),
           probeAt: r.startAt + r.revertedAt,
         }).outcome;
@@ -192,6 +237,56 @@ describe('runStream', () => {
     expect(finals.has('shipped')).toBe(true);
     expect(finals.size).toBeGreaterThanOrEqual(2);
     expect(run.counts.overrides).toBe(0);
+  });
+
+  it("CI's and the drill's verdicts are the change's: a retried change meets the same ones", () => {
+    const yaml = `${STREAM_WORLD}\npeople: { alwaysAtWork: true }\nstream: { changesPerDay: 6, maxBatch: 1, fixProbability: 0.3, fatigue: { max: 0 } }\n`;
+    const t = task(yaml, VERDICTS, { weeks: 3 });
+    const rows = runStreamTask(t).runs[0]!.deploys!;
+    const s = bindScenario(t.scenario, liveRegistries);
+    const byId = new Map(
+      drawChanges(s, teamClock(s), 6, 3, t.seed, t.stream).map((c) => [c.id, c]),
+    );
+    // Per change carried with its fault (not yet fixed), the pre-deploy verdict of each deploy.
+    const seen = new Map<number, string[]>();
+    for (const r of rows) {
+      const change = byId.get(r.changeIds[0]!);
+      if (change === undefined || !change.build.bad || r.badChanges !== 1) continue;
+      const verdict = r.detectedBy === 'ci' || r.detectedBy === 'drill' ? r.detectedBy : 'passed';
+      seen.set(change.id, [...(seen.get(change.id) ?? []), verdict]);
+    }
+    const retried = [...seen.values()].filter((v) => v.length > 1);
+    for (const v of retried) expect(v.slice(1)).toEqual(v.slice(1).map(() => v[0]));
+    // Not vacuous: retries of changes CI caught, the drill caught, and both passed.
+    const count = (k: string) => retried.filter((v) => v[0] === k).length;
+    expect(count('ci')).toBeGreaterThanOrEqual(5);
+    expect(count('drill')).toBeGreaterThanOrEqual(1);
+    expect(count('passed')).toBeGreaterThanOrEqual(3);
+    // And each verdict is the one the change's own uniforms give.
+    for (const [id, v] of seen) expect(v[0]).toBe(expectedVerdict([byId.get(id)!]));
+  });
+
+  it('a batch fails CI when any of its changes is caught, the drill when any breaking change fails it', () => {
+    const yaml = `${STREAM_WORLD}\npeople: { alwaysAtWork: true }\nstream: { changesPerDay: 12, fixProbability: 0.3, fatigue: { max: 0 } }\n`;
+    const t = task(yaml, VERDICTS, { weeks: 3 });
+    const rows = runStreamTask(t).runs[0]!.deploys!;
+    const s = bindScenario(t.scenario, liveRegistries);
+    const byId = new Map(
+      drawChanges(s, teamClock(s), 12, 3, t.seed, t.stream).map((c) => [c.id, c]),
+    );
+    const verdicts = new Set<string>();
+    let checked = 0;
+    for (const r of rows) {
+      const bad = r.changeIds.map((id) => byId.get(id)).filter((c) => c?.build.bad === true);
+      // Only batches whose bad changes are all still unfixed: which ones a look fixed is not recorded.
+      if (r.changes < 2 || bad.length === 0 || r.badChanges !== bad.length) continue;
+      const verdict = r.detectedBy === 'ci' || r.detectedBy === 'drill' ? r.detectedBy : 'passed';
+      expect(verdict).toBe(expectedVerdict(bad as Change[]));
+      verdicts.add(verdict);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(verdicts).toEqual(new Set(['ci', 'drill', 'passed']));
   });
 
   it('a policy that never blocks has an override rate of 0; one that blocks often is overridden', () => {
