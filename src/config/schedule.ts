@@ -298,7 +298,9 @@ function checkCosts(
         : 0),
   );
   policy.stages.forEach((s, i) => {
-    const rest = stageTimes.slice(i).reduce((a, b) => a + b, 0);
+    // A stage's checks start once it is deployed: its own deploy-window wait comes before them.
+    const rest =
+      stageTimes.slice(i).reduce((a, b) => a + b, 0) - longestWindowWait(s.deployWindows);
     s.checks.forEach((c, j) => {
       const active = c.background ? rest : stageActive(s).minutes;
       out.push(checkCost(c, active, metricInterval, judges, ['stages', i, 'checks', j]));

@@ -224,6 +224,32 @@ stages:
       'policies/p.yaml: watch.checks[0]: on scenario `x` the checks would draw 112320 points in a trial (this check 18720: 18720 measurements), over the limit of 100000',
     );
   });
+
+  it("a background check's cost counts the later stages' deploy windows, not its own stage's", () => {
+    // Office hours on weekdays: the longest wait for a window is the weekend, about 64 hours.
+    const windows =
+      'deployWindows: [ { days: [mon, tue, wed, thu, fri], fromHour: 9, toHour: 17 } ]';
+    const policy = (first: string, second: string) => `
+stages:
+  - name: one
+    target: { kind: region, region: us-east, share: 0.5 }
+    bake: 1h
+    ${first}
+    checks: [ { name: c, metric: error_rate, judge: { kind: threshold, max: 0.5 }, interval: 1m, window: cumulative, background: true } ]
+  - name: all
+    target: { kind: fleet, share: 1 }
+    ${second}
+`;
+    // The check starts once its stage is deployed, after the wait: it runs about an hour.
+    const s = parseScenario(FLEET, 'scenarios/x.yaml');
+    expect(
+      checkPolicyAgainstScenario(parsePolicy(policy(windows, ''), 'policies/p.yaml'), s),
+    ).toEqual([]);
+    // A later stage's wait is spent with the check running: a weekend of minutes re-read.
+    expect(pairError(FLEET, policy('', windows))).toContain(
+      "policies/p.yaml: stages[0].checks[0]: on scenario `x` the checks' judges would read",
+    );
+  });
 });
 
 describe('absurd magnitudes', () => {
