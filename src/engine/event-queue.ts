@@ -20,15 +20,22 @@ const FREE = 0;
 const LIVE = 1;
 const CANCELLED = 2;
 
+/**
+ * First capacity: 8 doubles are 64 bytes, which V8 keeps on its own heap; a larger typed array
+ * gets an off-heap buffer that costs microseconds to make and to collect, and every trial
+ * makes a queue.
+ */
+const FIRST_CAPACITY = 8;
+
 export class EventQueue<E> {
-  private heapTime = new Float64Array(64);
-  private heapSeq = new Float64Array(64);
-  private heapSlot = new Int32Array(64);
+  private heapTime = new Float64Array(FIRST_CAPACITY);
+  private heapSeq = new Float64Array(FIRST_CAPACITY);
+  private heapSlot = new Int32Array(FIRST_CAPACITY);
   private count = 0;
   private readonly payloads: (E | undefined)[] = [];
-  private slotState = new Uint8Array(64);
-  private slotGeneration = new Float64Array(64);
-  private freeSlots = new Int32Array(64);
+  private slotState = new Uint8Array(FIRST_CAPACITY);
+  private slotGeneration = new Float64Array(FIRST_CAPACITY);
+  private freeSlots = new Int32Array(FIRST_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
   private nextSeq = 0;

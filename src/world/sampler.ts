@@ -122,9 +122,10 @@ export class Sampler {
   // metric over the same recent intervals in turn (errors, crashes, memory, conversion), and
   // the effect at t depends only on the cohort's time since its last process start, which the
   // memo also holds, and on its region and build, which never change.
-  private effectAtTime = new Float64Array(64 * EFFECT_MEMO).fill(NaN);
-  private effectRestart = new Float64Array(64 * EFFECT_MEMO);
-  private memoCohorts = 64;
+  // Allocated when first needed: many trials (a policy without checks) never draw a point.
+  private effectAtTime = new Float64Array(0);
+  private effectRestart = new Float64Array(0);
+  private memoCohorts = 0;
   private readonly effectOf: Readonly<EffectAccumulator>[] = [];
   private readonly effectOut: EffectAccumulator[] = [];
 
@@ -268,7 +269,7 @@ export class Sampler {
   }
 
   private growEffectMemo(id: number): void {
-    const n = 2 * (id + 1);
+    const n = Math.max(16, 2 * (id + 1));
     const times = new Float64Array(n * EFFECT_MEMO).fill(NaN);
     times.set(this.effectAtTime);
     this.effectAtTime = times;
