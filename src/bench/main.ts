@@ -36,6 +36,7 @@ function rssChild(
   policy: string,
   trials: number,
   hold: boolean,
+  workers = 1,
 ): { peakRssMb: number; seconds: number } {
   const out = execFileSync(
     process.execPath,
@@ -44,7 +45,8 @@ function rssChild(
       join(ROOT, scenario),
       join(ROOT, policy),
       String(trials),
-      ...(hold ? ['--hold'] : []),
+      hold ? '--hold' : '--stream',
+      String(workers),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   }
 
   if (want('memory')) {
-    section('memory: compare streamed, baseline-healthy × green-ci-only, one worker');
+    section('memory: compare streamed, baseline-healthy × green-ci-only, one worker; then two');
     const small = rssChild(
       'scenarios/baseline-healthy.yaml',
       'policies/green-ci-only.yaml',
@@ -184,6 +186,20 @@ async function main(): Promise<void> {
       'naiveHeldRssMbAt100kTrials',
       Math.round(held.peakRssMb),
       'MB (every outcome kept in memory)',
+    );
+    // The configuration: two worker threads, each with its own V8 heap, in one process.
+    const twoWorkers = rssChild(
+      'scenarios/mixed-realistic.yaml',
+      'policies/green-ci-only.yaml',
+      100_000,
+      false,
+      2,
+    );
+    add(
+      'peakRssMbAt100kTrialsTwoWorkers',
+      Math.round(twoWorkers.peakRssMb),
+      'MB (mixed-realistic × green-ci-only, 2 workers)',
+      '< 300',
     );
   }
 
