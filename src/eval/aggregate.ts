@@ -1,5 +1,6 @@
 import { mcnemar, wilsonInterval } from '../stats/index.js';
 import type { FinalState, TrialOutcome } from '../pipeline/types.js';
+import { GOOD_TEMPLATE } from '../world/trial-setup.js';
 import {
   addToHistogram,
   bucketMid as bucketMidOf,
@@ -67,6 +68,8 @@ export interface PairPartial {
   caughtBy: Record<string, CheckTally>;
   /** Good builds blocked, by the check that stopped them; see PairResult.blockedBy. */
   blockedBy: Record<string, CheckTally>;
+  /** The blocked good builds that carried a fault under the impact bar; see PairResult. */
+  blockedGoodWithFault: Record<string, CheckTally>;
   /** Shipped bad builds, by when their fault first showed; see PairResult.shippedBadWhen. */
   shippedBadWhen: Record<string, CheckTally>;
 }
@@ -163,6 +166,7 @@ export function emptyPartial(): PairPartial {
     friday: emptyFriday(),
     caughtBy: {},
     blockedBy: {},
+    blockedGoodWithFault: {},
     shippedBadWhen: {},
   };
 }
@@ -264,6 +268,9 @@ export function addOutcome(p: PairPartial, o: TrialOutcome): void {
     if (isBlockedGood(o)) {
       p.blockedGood++;
       addTally(p.blockedBy, o.detectedBy ?? NOT_STOPPED, 1, o.trial);
+      // A good build from a bad template: its fault's effect stays under the impact bar.
+      if (o.build.template !== GOOD_TEMPLATE)
+        addTally(p.blockedGoodWithFault, o.detectedBy ?? NOT_STOPPED, 1, o.trial);
     }
     if (o.shippedAt !== undefined && o.final === 'shipped') {
       addToHistogram(p.lead, o.shippedAt);
@@ -332,6 +339,7 @@ export function mergePartial(into: PairPartial, from: PairPartial): void {
     into.friday[k] += from.friday[k];
   mergeTallies(into.caughtBy, from.caughtBy);
   mergeTallies(into.blockedBy, from.blockedBy);
+  mergeTallies(into.blockedGoodWithFault, from.blockedGoodWithFault);
   mergeTallies(into.shippedBadWhen, from.shippedBadWhen);
 }
 
@@ -458,6 +466,7 @@ export function finalizePair(scenario: string, policy: string, p: PairPartial): 
     outcomes: { ...p.outcomes },
     caughtBy: copyTallies(p.caughtBy),
     blockedBy: copyTallies(p.blockedBy),
+    blockedGoodWithFault: copyTallies(p.blockedGoodWithFault),
     shippedBadWhen: copyTallies(p.shippedBadWhen),
   };
 }

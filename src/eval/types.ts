@@ -89,6 +89,12 @@ export interface PairResult {
   /** Good builds blocked, by the check that stopped them; `(stalled)` for a rollout that never finished. */
   blockedBy: Record<string, CheckTally>;
   /**
+   * Of those, the builds that carried a fault whose effect stays under the impact bar (a bad
+   * template's build, labelled good): a block that found a real defect, not a false alarm.
+   * Absent in summaries written before it existed.
+   */
+  blockedGoodWithFault?: Record<string, CheckTally>;
+  /**
    * Shipped bad builds by when their fault first showed in production: `while checked` (a check
    * could have seen it) or `after the last check` (only a longer watch could have).
    */

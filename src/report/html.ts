@@ -51,7 +51,7 @@ import {
   type PairedDiff,
   type RateMetric,
 } from './model.js';
-import { SHIPPED_NOTE, stoppersOf, stopperLabel } from './stoppers.js';
+import { BLOCKED_NOTE, SHIPPED_NOTE, stoppersOf, stopperText } from './stoppers.js';
 import { outcomeKeys } from './summary-csv.js';
 import { renderBarChart } from './svg/bar-chart.js';
 import { renderHistogram } from './svg/histogram.js';
@@ -417,7 +417,7 @@ function stoppersList(
         {
           title: `e.g. trial ${t.exampleTrial}: ${explainCommand(summary, r.scenario, r.policy, t.exampleTrial)}`,
         },
-        `${stopperLabel(t.check)} ${t.count} #${t.exampleTrial}`,
+        stopperText(t),
       ),
     ),
   );
@@ -475,6 +475,7 @@ function stoppersSection(summary: Summary, o: Overview): Markup {
       ? undefined
       : fragment(
           el('h3', {}, 'Good builds blocked'),
+          el('p', { class: 'note' }, BLOCKED_NOTE),
           matrix(summary, blocked, (r) => stoppersList(summary, r, 'blocked'), 'blocked', true),
         ),
     shipped.length === 0

@@ -38,7 +38,7 @@ import {
   type PairedDiff,
   type RateMetric,
 } from './model.js';
-import { SHIPPED_NOTE, stoppersOf, stopperLabel } from './stoppers.js';
+import { BLOCKED_NOTE, SHIPPED_NOTE, stoppersOf, stopperText } from './stoppers.js';
 
 /** A Markdown table; the first column and those in `left` are left-aligned, the rest right. */
 function table(
@@ -159,9 +159,7 @@ function stopperCell(summary: Summary, which: 'caught' | 'blocked' | 'shipped') 
     if (r === undefined) return NOT_AVAILABLE;
     const list = stoppersOf(r, which);
     if (list.length === 0) return 'none';
-    return list
-      .map((t) => `${escapeMarkdown(stopperLabel(t.check))} ${t.count} #${t.exampleTrial}`)
-      .join(' · ');
+    return list.map((t) => stopperText(t, escapeMarkdown)).join(' · ');
   };
 }
 
@@ -306,6 +304,8 @@ export function renderMarkdownReport(summary: Summary): string {
   if (anyBlocked.length > 0)
     lines.push(
       '### Good builds blocked',
+      '',
+      BLOCKED_NOTE,
       '',
       ...matrix(summary, anyBlocked, stopperCell(summary, 'blocked'), true),
       '',

@@ -7,6 +7,8 @@ export interface Stopper {
   check: string;
   count: number;
   exampleTrial: number;
+  /** Of a blocked good build's count, those that carried a fault under the impact bar. */
+  withFault?: CheckTally | undefined;
 }
 
 /** A pair's tallies, the most frequent check first (ties by name, so the order is stable). */
@@ -28,8 +30,27 @@ export function stopperLabel(check: string): string {
 export function stoppersOf(r: PairResult, which: 'caught' | 'blocked' | 'shipped'): Stopper[] {
   // Summaries written before the tallies existed have none.
   const t = which === 'caught' ? r.caughtBy : which === 'blocked' ? r.blockedBy : r.shippedBadWhen;
-  return t === undefined ? [] : stoppers(t);
+  if (t === undefined) return [];
+  const list = stoppers(t);
+  if (which === 'blocked') for (const s of list) s.withFault = r.blockedGoodWithFault?.[s.check];
+  return list;
 }
+
+/**
+ * A stopper as a report cell shows it: `check count #k`, and how many found a real fault;
+ * `escape` is applied to the check's name (the only part a user wrote).
+ */
+export function stopperText(s: Stopper, escape: (text: string) => string = (t) => t): string {
+  const fault =
+    s.withFault !== undefined && s.withFault.count > 0
+      ? ` (${s.withFault.count} with a fault under the bar #${s.withFault.exampleTrial})`
+      : '';
+  return `${escape(stopperLabel(s.check))} ${s.count} #${s.exampleTrial}${fault}`;
+}
+
+/** What the blocked-good matrix's fault counts mean. */
+export const BLOCKED_NOTE =
+  '"With a fault under the bar": builds of a bad template whose fault stays under the impact bar, so they count as good. The check found a real defect, not a false alarm, but one that would not have hurt customers enough to make the build bad.';
 
 /** Why the shipped-bad matrix is there: what `after the last check` means for a policy. */
 export const SHIPPED_NOTE =

@@ -128,6 +128,9 @@ export interface DrawnBuild {
   faults: FaultInstance[];
 }
 
+/** The template name of a build drawn good (no fault but the benign ones). */
+export const GOOD_TEMPLATE = 'good';
+
 export function drawBuild(binding: ScenarioBinding, streams: TrialStreams): DrawnBuild {
   const { builds } = binding.scenario;
   const rng = streams.get('build');
@@ -141,7 +144,7 @@ export function drawBuild(binding: ScenarioBinding, streams: TrialStreams): Draw
         )
       : -1;
   const benign = binding.benign.map((f, i) => f.create(streams, `build:benign:${i}`));
-  if (!isBad || idx < 0) return { bad: false, template: 'good', faults: benign };
+  if (!isBad || idx < 0) return { bad: false, template: GOOD_TEMPLATE, faults: benign };
   const faults = binding.bad[idx]!.map((f, i) => f.create(streams, `build:${idx}:${i}`));
   return { bad: true, template: builds.bad[idx]!.name, faults: [...faults, ...benign] };
 }

@@ -71,6 +71,34 @@ describe('caughtBy and blockedBy', () => {
     expect(blocked).toBe(r.blockedGood.count);
   });
 
+  it('tallies apart the blocked good builds that carried a fault under the impact bar', () => {
+    // Good builds of a bad template (their fault stays under the bar) and of the good one.
+    const underBar = (trial: number, final: FinalState, by: string | undefined) => {
+      const o = outcome(trial, false, final, by);
+      return { ...o, build: { ...o.build, template: 'peak-errors' } };
+    };
+    const good = (trial: number, final: FinalState, by: string | undefined) => {
+      const o = outcome(trial, false, final, by);
+      return { ...o, build: { ...o.build, template: 'good' } };
+    };
+    const q = finalizePair(
+      's',
+      'p',
+      fold([
+        underBar(12, 'blocked', 'ci'),
+        underBar(5, 'blocked', 'ci'),
+        underBar(8, 'shipped', undefined),
+        good(3, 'blocked', 'ci'),
+        good(4, 'rolled-back', 'error-slo'),
+      ]),
+    );
+    expect(q.blockedBy).toEqual({
+      ci: { count: 3, exampleTrial: 3 },
+      'error-slo': { count: 1, exampleTrial: 4 },
+    });
+    expect(q.blockedGoodWithFault).toEqual({ ci: { count: 2, exampleTrial: 5 } });
+  });
+
   it('sorts shipped bad builds by whether their fault showed before the last check stopped', () => {
     const shipped = (trial: number, onsetAt: number | undefined, checksEndedAt: number) => ({
       ...outcome(trial, true, 'shipped', undefined),

@@ -93,3 +93,21 @@ describe('report.md figure tables', () => {
     expect(apart.map((l) => l.split(' | ')[0])).toEqual([`| ${first}`, `| ${second}`]);
   });
 });
+
+describe('good builds blocked', () => {
+  it('says how many of a check’s blocks found a fault under the impact bar, in both reports', () => {
+    const s = makeSummary();
+    const r = s.results.find((x) => Object.keys(x.blockedBy).length > 0)!;
+    const [check, tally] = Object.entries(r.blockedBy)[0]!;
+    r.blockedGoodWithFault = { [check]: { count: 1, exampleTrial: tally.exampleTrial + 1 } };
+    const cell = `${check} ${tally.count} #${tally.exampleTrial} (1 with a fault under the bar #${tally.exampleTrial + 1})`;
+    const md = renderMarkdownReport(s);
+    expect(md).toContain(cell);
+    expect(md).toContain('"With a fault under the bar"');
+    expect(renderHtmlReport(s)).toContain(cell);
+    // A summary written before the tally existed shows the plain count.
+    delete r.blockedGoodWithFault;
+    expect(renderMarkdownReport(s)).toContain(`${check} ${tally.count} #${tally.exampleTrial}`);
+    expect(renderMarkdownReport(s)).not.toContain(cell);
+  });
+});
