@@ -122,9 +122,11 @@ export class Sampler {
   // metric over the same recent intervals in turn (errors, crashes, memory, conversion), and
   // the effect at t depends only on the cohort's time since its last process start, which the
   // memo also holds, and on its region and build, which never change.
-  // Allocated when first needed: many trials (a policy without checks) never draw a point.
-  private effectAtTime = new Float64Array(0);
-  private effectRestart = new Float64Array(0);
+  // Plain arrays of doubles, kept on V8's heap: a typed array this size would get an off-heap
+  // buffer, slow to make and to collect, and every trial makes a sampler. Allocated when first
+  // needed: many trials (a policy without checks) never draw a point.
+  private effectAtTime: number[] = [];
+  private effectRestart: number[] = [];
   private memoCohorts = 0;
   private readonly effectOf: Readonly<EffectAccumulator>[] = [];
   private readonly effectOut: EffectAccumulator[] = [];
@@ -270,12 +272,11 @@ export class Sampler {
 
   private growEffectMemo(id: number): void {
     const n = Math.max(16, 2 * (id + 1));
-    const times = new Float64Array(n * EFFECT_MEMO).fill(NaN);
-    times.set(this.effectAtTime);
-    this.effectAtTime = times;
-    const restarts = new Float64Array(n * EFFECT_MEMO);
-    restarts.set(this.effectRestart);
-    this.effectRestart = restarts;
+    // Grown in place: new slots hold NaN, a time no lookup matches.
+    for (let k = this.memoCohorts * EFFECT_MEMO; k < n * EFFECT_MEMO; k++) {
+      this.effectAtTime.push(NaN);
+      this.effectRestart.push(NaN);
+    }
     this.memoCohorts = n;
   }
 
