@@ -147,17 +147,50 @@ export function verdict(
  */
 export class FreshPoints {
   private readonly seen = new Set<number>();
+  // The last series taken: its points' times, and which of them were not consumed then (no
+  // data yet, or no partner). A growing (cumulative) window sends the same points again at
+  // every measurement; where the new series starts with the same times, only those not
+  // consumed and the new ones are looked at, so a check that reads every minute for hours
+  // costs per measurement what its new points cost, not everything since it began.
+  private readonly lastTimes: number[] = [];
+  private lastOpen: number[] = [];
 
   /** The valid points whose time has not been consumed, in time order; marks them consumed. */
   take(metric: MetricName, points: readonly MetricPoint[]): MetricPoint[] {
     const out: MetricPoint[] = [];
-    for (const p of points) {
+    const look = this.toLookAt(points);
+    for (const i of look) {
+      const p = points[i]!;
       if (this.seen.has(p.t) || !isValidPoint(metric, p)) continue;
       out.push(p);
     }
     out.sort((a, b) => a.t - b.t);
     for (const p of out) this.seen.add(p.t);
+    this.remember(points, look);
     return out;
+  }
+
+  /**
+   * Indices of `points` that may hold a time not consumed: those of the last series' leading
+   * points this one repeats that were open then, and every point after them. The others
+   * repeat a time that was consumed, which a full scan would skip too.
+   */
+  private toLookAt(points: readonly MetricPoint[]): number[] {
+    const last = this.lastTimes;
+    const n = Math.min(last.length, points.length);
+    let same = 0;
+    while (same < n && points[same]!.t === last[same]) same++;
+    const look: number[] = [];
+    for (const i of this.lastOpen) if (i < same) look.push(i);
+    for (let i = same; i < points.length; i++) look.push(i);
+    last.length = same;
+    for (let i = same; i < points.length; i++) last.push(points[i]!.t);
+    return look;
+  }
+
+  /** After a take: which of the looked-at points are still open. */
+  private remember(points: readonly MetricPoint[], looked: readonly number[]): void {
+    this.lastOpen = looked.filter((i) => !this.seen.has(points[i]!.t));
   }
 
   /**
@@ -174,7 +207,8 @@ export class FreshPoints {
     // the same index; a map by time is built only when it is not.
     let byTime: Map<number, MetricPoint> | undefined;
     const out: [MetricPoint, MetricPoint][] = [];
-    for (let i = 0; i < canary.length; i++) {
+    const look = this.toLookAt(canary);
+    for (const i of look) {
       const c = canary[i]!;
       if (this.seen.has(c.t) || !isValidPoint(metric, c)) continue;
       let b: MetricPoint | undefined = baseline[i];
@@ -189,6 +223,7 @@ export class FreshPoints {
     }
     out.sort((a, b) => a[0].t - b[0].t);
     for (const [c] of out) this.seen.add(c.t);
+    this.remember(canary, look);
     return out;
   }
 }

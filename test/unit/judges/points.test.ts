@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { FreshPoints, verdict } from '../../../src/judges/points.js';
 import type { MetricPoint } from '../../../src/world/types.js';
 
@@ -61,5 +62,51 @@ describe('FreshPoints.takePairs', () => {
     expect(fresh.takePairs('error_rate', canary, [point(1)]).length).toBe(0);
     const late = fresh.takePairs('error_rate', canary, [point(1), point(2)]);
     expect(late.map(([c]) => c.t)).toEqual([2]);
+  });
+});
+
+describe('FreshPoints skipping a consumed prefix', () => {
+  /** The definition: every valid pair whose time was not consumed, by a full scan. */
+  class Reference {
+    private readonly seen = new Set<number>();
+    takePairs(canary: readonly MetricPoint[], baseline: readonly MetricPoint[]): number[] {
+      const out: number[] = [];
+      for (const c of canary) {
+        if (this.seen.has(c.t) || !(c.n > 0)) continue;
+        const b = baseline.find((x) => x.t === c.t);
+        if (b !== undefined && b.n > 0) out.push(c.t);
+      }
+      out.sort((a, b) => a - b);
+      for (const t of out) this.seen.add(t);
+      return out;
+    }
+  }
+
+  it('takes exactly what a full scan takes, for growing, sliding and late-filled windows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // A window [from, to] over interval ends 0..40; a point may still be missing (late).
+            from: fc.integer({ min: 0, max: 20 }),
+            length: fc.integer({ min: 0, max: 20 }),
+            missing: fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 4 }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (reads) => {
+          const fresh = new FreshPoints();
+          const reference = new Reference();
+          for (const { from, length, missing } of reads) {
+            const series = Array.from({ length }, (_, i) =>
+              missing.includes(from + i) ? point(from + i, 0, 0) : point(from + i),
+            );
+            const got = fresh.takePairs('error_rate', series, series).map(([c]) => c.t);
+            expect(got).toEqual(reference.takePairs(series, series));
+          }
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
   });
 });
