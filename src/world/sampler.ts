@@ -254,6 +254,31 @@ export class Sampler {
     return false;
   }
 
+  /**
+   * Cohort c's effect at a point's midpoint t (c being the point's i-th cohort, the point
+   * numbered `stamp`): a plain old cohort's is its region's, computed once per point; a fleet
+   * cohort's comes from its memo; anything else (and everything when `direct`) is computed.
+   */
+  private pointEffect(
+    c: Cohort,
+    t: Minutes,
+    i: number,
+    stamp: number,
+  ): Readonly<EffectAccumulator> {
+    if (!this.direct) {
+      if (!c.isNew && !c.freshBaseline && c.revertedAt === undefined) {
+        const slot = c.region.index;
+        if (this.oldEffectStamp[slot] !== stamp) {
+          this.oldEffectStamp[slot] = stamp;
+          this.oldEffect[slot] = this.effects.effectAt(c, t, true, this.faults, this.scratch(i));
+        }
+        return this.oldEffect[slot]!;
+      }
+      if (c.id >= 0) return this.cohortEffect(c, t);
+    }
+    return this.effects.effectAt(c, t, true, this.faults, this.scratch(i));
+  }
+
   /** A fleet cohort's effect at t (every confounder included), remembered for its next metrics. */
   private cohortEffect(c: Cohort, t: Minutes): Readonly<EffectAccumulator> {
     const id = c.id;
@@ -303,20 +328,7 @@ export class Sampler {
       const c = group[i]!;
       const r =
         c.hosts * c.trafficFactor * this.load.perHostRequests(c.environment, c.region, start, end);
-      if (this.direct) {
-        acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
-      } else if (!c.isNew && !c.freshBaseline && c.revertedAt === undefined) {
-        const slot = c.region.index;
-        if (this.oldEffectStamp[slot] !== stamp) {
-          this.oldEffectStamp[slot] = stamp;
-          this.oldEffect[slot] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
-        }
-        acc[i] = this.oldEffect[slot]!;
-      } else if (c.id >= 0) {
-        acc[i] = this.cohortEffect(c, mid);
-      } else {
-        acc[i] = this.effects.effectAt(c, mid, true, this.faults, this.scratch(i));
-      }
+      acc[i] = this.pointEffect(c, mid, i, stamp);
       reqs[i] = r;
       expected += r;
       hosts += c.hosts;
