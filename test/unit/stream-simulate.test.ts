@@ -192,16 +192,20 @@ describe('runStream', () => {
       // The single trial of the change's build, with CI and the drill deciding by the change's
       // own uniforms (a stream's deploy does not draw them per trial: see the next test).
       const { build, verdicts } = batchBuild([{ ...change, fixed }]);
-      const single = runBoundTrial({
-        scenario: s,
-        policy: p,
-        seed: t.seed,
-        trial: r.trial,
-        startAt: r.startAt,
-        build,
-        verdicts,
-        confounders: eventsNear(events, r.startAt),
-      }).outcome;
+      // The deploy's trial, looked at until its end or, with probeAt, until then.
+      const replay = (probeAt?: number) =>
+        runBoundTrial({
+          scenario: s,
+          policy: p,
+          seed: t.seed,
+          trial: r.trial,
+          startAt: r.startAt,
+          build,
+          verdicts,
+          confounders: eventsNear(events, r.startAt),
+          ...(probeAt === undefined ? {} : { probeAt }),
+        }).outcome;
+      const single = replay();
       finals.add(single.final);
       expect({ final: r.final, by: r.detectedBy, shippedAt: r.shippedAt, bad: r.bad }).toEqual({
         final: single.final,
@@ -214,17 +218,7 @@ describe('runStream', () => {
       if (r.revertedAt !== undefined) {
         reverted++;
         expect(r.bad).toBe(true);
-        const until = runBoundTrial({
-          scenario: s,
-          policy: p,
-          seed: t.seed,
-          trial: r.trial,
-          startAt: r.startAt,
-          build,
-          verdicts,
-          confounders: eventsNear(events, r.startAt),
-          probeAt: r.startAt + r.revertedAt,
-        }).outcome;
+        const until = replay(r.startAt + r.revertedAt);
         expect(r.failedRequests).toBe(until.probe!.impact.failedRequests);
       } else {
         if (r.bad && r.final === 'shipped' && single.restoredAt !== undefined) onCall++;
