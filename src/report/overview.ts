@@ -2,7 +2,13 @@
  * The answer a reviewer wants first: every policy against the budgets, scenario by scenario and
  * across the suite, and one verdict per policy saying where it meets them and where it misses.
  */
-import type { PairResult, RateWithInterval, ReportBudgets, Summary } from '../eval/types.js';
+import {
+  SHOWED_AFTER_CHECKS,
+  type PairResult,
+  type RateWithInterval,
+  type ReportBudgets,
+  type Summary,
+} from '../eval/types.js';
 import { wilsonInterval } from '../stats/index.js';
 import { budgetStatus, budgetsOf, type BudgetStatus } from './budgets.js';
 import { formatPercent } from './format.js';
@@ -28,6 +34,12 @@ export interface OverviewCell {
   policy: string;
   shippedBad: JudgedRate;
   blockedGood: JudgedRate;
+  /**
+   * Of each rate's count, the builds no gate of this policy could have judged otherwise:
+   * shipped bad builds whose fault first showed after its last check stopped, and blocked good
+   * builds that carried a fault under the impact bar (a real defect caught, not a false alarm).
+   */
+  beyondChecks: Record<RateMetric, number>;
 }
 
 /** One scenario across the policies (in the summary's order). */
@@ -56,6 +68,8 @@ export interface Miss {
   scenario: string;
   metric: RateMetric;
   rate: RateWithInterval;
+  /** Of `rate.count`, the builds the cell's `beyondChecks` names. */
+  beyondChecks: number;
 }
 
 /** Where a policy meets the budgets and where it misses them. */
@@ -148,6 +162,13 @@ export function buildOverview(summary: Summary): Overview {
         policy: r.policy,
         shippedBad: judge(r.shippedBad, budgets.shippedBad),
         blockedGood: judge(r.blockedGood, budgets.blockedGood),
+        beyondChecks: {
+          shippedBad: r.shippedBadWhen[SHOWED_AFTER_CHECKS]?.count ?? 0,
+          blockedGood: Object.values(r.blockedGoodWithFault ?? {}).reduce(
+            (sum, t) => sum + t.count,
+            0,
+          ),
+        },
       })),
     };
   });
@@ -168,6 +189,7 @@ export function buildOverview(summary: Summary): Overview {
           scenario: row.scenario,
           metric: m,
           rate: cell[m].rate,
+          beyondChecks: cell.beyondChecks[m],
         })),
       )
       .map((m, i) => ({ m, i, over: m.rate.rate - budgets[m.metric] }))
@@ -218,6 +240,17 @@ export interface VerdictTextOptions {
 }
 
 /**
+ * Why part of a miss was out of the gates' reach: " (35 of 57 first hurt after its checks ended)"
+ * for shipped bad builds, " (22 of 28 had a fault under the bar)" for blocked good ones.
+ */
+function beyondChecksText(m: Miss): string {
+  if (m.beyondChecks === 0) return '';
+  const why =
+    m.metric === 'shippedBad' ? 'first hurt after its checks ended' : 'had a fault under the bar';
+  return ` (${m.beyondChecks} of ${m.rate.count} ${why})`;
+}
+
+/**
  * A verdict in words: "meets both budgets on 6 of 15 scenarios (the only policy that does on
  * crash-loop); misses on 8: blocked good 57.0% on concurrent-deploys, …; undecided on 1."
  */
@@ -235,7 +268,8 @@ export function verdictText(v: Verdict, o: VerdictTextOptions): string {
     const missed = new Set(v.misses.map((m) => m.scenario)).size;
     const items = v.misses.map(
       (m) =>
-        `${rateLabel(m.metric)} ${formatPercent(m.rate.rate)} ${short ? '' : 'on '}${o.name(m.scenario)}`,
+        `${rateLabel(m.metric)} ${formatPercent(m.rate.rate)} ${short ? '' : 'on '}${o.name(m.scenario)}` +
+        (short ? '' : beyondChecksText(m)),
     );
     parts.push(`misses on ${missed}: ${firstOf(items, o.maxItems)}`);
   }

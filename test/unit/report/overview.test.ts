@@ -118,3 +118,34 @@ describe('buildOverview', () => {
     ).toBe('meets both on 0/2; misses on 2: shipped bad 100.0% conversion-drop (+1 more).');
   });
 });
+
+describe('verdictText on a miss the gates could not have judged otherwise', () => {
+  it('says how many shipped bad builds first hurt after the checks ended', () => {
+    const truthful = buildOverview(makeSummary()).verdicts[0]!;
+    expect(truthful.misses[0]).toMatchObject({ scenario: 'conversion-drop', beyondChecks: 16 });
+    expect(verdictText(truthful, { name: (x) => x, maxItems: 2, suite: false })).toBe(
+      'meets both budgets on 0 of 2 scenarios; misses on 1: shipped bad 8.0% on conversion-drop ' +
+        '(16 of 24 first hurt after its checks ended); undecided on 1.',
+    );
+  });
+
+  it('says how many blocked good builds carried a fault under the bar, and nothing when none did', () => {
+    const s = makeSummary();
+    s.budgets = { shippedBad: 0.2, blockedGood: 0.001 };
+    const conv = s.results.find(
+      (r) => r.scenario === 'conversion-drop' && r.policy === 'truthful',
+    )!;
+    conv.blockedGoodWithFault = { business: { count: 5, exampleTrial: 7 } };
+    const truthful = buildOverview(s).verdicts.find((v) => v.policy === 'truthful')!;
+    const text = verdictText(truthful, { name: (x) => x, maxItems: 2, suite: false });
+    expect(text).toContain(
+      'blocked good 2.9% on conversion-drop (5 of 20 had a fault under the bar)',
+    );
+    // leak-under-load's blocks carried no fault: no parenthesis.
+    expect(text).toMatch(/blocked good [\d.]+% on leak-under-load[;,.]/);
+    // The short form (the HTML's narrow column) leaves the reason out.
+    expect(
+      verdictText(truthful, { name: (x) => x, maxItems: 2, suite: false, short: true }),
+    ).not.toContain('fault under the bar');
+  });
+});

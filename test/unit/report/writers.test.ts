@@ -106,7 +106,7 @@ describe('report.md', () => {
     const order = [
       'budgets: shipped bad ≤ 5.0%, blocked good ≤ 5.0% · reference: fixed-bake.',
       '## The answer',
-      '- **truthful**: meets both budgets on 0 of 2 scenarios; misses on 1: shipped bad 8.0% on conversion-drop; undecided on 1.',
+      '- **truthful**: meets both budgets on 0 of 2 scenarios; misses on 1: shipped bad 8.0% on conversion-drop (16 of 24 first hurt after its checks ended); undecided on 1.',
       '### Across the suite',
       '### Shipped bad by scenario',
       '| leak-under-load | 300 | 3.0% 1.6–5.6 ? | 12.0% 8.8–16 ✗ | 27.0% 22–32 ✗ |',
