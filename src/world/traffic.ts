@@ -84,10 +84,26 @@ export class DiurnalCurve implements LoadCurve {
   }
 
   private smoothIntegral(a: Minutes, b: Minutes): number {
-    return (
-      (1 - this.a) * (b - a) +
-      (this.a / OMEGA) * (Math.sin(OMEGA * (b + this.phase)) - Math.sin(OMEGA * (a + this.phase)))
-    );
+    return (1 - this.a) * (b - a) + (this.a / OMEGA) * (this.sinAt(b) - this.sinAt(a));
+  }
+
+  // The last two sines computed, by time: integrals over consecutive intervals (a region's
+  // metric points minute after minute, the ground truth's steps) share their edges.
+  private sinT0 = NaN;
+  private sin0 = NaN;
+  private sinT1 = NaN;
+  private sin1 = NaN;
+
+  /** sin(Ω(t + phase)), remembered for the next two intervals' edges. */
+  private sinAt(t: Minutes): number {
+    if (t === this.sinT1) return this.sin1;
+    if (t === this.sinT0) return this.sin0;
+    const v = Math.sin(OMEGA * (t + this.phase));
+    this.sinT0 = this.sinT1;
+    this.sin0 = this.sin1;
+    this.sinT1 = t;
+    this.sin1 = v;
+    return v;
   }
 }
 

@@ -51,6 +51,30 @@ describe('DiurnalCurve', () => {
     );
   });
 
+  it('remembers edges exactly: any order of calls gives each interval the value a fresh curve gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20000 }), fc.integer({ min: 1, max: 30 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (spans) => {
+          const used = new DiurnalCurve(config, -5);
+          for (const [a, len] of spans) {
+            // Consecutive intervals share an edge; the next span jumps anywhere.
+            for (const [x, y] of [
+              [a, a + len],
+              [a + len, a + 2 * len],
+              [a - len, a],
+            ] as const)
+              expect(used.integral(x, y)).toBe(new DiurnalCurve(config, -5).integral(x, y));
+          }
+        },
+      ),
+      { seed: 9, numRuns: 60 },
+    );
+  });
+
   it('inverseIntegral finds the time a given number of share-minutes accumulates', () => {
     fc.assert(
       fc.property(

@@ -1,7 +1,13 @@
 import { GatesimError } from '../../../errors.js';
-import { identityEffect, type CohortView, type Minutes, type TrueEffect } from '../../types.js';
+import {
+  identityEffect,
+  resetEffect,
+  type CohortView,
+  type Minutes,
+  type TrueEffect,
+} from '../../types.js';
 import type { FaultInstance, FleetFacts } from '../types.js';
-import { effectComponents, mixtureQuantileRatio, type ShiftComponent } from './mixture.js';
+import { addEffectComponents, mixtureQuantileRatio, type ShiftComponent } from './mixture.js';
 
 /**
  * Ground truth for the impact bar, computed by running the faults' own `apply` on a cohort
@@ -110,6 +116,8 @@ export function fleetImpact(
   const edges = [...new Set(windows.flat())].sort((x, y) => x - y);
 
   const segments: Segment[] = [];
+  // One accumulator, reset before each step: a step's effect is folded into its segment at once.
+  const acc = identityEffect();
   for (let k = 0; k + 1 < edges.length; k++) {
     const seg: Segment = {
       from: edges[k]!,
@@ -145,14 +153,13 @@ export function fleetImpact(
         if (!(b > a)) b = Math.min(seg.to, a + fineStep);
         const w = state.base.hosts * fleet.perHostRequests('production', region, a, b);
         if (w > 0) {
-          const acc = identityEffect();
+          resetEffect(acc);
           for (const f of faults) f.apply(acc, state.cohort, fleet, (a + b) / 2);
           const p = Math.min(1, Math.max(0, baseError * acc.errorMul + acc.errorAdd));
           seg.requests += w;
           seg.excessErrors += w * (p - baseError);
           seg.keptConversion += w * acc.conversionMul;
-          for (const c of effectComponents(acc, w))
-            seg.shifts.set(c.shift, (seg.shifts.get(c.shift) ?? 0) + c.weight);
+          addEffectComponents(seg.shifts, acc, w);
         }
         a = b;
       }

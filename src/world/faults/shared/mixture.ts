@@ -71,12 +71,27 @@ export function lognormalExceedance(medianMs: number, sigma: number, thresholdMs
  * world does).
  */
 export function effectComponents(acc: EffectAccumulator, weight = 1): ShiftComponent[] {
+  const byShift = new Map<number, number>();
+  addEffectComponents(byShift, acc, weight);
+  return [...byShift].map(([shift, w]) => ({ weight: w, shift }));
+}
+
+/**
+ * Adds `effectComponents(acc, weight)` to weights by shift, without building the list: the
+ * ground truth adds one per integration step.
+ */
+export function addEffectComponents(
+  byShift: Map<number, number>,
+  acc: EffectAccumulator,
+  weight: number,
+): void {
   const s = Math.min(1, Math.max(0, acc.slowShare));
   const base = Math.log(acc.latencyMul);
-  const out: ShiftComponent[] = [];
-  if (s < 1) out.push({ weight: weight * (1 - s), shift: base });
-  if (s > 0) out.push({ weight: weight * s, shift: base + Math.log(acc.slowMul) });
-  return out;
+  if (s < 1) byShift.set(base, (byShift.get(base) ?? 0) + weight * (1 - s));
+  if (s > 0) {
+    const slow = base + Math.log(acc.slowMul);
+    byShift.set(slow, (byShift.get(slow) ?? 0) + weight * s);
+  }
 }
 
 /**
