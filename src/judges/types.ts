@@ -4,7 +4,11 @@ import type { MetricName, MetricPoint } from '../world/types.js';
 /** The result of one measurement, with Argo Rollouts' meaning. */
 export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'error';
 
-/** One metric's data as a check sees it. */
+/**
+ * One metric's data as a check sees it, valid during the judge's call only: a growing window's
+ * next read adds to the same arrays, so a judge that keeps anything across measurements keeps
+ * its own copy (as `FreshPoints` keeps times).
+ */
 export interface MetricData {
   /** Points from the hosts under test (new build, or every host for a before/after check). */
   canary: readonly MetricPoint[];

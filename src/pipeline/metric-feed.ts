@@ -249,14 +249,11 @@ export class MetricFeed {
       last.baselineKey === baseline?.key &&
       last.firstK === firstK &&
       last.lastK <= lastK;
+    // Extended in place: a judge reads a window's points during its call and keeps none of
+    // them (MetricData is read-only to it), so the next read may add to the same arrays.
+    const heldBack = extends_ ? last.delayed : [];
     const d: Delivered = extends_
-      ? {
-          ...last,
-          canary: last.canary.slice(),
-          baseline: last.baseline.slice(),
-          seasonal: last.seasonal.map((w) => w.slice()),
-          delayed: [],
-        }
+      ? Object.assign(last, { delayed: [] })
       : {
           canaryKey: canary.key,
           baselineKey: baseline?.key,
@@ -269,7 +266,7 @@ export class MetricFeed {
         };
     // Points a metrics delay held back are asked for again: the delay may have passed.
     if (extends_) {
-      for (const i of last.delayed) {
+      for (const i of heldBack) {
         const end = anchor + (firstK + i) * step;
         d.canary[i] = this.deliveredPiece(canary, metric, end - step, end, true, now);
         if (baseline !== undefined)
