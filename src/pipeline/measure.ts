@@ -38,14 +38,22 @@ export function beforeSpan(windowMinutes: Minutes): Minutes {
   return Math.max(60, windowMinutes);
 }
 
-/** Points that carry data (a value and a positive sample), and the sum of their samples. */
-function withData(points: readonly MetricPoint[] | undefined): { points: number; sample: number } {
+/**
+ * Points that carry data (a value and a positive sample), and the sum of their samples,
+ * counted until there is data and the sum reaches `enough`: a growing window is screened at
+ * every measurement, and beyond that its screening cannot change.
+ */
+function withData(
+  points: readonly MetricPoint[] | undefined,
+  enough: number,
+): { points: number; sample: number } {
   let count = 0;
   let sample = 0;
   for (const p of points ?? []) {
     if (p.n > 0 && !Number.isNaN(p.value)) {
       count++;
       sample += p.n;
+      if (sample >= enough) break;
     }
   }
   return { points: count, sample };
@@ -63,8 +71,8 @@ export function screenMeasurement(
   baselineRequired: boolean,
   noData?: string,
 ): JudgeResult | undefined {
-  const canary = withData(main?.canary);
-  const baselineMissing = baselineRequired && withData(main?.baseline).points === 0;
+  const canary = withData(main?.canary, check.minSample);
+  const baselineMissing = baselineRequired && withData(main?.baseline, 0).points === 0;
   if (canary.points === 0 || baselineMissing) {
     const whose = canary.points === 0 ? 'the new hosts' : 'the baseline';
     const why = noData === undefined ? '' : `: ${noData}`;
