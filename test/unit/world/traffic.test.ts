@@ -108,3 +108,64 @@ describe('BumpedCurve', () => {
     expect(c.integral(90, 140)).toBeCloseTo(0.5 * 50 + 2 * 0.5 * 30, 12);
   });
 });
+
+describe('BumpedCurve with many bumps', () => {
+  /** The definition, bump by bump over all of them: what the indexed search must equal. */
+  function naive(base: DiurnalCurve, bumps: { start: number; end: number; multiplier: number }[]) {
+    const factor = (t: number) => {
+      let f = 1;
+      for (const b of bumps) if (t >= b.start && t < b.end) f *= b.multiplier;
+      return f;
+    };
+    return {
+      share: (t: number) => base.share(t) * factor(t),
+      integral: (a: number, b: number) => {
+        if (b <= a) return 0;
+        let total = base.integral(a, b);
+        const cuts = [a, b];
+        for (const x of bumps) {
+          if (x.start > a && x.start < b) cuts.push(x.start);
+          if (x.end > a && x.end < b) cuts.push(x.end);
+        }
+        cuts.sort((x, y) => x - y);
+        for (let i = 0; i + 1 < cuts.length; i++) {
+          const f = factor((cuts[i]! + cuts[i + 1]!) / 2);
+          if (cuts[i + 1]! > cuts[i]! && f !== 1)
+            total += (f - 1) * base.integral(cuts[i]!, cuts[i + 1]!);
+        }
+        return total;
+      },
+    };
+  }
+
+  it('gives exactly what scanning every bump gives, overlapping and touching bumps included', () => {
+    const bump = fc
+      .tuple(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.double({ min: 0.2, max: 4, noNaN: true }),
+      )
+      .map(([start, len, multiplier]) => ({ start, end: start + len, multiplier }));
+    fc.assert(
+      fc.property(
+        fc.array(bump, { maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: -100, max: 5400 }), fc.integer({ min: 0, max: 400 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (bumps, spans) => {
+          const curveBase = new DiurnalCurve(config, 2);
+          const curve = new BumpedCurve(curveBase, bumps);
+          const reference = naive(new DiurnalCurve(config, 2), bumps);
+          for (const [a, len] of spans) {
+            expect(curve.integral(a, a + len)).toBe(reference.integral(a, a + len));
+            expect(curve.share(a)).toBe(reference.share(a));
+            for (const x of bumps.slice(0, 3))
+              expect(curve.share(x.end)).toBe(reference.share(x.end));
+          }
+        },
+      ),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+});
