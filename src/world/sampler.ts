@@ -205,7 +205,9 @@ export class Sampler {
     let point = byAt.get(at);
     if (point === undefined) {
       this.seedPoint(old.hash, metric, at, at - this.scenario.metricInterval);
-      point = { ...this.drawPoint(metric, old.cohorts, at), t: label };
+      // drawPoint makes a new point each time: relabelling it copies nothing.
+      point = this.drawPoint(metric, old.cohorts, at);
+      point.t = label;
       byAt.set(at, point);
     }
     return point;
@@ -224,7 +226,8 @@ export class Sampler {
     if (point === undefined) {
       const old = this.oldGroup(group);
       this.seedPoint(old.hash, metric, end, start);
-      point = { ...this.drawPoint(metric, old.cohorts, end, start), t: label };
+      point = this.drawPoint(metric, old.cohorts, end, start);
+      point.t = label;
       this.spans.set(key, point);
     }
     return point;
