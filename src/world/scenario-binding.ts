@@ -6,12 +6,17 @@
  * scenario it receives.
  */
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import type { RandomStream, TrialStreams } from '../random/index.js';
 import { GatesimError } from '../errors.js';
-import type { ConfounderInstance, ConfounderModel } from './confounders/types.js';
+import type {
+  ConfounderDrawContext,
+  ConfounderInstance,
+  ConfounderModel,
+} from './confounders/types.js';
 import type { FaultInstance, FaultModel } from './faults/types.js';
 import { checkParams } from './faults/shared/params.js';
-import { isRange, resolveParams } from './params.js';
+import { isRange, rangeCorners, resolveParams } from './params.js';
 import { regionRuntimes } from './regions.js';
 import { loadTrace, traceCurve, type Trace } from './trace.js';
 import type {
@@ -114,24 +119,51 @@ function bindFault(model: FaultModel, spec: FaultSpec): BoundFault {
 
 /**
  * Fixed parameters are checked here, once; an occurrence then trusts them when the family
- * says how (`occurrence`). Ranged ones are drawn per occurrence and checked by the factory.
+ * says how (`occurrence`). Ranged ones are drawn per occurrence: when the family's parameters
+ * are an object of fields, each drawn value is checked against its own field's schema and
+ * put into the parameters parsed here (defaults filled once), instead of parsing the whole
+ * object again for each of a trial's occurrences; otherwise the factory checks them all.
  */
 function bindConfounder(model: ConfounderModel, spec: ConfounderSpec): BoundConfounder {
+  const make = (params: unknown, ctx: ConfounderDrawContext) =>
+    model.occurrence !== undefined ? model.occurrence(params, ctx) : model.create(params, ctx);
   if (!Object.values(spec.params).some(isRange)) {
     const params = checkParams(spec.kind, model.params, spec.params);
+    return { spec, occurrence: (rng, start, regions) => make(params, { rng, start, regions }) };
+  }
+  const fields = fieldSchemas(model.params);
+  if (fields === undefined || model.occurrence === undefined) {
     return {
       spec,
       occurrence: (rng, start, regions) =>
-        model.occurrence !== undefined
-          ? model.occurrence(params, { rng, start, regions })
-          : model.create(params, { rng, start, regions }),
+        model.create(resolveParams(spec.params, rng), { rng, start, regions }),
     };
   }
+  const ranged = Object.keys(spec.params).filter((k) => isRange(spec.params[k]));
+  // Every range at its low end: the fixed fields and defaults, parsed once.
+  const base = checkParams(spec.kind, model.params, rangeCorners(spec.params)[0]) as Record<
+    string,
+    unknown
+  >;
   return {
     spec,
-    occurrence: (rng, start, regions) =>
-      model.create(resolveParams(spec.params, rng), { rng, start, regions }),
+    occurrence: (rng, start, regions) => {
+      const drawn = resolveParams(spec.params, rng);
+      const params = { ...base };
+      for (const key of ranged) params[key] = checkParams(spec.kind, fields[key]!, drawn[key], key);
+      return make(params, { rng, start, regions });
+    },
   };
+}
+
+/**
+ * The schema of each field when a family's parameters are a plain object of fields (no check
+ * of the object as a whole, which a field-by-field check would skip); undefined otherwise.
+ */
+function fieldSchemas(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  if (!(schema instanceof z.ZodObject)) return undefined;
+  if ((schema.def.checks ?? []).length > 0) return undefined;
+  return schema.shape as Record<string, z.ZodType>;
 }
 
 function recording(baseDir: string, spec: TraceConfig): Recording {

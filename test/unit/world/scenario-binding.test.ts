@@ -6,6 +6,7 @@ import { TrialStreams } from '../../../src/random/index.js';
 import type { ConfounderModel } from '../../../src/world/confounders/types.js';
 import { checkParams } from '../../../src/world/faults/shared/params.js';
 import type { FaultInstance, FaultModel } from '../../../src/world/faults/types.js';
+import { resolveParams } from '../../../src/world/params.js';
 import { bindScenario } from '../../../src/world/scenario-binding.js';
 import { drawBuild, drawConfounders } from '../../../src/world/trial-setup.js';
 import { QUIET_SCENARIO } from '../../helpers/configs.js';
@@ -115,5 +116,87 @@ describe('bindScenario', () => {
     const broken = structuredClone(loaded);
     broken.builds.bad[0]!.faults[0]!.params = { add: 3 };
     expect(() => bindScenario(broken, registries)).toThrow(/^counted: add: /);
+  });
+});
+
+describe('bindScenario: ranged parameters of a family whose parameters are fields', () => {
+  /** A family of plain fields; each field's schema counts its parses. */
+  function fieldFamily(steps: z.ZodType<number> = z.number().int()) {
+    const parses = { duration: 0, level: 0, steps: 0 };
+    const params = z.strictObject({
+      duration: z
+        .number()
+        .positive()
+        .transform((v) => (parses.duration++, v)),
+      level: z
+        .number()
+        .default(2)
+        .transform((v) => (parses.level++, v)),
+      steps: steps.default(1).transform((v) => (parses.steps++, v)),
+    });
+    const model: ConfounderModel<z.output<typeof params>> = {
+      kind: 'fields',
+      summary: 'plain fields',
+      params,
+      create: (p, ctx) => model.occurrence!(checkParams('fields', params, p), ctx),
+      occurrence: (p, ctx) => ({
+        kind: 'fields',
+        start: ctx.start,
+        end: ctx.start + p.duration * p.level * p.steps,
+        region: undefined,
+      }),
+    };
+    const registries: Registries = {
+      faults: {},
+      confounders: { fields: model as ConfounderModel },
+      judges: {},
+    };
+    return { registries, parses, model };
+  }
+  const yaml = (confounder: string) => `${QUIET_SCENARIO}
+confounders:
+  - ${confounder}
+`;
+
+  it('checks each drawn value against its own field and parses the rest once, at binding', () => {
+    const { registries, parses, model } = fieldFamily();
+    const scenario = parseScenario(
+      yaml('{ kind: fields, ratePerDay: 10, duration: { min: 10, max: 40 } }'),
+      'fields.yaml',
+      { registries },
+    );
+    const binding = bindScenario(scenario, registries);
+    parses.duration = parses.level = parses.steps = 0;
+    const bound = binding.confounders[0]!;
+    for (let k = 0; k < 50; k++) {
+      const a = new TrialStreams(3, k).get('occurrence');
+      const b = new TrialStreams(3, k).get('occurrence');
+      const got = bound.occurrence(a, 100, binding.regions);
+      // The factory on the whole drawn object, from the same stream: the same occurrence.
+      const want = model.create(resolveParams(bound.spec.params, b), {
+        rng: b,
+        start: 100,
+        regions: binding.regions,
+      });
+      expect(got).toEqual(want);
+    }
+    // 50 occurrences here, 50 for the factory's whole-object parses; the fixed fields only there.
+    expect(parses.duration).toBe(100);
+    expect(parses.level).toBe(50);
+    expect(parses.steps).toBe(50);
+  });
+
+  it('names the field when a drawn value breaks its schema (an integer field drawn from a range)', () => {
+    const { registries } = fieldFamily();
+    const scenario = parseScenario(
+      yaml('{ kind: fields, ratePerDay: 10, duration: 5, steps: { min: 1, max: 3 } }'),
+      'fields.yaml',
+      { registries },
+    );
+    const binding = bindScenario(scenario, registries);
+    const rng = new TrialStreams(1, 0).get('occurrence');
+    expect(() => binding.confounders[0]!.occurrence(rng, 0, binding.regions)).toThrow(
+      /^fields: steps: /,
+    );
   });
 });

@@ -19,12 +19,19 @@ export const restartDurationSchema = boundedDuration({ min: MIN_RESTART_MINUTES 
  * parameter wherever it comes from: factories call it on what they are handed, a scenario
  * binding on a spec's fixed parameters (once, for every trial).
  */
-export function checkParams<P>(kind: string, schema: z.ZodType<P>, params: unknown): P {
+export function checkParams<P>(
+  kind: string,
+  schema: z.ZodType<P>,
+  params: unknown,
+  field?: string,
+): P {
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path =
-    issue === undefined || issue.path.length === 0 ? '(params)' : issue.path.map(String).join('.');
+  // `field`: the schema is that one parameter's (a ranged value drawn for one occurrence).
+  const inner = issue === undefined ? [] : issue.path.map(String);
+  const parts = field === undefined ? inner : [field, ...inner];
+  const path = parts.length === 0 ? '(params)' : parts.join('.');
   throw new GatesimError(
     'invalid-params',
     `${kind}: ${path}: ${issue?.message ?? 'invalid parameters'}`,
