@@ -33,6 +33,12 @@ export interface ChunkTask {
   to: number;
   /** Replay bad builds on Friday and Tuesday (default true); a search that never reads it skips the work. */
   fridayTest?: boolean;
+  /**
+   * Return each trial's row and every pair of policies' paired tallies (default true). `tune`
+   * reads only the per-policy partials: without them a chunk of 32 settings sends no rows back
+   * across threads and adds no 496 pairs per trial.
+   */
+  details?: boolean;
 }
 
 /** A trial's outcome without its timeline: one row of trials.csv. */
@@ -63,8 +69,9 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
     ),
   );
   const partials = policies.map(() => emptyPartial());
+  const details = task.details !== false;
   const pairwise: PairwisePartial[] = [];
-  for (let i = 0; i < policies.length; i++) {
+  for (let i = 0; details && i < policies.length; i++) {
     for (let j = i + 1; j < policies.length; j++)
       pairwise.push(emptyPairwise(policies[i]!.policy.name, policies[j]!.policy.name));
   }
@@ -92,11 +99,12 @@ export function runChunk(task: ChunkTask, registries: Registries = liveRegistrie
     );
     outcomes.forEach((o, i) => {
       addOutcome(partials[i]!, o);
+      if (!details) return;
       const { timeline: _timeline, ...row } = o;
       rows.push(row);
     });
     let k = 0;
-    for (let i = 0; i < policies.length; i++) {
+    for (let i = 0; details && i < policies.length; i++) {
       for (let j = i + 1; j < policies.length; j++)
         addPair(pairwise[k++]!, outcomes[i]!, outcomes[j]!);
     }

@@ -5,7 +5,8 @@
  *
  * Chunks are cut at the same fixed boundaries as a study (multiples of CHUNK_SIZE) and
  * folded in chunk order, so the partials are bit-for-bit those of a compare run of the same
- * variants, and identical for any worker count.
+ * variants (without the Friday test, rows and pairs, which a search never reads and so never
+ * makes), and identical for any worker count.
  */
 import { emptyPartial, mergePartial, type PairPartial } from '../eval/aggregate.js';
 import type { ChunkResult, ChunkTask } from '../eval/chunk.js';
@@ -63,6 +64,10 @@ export class TrialRunner {
         seed,
         from: p.from,
         to: p.to,
+        // The search reads only each setting's partials: no Friday/Tuesday replays of bad
+        // builds, no rows, no pairs of settings.
+        fridayTest: false,
+        details: false,
       };
     };
     const fold = (k: number, r: ChunkResult): void => {

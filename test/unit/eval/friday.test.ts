@@ -206,3 +206,30 @@ describe('aggregating the Friday replays', () => {
     );
   });
 });
+
+describe('a chunk for a search (no Friday test, no details)', () => {
+  it('folds the same per-policy figures as a full chunk, without replays, rows or pairs', () => {
+    const s = scenario(CRASHING_UNPAGED);
+    const task = {
+      index: 0,
+      scenario: s,
+      policies: [policy(NO_GATES, 'a'), policy(NO_GATES, 'b')],
+      seed: 5,
+      from: 0,
+      to: 8,
+    };
+    const full = runChunk(task);
+    const lean = runChunk({ ...task, fridayTest: false, details: false });
+    expect(full.rows).toHaveLength(16);
+    expect(full.pairwise).toHaveLength(1);
+    expect(lean.rows).toEqual([]);
+    expect(lean.pairwise).toEqual([]);
+    for (const i of [0, 1]) {
+      const a = finalizePair(s.name, 'p', full.partials[i]!);
+      const b = finalizePair(s.name, 'p', lean.partials[i]!);
+      expect(a.friday?.trials).toBe(2);
+      expect(b.friday).toBeUndefined();
+      expect({ ...b, friday: undefined }).toEqual({ ...a, friday: undefined });
+    }
+  });
+});

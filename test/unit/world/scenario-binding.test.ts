@@ -172,8 +172,10 @@ confounders:
       const a = new TrialStreams(3, k).get('occurrence');
       const b = new TrialStreams(3, k).get('occurrence');
       const got = bound.occurrence(a, 100, binding.regions);
-      // The factory on the whole drawn object, from the same stream: the same occurrence.
-      const want = model.create(resolveParams(bound.spec.params, b), {
+      // The factory on the whole drawn object, from the same stream: the same occurrence. (The
+      // factory takes what the loader hands it, unchecked, and checks it itself.)
+      const drawn = resolveParams(bound.spec.params, b) as Parameters<typeof model.create>[0];
+      const want = model.create(drawn, {
         rng: b,
         start: 100,
         regions: binding.regions,
