@@ -15,6 +15,7 @@ import { loadPolicy, loadScenario } from '../config/index.js';
 import { holdModelBareHeap, holdModelEngine, holdModelNaive } from './engine.js';
 import { evaluateDetectorsOnRealData, summarizeDetectors } from './real-data.js';
 import { intervalDraws, trialsPerSecond } from './trials.js';
+import { timeTuneStudy, TUNE_STUDY } from './tune.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const figures: Record<string, number> = {};
@@ -267,6 +268,27 @@ async function main(): Promise<void> {
         `× (1 worker under node --single-threaded: ${oneAlone.seconds.toFixed(1)} s)`,
       );
     }
+  }
+
+  if (want('tune')) {
+    const cores = availableParallelism();
+    const s = TUNE_STUDY;
+    section(
+      `tune: ${s.policy}, ${s.params.length} parameters, budget ${s.budget}, ${s.scenarios.length} scenarios, ${s.trials} trials, ${cores} workers; then every setting through its own compare run`,
+    );
+    const t = await timeTuneStudy(ROOT, cores);
+    add(
+      'tuneSeconds',
+      t.seconds,
+      `s (${t.settings} settings, ${t.trialRuns.toLocaleString('en-US')} trial runs)`,
+    );
+    add('naiveTuneSeconds', t.naiveSeconds, 's (each setting its own compare run, same trials)');
+    add('tuneSpeedupVsNaive', t.naiveSeconds / t.seconds, '×');
+    add(
+      'tuneSameFiguresAsNaive',
+      t.sameFigures ? 1 : 0,
+      '(1: every figure equal, Friday test aside)',
+    );
   }
 
   if (want('real-data')) {
