@@ -204,6 +204,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
     count: whole(1).optional(),
     window: windowSchema().optional(),
     failureLimit: whole(-1).default(C.failureLimit),
+    failureWindow: whole(1).optional(),
     inconclusiveLimit: whole(-1).default(C.inconclusiveLimit),
     consecutiveErrorLimit: whole(-1).default(C.consecutiveErrorLimit),
     consecutiveSuccessLimit: whole(0).default(C.consecutiveSuccessLimit),
@@ -269,6 +270,22 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
           'scope: all measures every host whatever its version, so nothing is left to be a baseline; use scope: new or stage, or compare: absolute',
       });
     }
+    if (c.failureWindow !== undefined) {
+      if (c.failedChecksThreshold !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failureWindow'],
+          message:
+            "failureWindow counts failureLimit over the last measurements; Flagger's failedChecksThreshold counts over the whole rollout: give one of them",
+        });
+      } else if (c.failureLimit < 0 || c.failureLimit >= c.failureWindow) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failureWindow'],
+          message: `with failureWindow ${c.failureWindow}, expected failureLimit from 0 to ${c.failureWindow - 1} (more failures than that cannot fit in the window), got ${c.failureLimit}`,
+        });
+      }
+    }
     const judgeSpec: JudgeSpec = { kind: c.judge.kind, params: c.judge.parsed };
     return {
       name: c.name,
@@ -283,6 +300,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
       // A check that names no window gets the one its judge is written for.
       window: c.window ?? model?.defaultWindow ?? 'interval',
       failureLimit: c.failureLimit,
+      ...(c.failureWindow !== undefined ? { failureWindow: c.failureWindow } : {}),
       inconclusiveLimit: c.inconclusiveLimit,
       consecutiveErrorLimit: c.consecutiveErrorLimit,
       consecutiveSuccessLimit: c.consecutiveSuccessLimit,

@@ -212,11 +212,11 @@ function readAlarm(a: SourceNode, ctx: ImportContext): AlarmPlan | undefined {
   if (tmd !== 'missing' && tmd !== 'notBreaching' && tmd !== 'breaching' && tmd !== 'ignore') {
     return tmdNode!.expected('missing, notBreaching, breaching or ignore');
   }
-  if (m > 1) {
+  if (m > 1 && n > m && tmd === 'missing') {
     ctx.gap(
       mNode ?? nNode ?? a,
       'approximated',
-      `CloudWatch alarms when ${m} of the last ${n} datapoints breach; gatesim fails the check on the ${ordinal(m)} breaching datapoint of the deployment (failureLimit ${m - 1})`,
+      `CloudWatch counts ${m} of the last ${n} datapoints it has, looking further back past missing ones; gatesim counts a missing datapoint as a good one in the window of ${n} (failureLimit ${m - 1}, failureWindow ${n})`,
     );
   }
   return {
@@ -273,9 +273,18 @@ export function alarmChecks(
         p.datapointsToAlarm - 1,
         p.datapointsToAlarm === 1
           ? `DatapointsToAlarm 1 of EvaluationPeriods ${p.evaluationPeriods}: the first breaching datapoint sets ALARM`
-          : `DatapointsToAlarm ${p.datapointsToAlarm} of EvaluationPeriods ${p.evaluationPeriods}: ALARM on the ${ordinal(p.datapointsToAlarm)} breaching datapoint (approximated)`,
+          : `DatapointsToAlarm ${p.datapointsToAlarm} of EvaluationPeriods ${p.evaluationPeriods}: ALARM on the ${ordinal(p.datapointsToAlarm)} breaching datapoint among the last ${p.evaluationPeriods}`,
         p.from.datapoints,
       ),
+      ...(p.datapointsToAlarm > 1
+        ? {
+            failureWindow: noted(
+              p.evaluationPeriods,
+              `EvaluationPeriods ${p.evaluationPeriods}: failures are counted over the last ${p.evaluationPeriods} datapoints`,
+              p.from.datapoints,
+            ),
+          }
+        : {}),
       minSample: noted(0, 'an alarm evaluates any datapoint'),
       onMissingData: noted(
         p.treatMissing === 'breaching' ? 'fail' : 'pass',

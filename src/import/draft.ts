@@ -64,6 +64,7 @@ export interface DraftCheck {
   count?: Noted<number>;
   window?: Noted<DraftWindow>;
   failureLimit?: Noted<number>;
+  failureWindow?: Noted<number>;
   inconclusiveLimit?: Noted<number>;
   consecutiveErrorLimit?: Noted<number>;
   consecutiveSuccessLimit?: Noted<number>;
@@ -226,6 +227,7 @@ function checkNode(c: DraftCheck): YAMLMap {
     );
   }
   addScalar(m, 'failureLimit', c.failureLimit);
+  addScalar(m, 'failureWindow', c.failureWindow);
   addScalar(m, 'inconclusiveLimit', c.inconclusiveLimit);
   addScalar(m, 'consecutiveErrorLimit', c.consecutiveErrorLimit);
   addScalar(m, 'consecutiveSuccessLimit', c.consecutiveSuccessLimit);

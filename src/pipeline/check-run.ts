@@ -20,6 +20,8 @@ export interface SharedFailures {
 /**
  * Counts measurements and decides a check run's phase with Argo Rollouts' semantics
  * (failureLimit, inconclusiveLimit, consecutiveErrorLimit, consecutiveSuccessLimit, count),
+ * with failureLimit counted over the last `failureWindow` measurements when one is set (a
+ * CloudWatch alarm's M of N datapoints),
  * or with Flagger's when `failedChecksThreshold` is set: failures accumulate and passes never
  * reset them; once they reach the threshold a rollback is due (`rollbackDue`), which Flagger
  * carries out at the start of its next interval, before analysing it; `count` (Flagger's
@@ -36,11 +38,16 @@ export class CheckRunCounter {
   consecutiveSuccesses = 0;
   lastVerdict: Verdict | undefined = undefined;
   phase: RunPhase = 'running';
+  /** With a failureWindow: whether each of the last measurements failed, oldest first. */
+  private readonly recent: boolean[] = [];
+  /** Failed measurements among `recent`. */
+  private recentFailed = 0;
 
   constructor(
     private readonly check: Pick<
       CheckConfig,
       | 'failureLimit'
+      | 'failureWindow'
       | 'inconclusiveLimit'
       | 'consecutiveErrorLimit'
       | 'consecutiveSuccessLimit'
@@ -88,8 +95,23 @@ export class CheckRunCounter {
         throw new Error(`unknown verdict ${String(never)}`);
       }
     }
+    if (verdict !== 'error') this.remember(verdict === 'fail');
     this.phase = this.decide();
     return this.phase;
+  }
+
+  /** Slides the failure window by one measurement (errors are not measurements, as in Argo). */
+  private remember(failed: boolean): void {
+    const n = this.check.failureWindow;
+    if (n === undefined) return;
+    this.recent.push(failed);
+    if (failed) this.recentFailed++;
+    if (this.recent.length > n && this.recent.shift() === true) this.recentFailed--;
+  }
+
+  /** Failures counted against failureLimit: in the window when there is one, else all of them. */
+  private countedFailures(): number {
+    return this.check.failureWindow !== undefined ? this.recentFailed : this.failed;
   }
 
   /** Flagger holds the traffic weight for an interval after a failed check. */
@@ -127,7 +149,7 @@ export class CheckRunCounter {
     if (
       c.failedChecksThreshold === undefined &&
       c.failureLimit >= 0 &&
-      this.failed > c.failureLimit
+      this.countedFailures() > c.failureLimit
     )
       return 'failed';
     if (this.consecutiveErrors > c.consecutiveErrorLimit) return 'error';
@@ -158,7 +180,7 @@ export class CheckRunCounter {
     if (
       c.failedChecksThreshold !== undefined
         ? this.flaggerFailures() >= c.failedChecksThreshold
-        : c.failureLimit >= 0 && this.failed > c.failureLimit
+        : c.failureLimit >= 0 && this.countedFailures() > c.failureLimit
     ) {
       return 'failed';
     }

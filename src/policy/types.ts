@@ -74,6 +74,12 @@ export interface CheckConfig {
   window: 'interval' | 'cumulative' | Minutes;
   /** Argo: the run fails when failed measurements exceed this (−1 disables). */
   failureLimit: number;
+  /**
+   * Counts `failureLimit` over the last this-many measurements only, as a CloudWatch alarm's
+   * `DatapointsToAlarm` M of `EvaluationPeriods` N does (failureLimit M − 1, failureWindow N);
+   * undefined counts over the whole run, as Argo does.
+   */
+  failureWindow?: number | undefined;
   inconclusiveLimit: number;
   consecutiveErrorLimit: number;
   /** Argo: the run succeeds early after this many consecutive successes (0 = off). */

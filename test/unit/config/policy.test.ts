@@ -190,6 +190,28 @@ ${ALL}`;
     `);
   });
 
+  it('takes a failure window only with a failureLimit that fits in it, and not with Flagger counting', () => {
+    const check = (extra: string) => `stages:
+  - name: all
+    target: { kind: fleet, share: 1 }
+    checks:
+      - { name: c, metric: memory, judge: { kind: test-threshold, max: 1 }${extra} }
+`;
+    const ok = parsePolicy(check(', failureLimit: 2, failureWindow: 5'), 'p.yaml', opts);
+    expect(ok.stages[0]!.checks[0]).toMatchObject({ failureLimit: 2, failureWindow: 5 });
+    expect(parsePolicy(check(''), 'p.yaml', opts).stages[0]!.checks[0]!.failureWindow).toBe(
+      undefined,
+    );
+    expect(issuesOf(check(', failureLimit: 5, failureWindow: 5'))).toBe(
+      'policies/truthful.yaml: stages[0].checks[0].failureWindow: with failureWindow 5, expected failureLimit from 0 to 4 (more failures than that cannot fit in the window), got 5',
+    );
+    expect(issuesOf(check(', failureLimit: -1, failureWindow: 3'))).toContain('got -1');
+    expect(issuesOf(check(', failureWindow: 3, failedChecksThreshold: 2'))).toContain(
+      "stages[0].checks[0].failureWindow: failureWindow counts failureLimit over the last measurements; Flagger's failedChecksThreshold",
+    );
+    expect(issuesOf(check(', failureWindow: 0'))).toContain('stages[0].checks[0].failureWindow');
+  });
+
   it('checks the shape of the rollout', () => {
     const text = `stages:
   - { name: a, target: { kind: fleet, share: 0.5 } }

@@ -97,23 +97,36 @@ describe('importCodeDeploy: configuration files and alarms', () => {
       ['full', 1, '0m'],
     ]);
     const [rate, p99] = p.stages[0]!.checks;
-    // 100 * errors / requests > 1 (percent) → error_rate ≤ 0.01; 2 of 3 datapoints → failureLimit 1.
+    // 100 * errors / requests > 1 (percent) → error_rate ≤ 0.01; 2 of the last 3 datapoints →
+    // failureLimit 1 counted over a failureWindow of 3.
     expect(rate).toMatchObject({
       metric: 'error_rate',
       judge: { max: 0.01 },
       failureLimit: 1,
+      failureWindow: 3,
       onMissingData: 'pass',
     });
-    // TargetResponseTime is in seconds: p99 ≥ 0.8 s alarms → latency_p99 ≤ 800 ms.
+    // TargetResponseTime is in seconds: p99 ≥ 0.8 s alarms → latency_p99 ≤ 800 ms; 5 of 5.
     expect(p99).toMatchObject({
       metric: 'latency_p99',
       judge: { max: 800 },
       failureLimit: 4,
+      failureWindow: 5,
       onMissingData: 'pass',
     });
+    // M of N is CloudWatch's own window now: nothing approximated.
+    expect(r.gaps.filter((g) => g.kind === 'approximated')).toEqual([]);
+  });
+
+  it('says where missing data makes M of N approximate (CloudWatch looks further back)', async () => {
+    const r = importCodeDeploy(
+      { kind: 'file', source: fixture('codedeploy/canary-config.json') },
+      { alarms: fixture('codedeploy/alarms-missing-data.json') },
+    );
+    await expectLoads(r);
+    expect(plain(r).stages[0]!.checks[0]).toMatchObject({ failureLimit: 2, failureWindow: 5 });
     expect(r.gaps.filter((g) => g.kind === 'approximated').map((g) => g.path)).toEqual([
       'MetricAlarms[0].DatapointsToAlarm',
-      'MetricAlarms[1].DatapointsToAlarm',
     ]);
   });
 

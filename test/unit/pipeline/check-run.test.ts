@@ -149,3 +149,49 @@ describe('CheckRunCounter: count reached before consecutiveSuccessLimit (Argo)',
     expect(c.finish()).toBe('successful');
   });
 });
+
+describe('CheckRunCounter with a failure window (CloudWatch M of N datapoints)', () => {
+  // 3 of 5: ALARM on the third breaching datapoint among the last five.
+  const threeOfFive = { failureLimit: 2, failureWindow: 5 };
+
+  it('fails when the window holds more than failureLimit failures', () => {
+    expect(phases(threeOfFive, ['fail', 'pass', 'fail', 'pass', 'fail'])).toEqual([
+      'running',
+      'running',
+      'running',
+      'running',
+      'failed',
+    ]);
+  });
+
+  it('forgets failures that slid out: sparse breaches never alarm, where Argo would fail', () => {
+    const sparse: Verdict[] = [];
+    for (let i = 0; i < 30; i++) sparse.push(i % 3 === 0 ? 'fail' : 'pass');
+    // Every window of five holds at most two of them.
+    expect(phases(threeOfFive, sparse).every((p) => p === 'running')).toBe(true);
+    // Counted over the whole run, the third one fails it.
+    expect(phases({ failureLimit: 2 }, sparse).indexOf('failed')).toBe(6);
+  });
+
+  it('counts inconclusive measurements as datapoints and skips errors, as Argo does', () => {
+    expect(
+      phases({ ...threeOfFive, inconclusiveLimit: -1 }, [
+        'fail',
+        'fail',
+        'inconclusive',
+        'inconclusive',
+        'inconclusive',
+        'fail',
+      ]).at(-1),
+    ).toBe('running');
+    expect(phases(threeOfFive, ['fail', 'fail', 'error', 'error', 'error', 'fail']).at(-1)).toBe(
+      'failed',
+    );
+  });
+
+  it('ends a stopped run Failed only if its window is over the limit then', () => {
+    const c = new CheckRunCounter({ ...argo, ...threeOfFive });
+    for (const v of ['fail', 'fail', 'pass', 'pass', 'pass', 'pass'] as Verdict[]) c.record(v);
+    expect(c.finish()).toBe('successful');
+  });
+});
