@@ -249,23 +249,14 @@ export class MetricFeed {
       last.baselineKey === baseline?.key &&
       last.firstK === firstK &&
       last.lastK <= lastK;
-    // Extended in place: a judge reads a window's points during its call and keeps none of
-    // them (MetricData is read-only to it), so the next read may add to the same arrays.
-    const heldBack = extends_ ? last.delayed : [];
-    const d: Delivered = extends_
-      ? Object.assign(last, { delayed: [] })
-      : {
-          canaryKey: canary.key,
-          baselineKey: baseline?.key,
-          firstK,
-          lastK: firstK - 1,
-          canary: [],
-          baseline: [],
-          seasonal: Array.from({ length: weeks }, () => []),
-          delayed: [],
-        };
-    // Points a metrics delay held back are asked for again: the delay may have passed.
+    let d: Delivered;
     if (extends_) {
+      // Extended in place: a judge reads a window's points during its call and keeps none of
+      // them (MetricData is read-only to it), so the next read may add to the same arrays.
+      d = last;
+      const heldBack = d.delayed;
+      d.delayed = [];
+      // Points a metrics delay held back are asked for again: the delay may have passed.
       for (const i of heldBack) {
         const end = anchor + (firstK + i) * step;
         d.canary[i] = this.deliveredPiece(canary, metric, end - step, end, true, now);
@@ -273,6 +264,17 @@ export class MetricFeed {
           d.baseline[i] = this.deliveredPiece(baseline, metric, end - step, end, true, now);
         if (this.delays.size > 0 && this.delayedAt(end, now)) d.delayed.push(i);
       }
+    } else {
+      d = {
+        canaryKey: canary.key,
+        baselineKey: baseline?.key,
+        firstK,
+        lastK: firstK - 1,
+        canary: [],
+        baseline: [],
+        seasonal: Array.from({ length: weeks }, () => []),
+        delayed: [],
+      };
     }
     const sampler = this.world.sampler;
     for (let k = d.lastK + 1; k <= lastK; k++) {
