@@ -3,9 +3,10 @@
  * The searches (tune, recommend) run chunks of trials on it, ranges that need not start at
  * trial 0; the deploy stream runs its streams on it.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
 import { workerPath } from './study.js';
+import { explainWorkerError, openWorkerPool } from './worker-pool.js';
 
 /** Trial ranges [from, to) cut at multiples of CHUNK_SIZE, the boundaries every study uses. */
 export function chunkRanges(from: number, to: number): { from: number; to: number }[] {
@@ -38,11 +39,7 @@ export class OrderedPool<T, R> {
     runHere: (task: T) => R,
   ): OrderedPool<T, R> {
     if (workers <= 1) return new OrderedPool<T, R>(undefined, 1, runHere);
-    const pool = new Piscina<T, R>({
-      filename: script(),
-      minThreads: workers,
-      maxThreads: workers,
-    });
+    const pool = openWorkerPool<T, R>(script(), workers);
     return new OrderedPool(pool, workers, runHere);
   }
 
@@ -76,7 +73,9 @@ export class OrderedPool<T, R> {
     submit();
     try {
       for (let k = 0; k < count; k++) {
-        const r = await inflight.get(k)!;
+        const r = await inflight.get(k)!.catch((e: unknown) => {
+          throw explainWorkerError(e);
+        });
         inflight.delete(k);
         submit();
         fold(k, r);

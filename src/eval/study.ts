@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { GatesimError } from '../errors.js';
@@ -16,6 +15,7 @@ import {
 } from './aggregate.js';
 import { CHUNK_SIZE, runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
 import { restoreTrialError } from './trial-failure.js';
+import { explainWorkerError, openWorkerPool } from './worker-pool.js';
 import type { ReportBudgets, Summary } from './types.js';
 
 /** What a study is and how its report reads: everything a Summary carries besides the figures. */
@@ -176,11 +176,7 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
     }
     return;
   }
-  const pool = new Piscina<ChunkTask, ChunkResult>({
-    filename: workerPath(),
-    minThreads: options.workers,
-    maxThreads: options.workers,
-  });
+  const pool = openWorkerPool<ChunkTask, ChunkResult>(workerPath(), options.workers);
   try {
     const window = options.workers * 3;
     // Chunks submitted and not yet yielded, oldest first: the plan is read only as far as this.
@@ -190,7 +186,7 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
         const next = plans.next();
         if (next.done === true) return;
         const result = pool.run(task(next.value)).catch((e: unknown) => {
-          throw restoreTrialError(e);
+          throw restoreTrialError(explainWorkerError(e));
         });
         // A chunk still running when another fails is cancelled by destroy(); its rejection
         // is expected, not unhandled.
