@@ -377,6 +377,8 @@ class DeployReplay implements RolloutSite {
     const from = measurementWindowStart(check, r, now);
     const staging = this.isStaging(r.stage);
     const canarySel = this.canarySelection(check, r.stage, staging);
+    if (r.region !== undefined)
+      for (const name of [...canarySel.keys()]) if (name !== r.region.name) canarySel.delete(name);
     const wantsBaseline = readsBaseline(check, r.model);
     const baselineSel = wantsBaseline
       ? this.baselineSelection(check, canarySel, staging)

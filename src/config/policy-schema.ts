@@ -68,6 +68,7 @@ export const POLICY_DEFAULTS = {
     onMissingData: 'inconclusive',
     dryRun: false,
     background: false,
+    perRegion: false,
   },
 } as const;
 
@@ -213,6 +214,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
     onMissingData: oneOf(['pass', 'fail', 'inconclusive', 'error']).default(C.onMissingData),
     dryRun: bool().default(C.dryRun),
     background: bool().default(C.background),
+    perRegion: bool().default(C.perRegion),
   }).transform((c, ctx): CheckConfig => {
     const model = lookup(regs.judges, c.judge.kind);
     const needs = model?.needs.baseline;
@@ -239,6 +241,13 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
           message: 'background checks run through later stages; the watch is the last step',
         });
       }
+    } else if (c.perRegion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['perRegion'],
+        message:
+          "perRegion splits a watch check by region, where every region runs the new build; a stage's hosts are compared within their regions already: use compare: baseline with baselineScope: region",
+      });
     } else if (needs === 'required' && c.compare !== 'baseline') {
       ctx.addIssue({
         code: 'custom',
@@ -309,6 +318,7 @@ function checkSchema(regs: Registries, where: 'stage' | 'watch') {
       onMissingData: c.onMissingData,
       dryRun: c.dryRun,
       background: c.background,
+      perRegion: c.perRegion,
     };
   });
 }

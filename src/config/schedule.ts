@@ -254,6 +254,7 @@ function checkCost(
   metricInterval: Minutes,
   judges: Registries['judges'],
   path: PropertyKey[],
+  runs = 1,
 ): CheckCost {
   const model: JudgeModel | undefined = lookup(judges, c.judge.kind);
   const metrics = model === undefined ? 1 : model.metrics(c.judge.params, c.metric).length;
@@ -261,10 +262,10 @@ function checkCost(
   const sides = 1 + (baseline ? 1 : 0) + (model?.needs.seasonal === true ? 1 : 0);
   const counted = c.count === undefined ? Infinity : c.count * c.interval;
   const span = Math.max(0, Math.min(active - c.initialDelay, counted));
-  const measurements = Math.floor(span / c.interval + 1e-9);
+  const measurements = runs * Math.floor(span / c.interval + 1e-9);
   const lookback = typeof c.window === 'number' ? c.window : 0;
   const series = metrics * sides;
-  const observed = (series * (span + Math.max(0, lookback - c.interval))) / metricInterval;
+  const observed = (runs * series * (span + Math.max(0, lookback - c.interval))) / metricInterval;
   // A cumulative window grows by one interval a measurement: on average half the run.
   const windowPoints =
     c.window === 'cumulative'
@@ -285,6 +286,7 @@ function checkCosts(
   plan: FleetPlan,
   metricInterval: Minutes,
   judges: Registries['judges'],
+  regions: number,
 ): CheckCost[] {
   const out: CheckCost[] = [];
   // What is left of the schedule from each stage to 100%: how long a background check runs.
@@ -307,7 +309,10 @@ function checkCosts(
     });
   });
   policy.watch?.checks.forEach((c, j) => {
-    out.push(checkCost(c, policy.watch!.duration, metricInterval, judges, ['watch', 'checks', j]));
+    // A perRegion check runs once per region.
+    const runs = c.perRegion ? regions : 1;
+    const path = ['watch', 'checks', j];
+    out.push(checkCost(c, policy.watch!.duration, metricInterval, judges, path, runs));
   });
   return out;
 }
@@ -328,7 +333,13 @@ export function trialCost(
   judges: Registries['judges'],
 ): TrialCost {
   const plan = fleetPlan(policy, scenario);
-  const costs = checkCosts(policy, plan, scenario.metricInterval, judges);
+  const costs = checkCosts(
+    policy,
+    plan,
+    scenario.metricInterval,
+    judges,
+    scenario.fleet.regions.length,
+  );
   return {
     scheduleMinutes: scheduleSteps(policy, plan).reduce((a, s) => a + s.minutes, 0),
     deployBatches: plan.batches.reduce((a, b) => a + b, 0),
@@ -362,7 +373,13 @@ export function checkPolicyCost(
     issues.push({ path: formatPath(schedule.path), message: schedule.message });
   if (issues.length > 0) return issues;
 
-  const costs = checkCosts(policy, plan, scenario.metricInterval, judges);
+  const costs = checkCosts(
+    policy,
+    plan,
+    scenario.metricInterval,
+    judges,
+    scenario.fleet.regions.length,
+  );
   const budgets = [
     {
       total: costs.reduce((a, c) => a + c.observed, 0),

@@ -376,7 +376,8 @@ export class MetricFeed {
     const known = this.groups.get(r.id);
     if (known !== undefined && known.version === version) return known;
     const staging = r.stage >= 0 && this.policy.stages[r.stage]!.target.kind === 'staging';
-    const canary = this.canaryCohorts(r.check, r.stage, staging);
+    const all = this.canaryCohorts(r.check, r.stage, staging);
+    const canary = r.region === undefined ? all : all.filter((c) => c.region === r.region);
     const baseline = wantsBaseline
       ? this.baselineCohorts(r.check, r.stage, canary, staging)
       : undefined;

@@ -33,6 +33,8 @@ export interface CheckRun {
   check: CheckConfig;
   /** Stage index, or −1 for the watch. */
   stage: number;
+  /** The one region a `perRegion` check's run reads (undefined: every region its scope covers). */
+  region: RegionRuntime | undefined;
   model: JudgeModel;
   judge: Judge;
   metrics: readonly MetricName[];
@@ -348,13 +350,29 @@ export class RolloutController {
 
   // ---- checks ----------------------------------------------------------------------
 
+  /** Starts a check: one run, or one per production region for a `perRegion` check. */
   private startRun(bound: CheckBinding, stage: number, now: Minutes): void {
-    const { check } = bound;
+    if (!bound.check.perRegion) return this.startRegionRun(bound, stage, now, undefined);
+    for (const region of this.site.regions) this.startRegionRun(bound, stage, now, region);
+  }
+
+  private startRegionRun(
+    bound: CheckBinding,
+    stage: number,
+    now: Minutes,
+    region: RegionRuntime | undefined,
+  ): void {
+    // Each region's run is its own alert series: named for the region, judged and counted alone.
+    const check =
+      region === undefined
+        ? bound.check
+        : { ...bound.check, name: `${bound.check.name}[${region.name}]` };
     const run: CheckRun = {
       id: this.runs.length,
       binding: bound,
       check,
       stage,
+      region,
       model: bound.model,
       judge: bound.judge(),
       metrics: bound.metrics,

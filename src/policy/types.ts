@@ -93,6 +93,13 @@ export interface CheckConfig {
   dryRun: boolean;
   /** Argo background analysis: keeps running through later stages until the rollout ends. */
   background: boolean;
+  /**
+   * A watch check split by region, as a Prometheus alerting rule over `sum by (region)` is:
+   * one run per production region, each reading only that region's hosts and counting its own
+   * failures (each alert series keeps its own pending state); the first region to fail rolls
+   * back. Its runs are named `name[region]`.
+   */
+  perRegion: boolean;
 }
 
 export interface StageConfig {

@@ -38,6 +38,7 @@ export function check(overrides: Partial<CheckConfig> = {}): CheckConfig {
     minSample: 0,
     onMissingData: 'inconclusive',
     dryRun: false,
+    perRegion: false,
     background: false,
     ...overrides,
   };

@@ -294,6 +294,23 @@ describe('run semantics (Argo and Flagger, via CheckRunCounter)', () => {
     ]);
     expect([d.final, d.decidedAt, d.detectedBy]).toEqual(['rolled-back', 45, 'watch']);
   });
+
+  it('a perRegion watch check reads each region alone: a fault in the small region is not diluted', async () => {
+    // us serves a tenth of the requests and fails 5% of them from +40: 0.6% fleet-wide.
+    const split: SeriesSpec[] = [
+      { region: 'eu', side: 'canary', from: 0, to: 300, value: () => 0.001, n: 9000 },
+      { region: 'us', side: 'canary', from: 0, to: 39, value: () => 0.001, n: 1000 },
+      { region: 'us', side: 'canary', from: 40, to: 300, value: () => 0.05, n: 1000 },
+    ];
+    const watched = (perRegion: boolean) =>
+      policy({ watch: { duration: 60, checks: [check({ name: 'slo', perRegion })] } });
+    const fleetWide = await replay(watched(false), split);
+    expect(fleetWide.final).toBe('shipped');
+    const byRegion = await replay(watched(true), split);
+    expect([byRegion.final, byRegion.detectedBy]).toEqual(['rolled-back', 'slo[us]']);
+    const names = new Set(byRegion.measurements.map((m) => m.check));
+    expect(names).toEqual(new Set(['errors', 'slo[eu]', 'slo[us]']));
+  });
 });
 
 describe('which hosts a check reads', () => {

@@ -223,6 +223,18 @@ stages:
     expect(pairError(FLEET, `${SHIP}watch:\n  duration: 13d\n  checks:\n${watched}\n`)).toContain(
       'policies/p.yaml: watch.checks[0]: on scenario `x` the checks would draw 112320 points in a trial (this check 18720: 18720 measurements), over the limit of 100000',
     );
+    // A perRegion check runs once per region (two here): three of them draw as much as six.
+    const perRegion = watched
+      .split('\n')
+      .slice(0, 3)
+      .map((line) => line.replace(/ }$/, ', perRegion: true }'))
+      .join('\n');
+    const perRegionWatch = `${SHIP}watch:\n  duration: 13d\n  checks:\n${perRegion}\n`;
+    expect(pairError(FLEET, perRegionWatch)).toContain(
+      'the checks would draw 112320 points in a trial (this check 37440: 37440 measurements)',
+    );
+    const fleetWide = parsePolicy(perRegionWatch.replace(/, perRegion: true/g, ''), 'p.yaml');
+    expect(checkPolicyAgainstScenario(fleetWide, parseScenario(FLEET, 'x.yaml'))).toEqual([]);
   });
 
   it("a background check's cost counts the later stages' deploy windows, not its own stage's", () => {

@@ -240,4 +240,44 @@ stages:
       expect(o.startAt).toBe(a[i]!.startAt);
     });
   });
+
+  it('a perRegion watch alert catches a fault in a small region that the fleet-wide rate dilutes', () => {
+    // A tenth of the traffic in a region where the build fails 5% of requests: 0.5% fleet-wide,
+    // under the 2% alert; 5% in the region's own series, over it.
+    const text = `
+description: two regions, one small
+fleet:
+  regions:
+    - { name: main, trafficShare: 0.9, hosts: 18, utcOffsetHours: 0 }
+    - { name: small, trafficShare: 0.1, hosts: 2, utcOffsetHours: 0 }
+traffic: { peakRequestsPerMin: 20000, diurnalAmplitude: 0, peakHourLocal: 14, weekendFactor: 1 }
+noise: { hostErrorSd: 0, intervalErrorSd: 0, intervalLatencySd: 0, intervalConversionSd: 0 }
+schedule: { days: [tue], fromHour: 10, toHour: 11, region: main }
+builds: { badShare: 1, bad: [ { name: regional, weight: 1, faults: [ { kind: error-rate, add: 0.05, regions: [small] } ] } ] }
+`;
+    const watched = (perRegion: boolean) => `
+stages: [ { name: all, target: { kind: fleet, share: 1 }, bake: 0m } ]
+watch:
+  duration: 1h
+  checks:
+    - { name: slo, metric: error_rate, judge: { kind: threshold, max: 0.02 }, interval: 5m, window: 5m, perRegion: ${perRegion} }
+`;
+    for (const o of run(text, watched(false), 5)) expect(o.final).toBe('shipped');
+    for (const o of run(text, watched(true), 5)) {
+      expect(o.final).toBe('rolled-back');
+      expect(o.detectedBy).toBe('slo[small]');
+      expect(o.decidedAt! - o.shippedAt!).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('refuses perRegion on a stage check: stages compare within regions already', () => {
+    expect(() =>
+      policy(`
+stages:
+  - name: all
+    target: { kind: fleet, share: 1 }
+    checks: [ { name: slo, metric: error_rate, judge: { kind: threshold, max: 0.02 }, perRegion: true } ]
+`),
+    ).toThrow(/stages\[0\]\.checks\[0\]\.perRegion.*perRegion splits a watch check by region/s);
+  });
 });

@@ -8,6 +8,7 @@ import type { CheckRun } from '../../../src/pipeline/rollout.js';
 import { TrialStreams } from '../../../src/random/index.js';
 import type { ConfounderInstance } from '../../../src/world/confounders/types.js';
 import type { FleetEvent } from '../../../src/world/fleet.js';
+import type { RegionRuntime } from '../../../src/world/types.js';
 import { bindScenario } from '../../../src/world/scenario-binding.js';
 import { setUpTrial } from '../../../src/world/trial-setup.js';
 
@@ -23,12 +24,16 @@ function checkNamed(name: string): CheckBinding {
   return { ...found, check: { ...found.check, scope: 'new' } };
 }
 
-function runOf(b: CheckBinding, startedAt: number): CheckRun {
+let runs = 0;
+
+/** A run of b; each gets its own id, as the feed keeps what it read per run. */
+function runOf(b: CheckBinding, startedAt: number, region?: RegionRuntime): CheckRun {
   return {
-    id: 1,
+    id: ++runs,
     binding: b,
     check: b.check,
     stage: -1,
+    region,
     model: b.model,
     judge: b.judge(),
     metrics: b.metrics,
@@ -89,4 +94,38 @@ describe('MetricFeed', () => {
       expect(reads).toBeGreaterThan(60);
     },
   );
+
+  // A perRegion check's run reads only its region's hosts: its requests are the region's
+  // share of the fleet's, and the regions' runs together read the whole fleet once.
+  it('a run of a perRegion check reads only its own region', () => {
+    const sim = new Simulator<FleetEvent>(0);
+    const start = 3 * 1440 + 600;
+    const bound = bindScenario(scenario, liveRegistries);
+    const setup = setUpTrial(bound, new TrialStreams(1, 9), {
+      scheduler: { at: (t, e) => sim.at(t, e), cancel: (h) => sim.cancel(h as never) },
+      runLimit: 14 * 1440,
+      startAt: start,
+    });
+    const { world } = setup;
+    // The watch: every production host runs the new build.
+    world.fleet.regions.forEach((r, i) => world.fleet.deploy('production', i, r.hosts, start));
+    const feed = new MetricFeed({
+      world,
+      confounders: [],
+      policy,
+      metricInterval: scenario.metricInterval,
+      startAt: start,
+      series: undefined,
+    });
+    const b = checkNamed('error-slo-sustained');
+    const requests = (region?: RegionRuntime): number =>
+      feed
+        .read(runOf(b, start, region), start + 60)
+        .data.error_rate!.canary.reduce((sum, p) => sum + p.n, 0);
+    const fleet = requests();
+    const regions = world.fleet.regions.map((r) => requests(r));
+    expect(regions.every((n) => n > 0 && n < fleet)).toBe(true);
+    const sum = regions.reduce((a, n) => a + n, 0);
+    expect(Math.abs(sum - fleet) / fleet).toBeLessThan(0.01);
+  });
 });
