@@ -220,13 +220,23 @@ export function gatherEvidence(
       )
         best = p;
     };
-    for (const nb of around.filter((x) => x.dimension === i)) {
-      const text = choiceText(space, i, nb.assignment.values[i]);
-      const built = buildCandidate(space, bases, nb.assignment, scenarios, facts, 'neighbour');
+    // Every other option here, and, where the answer changed a given policy, that policy as it
+    // was here (an option may not rebuild it: a dimension that removes a stage the base has).
+    const options = around.filter((x) => x.dimension === i).map((x) => x.assignment);
+    const base = bases[answer.assignment.base];
+    if (mine !== undefined && base?.kind === 'given')
+      options.push({ ...answer.assignment, values: answer.assignment.values.with(i, undefined) });
+    const seen = new Set<string>();
+    for (const option of options) {
+      const v = option.values[i];
+      const text = v === undefined ? `${base!.name} as given` : choiceText(space, i, v);
+      const built = buildCandidate(space, bases, option, scenarios, facts, 'neighbour');
       if (!built.ok) {
         ev.untried.push(`${text} (rejected)`);
         continue;
       }
+      if (seen.has(built.key)) continue;
+      seen.add(built.key);
       if (built.key === answer.key) {
         ev.sameAs.push(text);
         continue;

@@ -5,6 +5,7 @@ import { buildCandidate, buildData, fleetFacts, policyKey } from '../../../src/r
 import { neighbours, samplePoints } from '../../../src/recommend/design.js';
 import { defaultAssignment, loadSpace, parseSpace } from '../../../src/recommend/space.js';
 import type { BasePolicy } from '../../../src/recommend/types.js';
+import type { PolicyConfig } from '../../../src/policy/types.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const healthy = loadScenario(join(ROOT, 'scenarios/baseline-healthy.yaml'));
@@ -118,6 +119,29 @@ dimensions:
       name: '',
       baseDir: '',
     });
+  });
+
+  it("the watch-alert-scope dimension turns truthful's per-region error alerts into fleet-wide ones", () => {
+    const truthful = given('policies/truthful.yaml');
+    const none = { base: 1, values: space.dimensions.map(() => undefined) };
+    const d = space.dimensions.findIndex((x) => x.name === 'watch-alert-scope');
+    const nb = neighbours(space, none).find((n) => n.dimension === d)!;
+    const r = buildCandidate(
+      space,
+      [space.skeleton, truthful],
+      nb.assignment,
+      [healthy],
+      facts,
+      'x',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const alerts = (p: PolicyConfig) =>
+      p.watch!.checks.map((c) => `${c.name}:${c.metric === 'error_rate' ? c.perRegion : '-'}`);
+    expect(alerts(loadPolicy(truthful.file))).toContain('error-slo-sustained:true');
+    expect(alerts(r.policy)).toEqual(
+      alerts(loadPolicy(truthful.file)).map((a) => a.replace(':true', ':false')),
+    );
   });
 
   it('records which dimensions changed the policy and the nodes they wrote', () => {

@@ -106,4 +106,38 @@ describe('evidence for each choice', () => {
       decidedBy: 'a shorter lead time decides',
     });
   });
+
+  it('compares a change to a given policy with that policy as it was there', () => {
+    // A given policy baking 45m: no option of the bake dimension rebuilds it.
+    const data = structuredClone(space.skeleton.data) as { stages: { bake?: string }[] };
+    data.stages[0]!.bake = '45m';
+    const bases = [
+      space.skeleton,
+      { ...space.skeleton, name: 'mine', kind: 'given' as const, data },
+    ];
+    const onGiven = (values: (number | undefined)[], outcomes: string): SearchCandidate => {
+      const a: Assignment = { base: 1, values };
+      const r = buildCandidate(space, bases, a, [scenario], facts, `g${id}`);
+      if (!r.ok) throw new Error(r.reason);
+      const records = new Records(1, outcomes.length);
+      [...outcomes].forEach((c, k) => {
+        records.letters[0]![k] = CODE[c]!;
+        if (c === 'P') records.lead[0]![k] = 30;
+      });
+      records.trials = outcomes.length;
+      return { ...candidate([1, 1, 1], outcomes), id: id++, assignment: a, ...r, records };
+    };
+    const answer = onGiven([undefined, 0, undefined], 'CPPPPCPP');
+    const given = onGiven([undefined, undefined, undefined], 'CPPBPSPP');
+    const ev = gatherEvidence(space, bases, [scenario], answer, [answer, given], ctx, facts);
+    const bake = ev.find((e) => e.dimension === 'bake')!;
+    expect(bake.choice).toBe('30m');
+    expect(bake.untried).toEqual(['1h']);
+    expect(bake.against).toMatchObject({
+      choice: 'mine as given',
+      candidate: given.id,
+      alsoDiffers: [],
+      fixes: [{ shippedBad: 1, blockedGood: 1, examples: [3, 5] }],
+    });
+  });
 });

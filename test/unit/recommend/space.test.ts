@@ -41,6 +41,7 @@ describe('space files', () => {
       'canary-bake',
       'rollout',
       'watch-length',
+      'watch-alert-scope',
       'business-check',
       'deploy-windows',
       'failure-limit',
