@@ -284,10 +284,10 @@ function checkCost(
 function checkCosts(
   policy: PolicyShape,
   plan: FleetPlan,
-  metricInterval: Minutes,
+  scenario: ScenarioConfig,
   judges: Registries['judges'],
-  regions: number,
 ): CheckCost[] {
+  const { metricInterval } = scenario;
   const out: CheckCost[] = [];
   // What is left of the schedule from each stage to 100%: how long a background check runs.
   const stageTimes = policy.stages.map(
@@ -310,7 +310,7 @@ function checkCosts(
   });
   policy.watch?.checks.forEach((c, j) => {
     // A perRegion check runs once per region.
-    const runs = c.perRegion ? regions : 1;
+    const runs = c.perRegion ? scenario.fleet.regions.length : 1;
     const path = ['watch', 'checks', j];
     out.push(checkCost(c, policy.watch!.duration, metricInterval, judges, path, runs));
   });
@@ -333,13 +333,7 @@ export function trialCost(
   judges: Registries['judges'],
 ): TrialCost {
   const plan = fleetPlan(policy, scenario);
-  const costs = checkCosts(
-    policy,
-    plan,
-    scenario.metricInterval,
-    judges,
-    scenario.fleet.regions.length,
-  );
+  const costs = checkCosts(policy, plan, scenario, judges);
   return {
     scheduleMinutes: scheduleSteps(policy, plan).reduce((a, s) => a + s.minutes, 0),
     deployBatches: plan.batches.reduce((a, b) => a + b, 0),
@@ -373,13 +367,7 @@ export function checkPolicyCost(
     issues.push({ path: formatPath(schedule.path), message: schedule.message });
   if (issues.length > 0) return issues;
 
-  const costs = checkCosts(
-    policy,
-    plan,
-    scenario.metricInterval,
-    judges,
-    scenario.fleet.regions.length,
-  );
+  const costs = checkCosts(policy, plan, scenario, judges);
   const budgets = [
     {
       total: costs.reduce((a, c) => a + c.observed, 0),
