@@ -235,7 +235,8 @@ export function gatherEvidence(
         ev.untried.push(`${text} (rejected)`);
         continue;
       }
-      if (seen.has(built.key)) continue;
+      // The given policy as it was, when an option already rebuilt it, is that option.
+      if (v === undefined && seen.has(built.key)) continue;
       seen.add(built.key);
       if (built.key === answer.key) {
         ev.sameAs.push(text);

@@ -139,5 +139,9 @@ describe('evidence for each choice', () => {
       alsoDiffers: [],
       fixes: [{ shippedBad: 1, blockedGood: 1, examples: [3, 5] }],
     });
+    // Where an option rebuilds the given policy (a base baking 1h), that option stands for it.
+    const plain = [space.skeleton, { ...bases[1]!, data: space.skeleton.data }];
+    const again = gatherEvidence(space, plain, [scenario], answer, [answer], ctx, facts);
+    expect(again.find((e) => e.dimension === 'bake')!.untried).toEqual(['1h']);
   });
 });
