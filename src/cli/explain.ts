@@ -11,6 +11,7 @@ import {
 } from '../report/index.js';
 import { localTime } from '../world/calendar.js';
 import { buildName } from '../world/names.js';
+import type { MetricName } from '../world/types.js';
 
 export interface ExplainOptions {
   scenario: string;
@@ -119,24 +120,22 @@ function renderChart(
   );
   const from = firstProduction === undefined ? 0 : Math.max(0, firstProduction.t - 5);
   const inRange = (t: number): boolean => t >= from;
-  // Chart the metric of the check that decided, else of the first check that saw data.
-  const decider = seen.find((p) => p.check === o.detectedBy && !Number.isNaN(p.value));
-  const metric = (decider ?? seen.find((p) => !Number.isNaN(p.value) && inRange(p.t - o.startAt)))
-    ?.metric;
+  const charted = chartedCheck(o, seen, inRange);
   const series: TimelineSeries[] = [];
-  if (metric !== undefined) {
+  if (charted !== undefined) {
     for (const role of ['canary', 'baseline'] as const) {
       const byT = new Map<number, number>();
       for (const p of seen)
         if (
-          p.metric === metric &&
+          p.check === charted.check &&
+          p.metric === charted.metric &&
           p.role === role &&
           !Number.isNaN(p.value) &&
           inRange(p.t - o.startAt)
         )
           byT.set(p.t - o.startAt, p.value);
       const sorted = [...byT.entries()].sort((a, b) => a[0] - b[0]);
-      // Leave a gap where no check was looking, rather than a line across it.
+      // Leave a gap where the check was not looking, rather than a line across it.
       const points: (readonly [number, number])[] = [];
       sorted.forEach(([t, v], k) => {
         if (k > 0 && t - sorted[k - 1]![0] > 30) points.push([t - 1, NaN]);
@@ -144,7 +143,7 @@ function renderChart(
       });
       if (points.length > 0)
         series.push({
-          name: `${metric} (${role === 'canary' ? 'new build' : 'old build'})`,
+          name: `${charted.check}: ${charted.metric} (${role === 'canary' ? 'new build' : 'old build'})`,
           points,
           dashed: role === 'baseline',
         });
@@ -167,6 +166,48 @@ function renderChart(
     series,
     markers,
     xLabel: 'minutes since the deploy started',
-    yLabel: metric ?? 'metric',
+    yLabel: charted?.metric ?? 'metric',
   });
+}
+
+/**
+ * Which check's data the chart shows: the check that decided; for a build nothing stopped, the
+ * check on the metric its true effect moves (errors, then p99, conversion, memory) whose new
+ * build peaked highest after the fault's onset, so a per-region alert charts the region where
+ * the fault showed; else the first check that saw data. One check's points only: checks on the
+ * same metric read different hosts (stages, regions), and their points at one minute are not
+ * one series.
+ */
+export function chartedCheck(
+  o: Pick<TrialOutcome, 'detectedBy' | 'startAt' | 'onsetAt' | 'build'>,
+  seen: readonly SeenPoint[],
+  inRange: (t: number) => boolean = () => true,
+): { check: string; metric: MetricName } | undefined {
+  const shown = seen.filter((p) => !Number.isNaN(p.value) && inRange(p.t - o.startAt));
+  const decider = shown.find((p) => p.check === o.detectedBy);
+  if (decider !== undefined) return { check: decider.check, metric: decider.metric };
+  const e = o.build.effect;
+  const moved: MetricName[] = [
+    ...(e.errorRatePp > 0 ? (['error_rate'] as const) : []),
+    ...(e.p99Ratio > 1 ? (['latency_p99'] as const) : []),
+    ...(e.conversionDropPct > 0 ? (['conversion_rate'] as const) : []),
+    ...(e.resourceExhaustion ? (['memory', 'connections'] as const) : []),
+  ];
+  // Once the fault shows, the hosts that carry it stand out; before, the highest point is
+  // noise (a one-box's minute with a few hundred requests).
+  const onset = o.onsetAt ?? Infinity;
+  const afterOnset = shown.filter((p) => p.t - o.startAt >= onset);
+  for (const metric of moved) {
+    let best: SeenPoint | undefined;
+    for (const p of afterOnset)
+      if (
+        p.metric === metric &&
+        p.role === 'canary' &&
+        (best === undefined || p.value > best.value)
+      )
+        best = p;
+    if (best !== undefined) return { check: best.check, metric };
+  }
+  const first = shown[0];
+  return first === undefined ? undefined : { check: first.check, metric: first.metric };
 }
