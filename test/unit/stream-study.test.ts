@@ -104,6 +104,26 @@ describe('the crossover sweep', () => {
       expect(c.curves[2]!.points[i]!.overrideRate.mean!).toBeGreaterThan(
         c.curves[1]!.points[i]!.overrideRate.mean!,
       );
+    // The crossover's direction: a steeper curve costs the gated pipeline more failed requests
+    // at every flaky share (overrides ship the bad changes a look missed), so any reference
+    // level the scenario's curve reaches, the steeper one reaches at the same flaky share or a
+    // smaller one. (No overrides is cheapest of all.)
+    const impact = c.curves.map((k) => k.points.map((p) => p.failedRequestsPerWeek.mean!));
+    for (let i = 0; i < impact[0]!.length; i++) {
+      expect(impact[1]![i]!).toBeGreaterThan(impact[0]![i]!);
+      expect(impact[2]![i]!).toBeGreaterThan(impact[1]![i]!);
+    }
+    const crossAt = (k: number, level: number) =>
+      crossoverPoint(
+        c.curves[k]!.points.map((p) => ({
+          flaky: p.flaky,
+          impact: p.failedRequestsPerWeek.mean,
+          falseAlarmRate: p.falseAlarmRate.mean,
+        })),
+        level,
+      ).flaky;
+    for (const level of impact[1]!)
+      expect(crossAt(2, level)!).toBeLessThanOrEqual(crossAt(1, level)!);
     // More flaky stops, more false alarms as the team experiences them.
     const fa = c.curves[0]!.points.map((p) => p.falseAlarmRate.mean!);
     for (let i = 1; i < fa.length; i++) expect(fa[i]).toBeGreaterThan(fa[i - 1]!);
