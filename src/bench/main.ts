@@ -54,8 +54,19 @@ function rssChild(
   return JSON.parse(out) as { peakRssMb: number; seconds: number };
 }
 
+/** The bench's sections, in the order they run; naming some runs only those. */
+const SECTIONS = ['startup', 'engine', 'trials', 'memory', 'suite', 'tune', 'real-data'];
+
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
+  const unknown = [...only].filter((k) => !SECTIONS.includes(k));
+  if (unknown.length > 0) {
+    // A mistyped section would run nothing and leave an empty bench.json behind.
+    process.stderr.write(
+      `bench: unknown section ${unknown.map((k) => `\`${k}\``).join(', ')}; the sections are ${SECTIONS.join(', ')} (name none to run them all)\n`,
+    );
+    process.exit(2);
+  }
   const want = (k: string): boolean => only.size === 0 || only.has(k);
 
   if (want('startup')) {
