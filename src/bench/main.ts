@@ -55,11 +55,16 @@ function rssChild(
 }
 
 /** The bench's sections, in the order they run; naming some runs only those. */
-const SECTIONS = ['startup', 'engine', 'trials', 'memory', 'suite', 'tune', 'real-data'];
+const SECTIONS = ['startup', 'engine', 'trials', 'memory', 'suite', 'tune', 'real-data'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function isSection(k: string): k is Section {
+  return (SECTIONS as readonly string[]).includes(k);
+}
 
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
-  const unknown = [...only].filter((k) => !SECTIONS.includes(k));
+  const unknown = [...only].filter((k) => !isSection(k));
   if (unknown.length > 0) {
     // A mistyped section would run nothing and leave an empty bench.json behind.
     process.stderr.write(
@@ -67,7 +72,8 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const want = (k: string): boolean => only.size === 0 || only.has(k);
+  // Typed, so a section run here is always one the command line can name.
+  const want = (k: Section): boolean => only.size === 0 || only.has(k);
 
   if (want('startup')) {
     section('start-up: gatesim --help against a bare node -e 0 (median of 7, interleaved)');
