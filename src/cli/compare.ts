@@ -1,3 +1,4 @@
+import { ciOnlyReference } from '../policy/ci-only.js';
 import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { DEFAULT_BUDGETS, openOutputFolder, openReportWriter } from '../report/index.js';
@@ -51,7 +52,7 @@ export async function runCompareCommand(opts: CompareCliOptions): Promise<void> 
       scenarios: Object.fromEntries(scenarios.map((s) => [s.name, s.description])),
       policies: Object.fromEntries(policies.map((p) => [p.name, p.description])),
     },
-    reference: opts.reference ?? names[0]!,
+    reference: opts.reference ?? ciOnlyReference(policies) ?? names[0]!,
     budgets: {
       shippedBad: optionalRate('--max-shipped-bad', opts.maxShippedBad, DEFAULT_BUDGETS.shippedBad),
       blockedGood: optionalRate(

@@ -33,7 +33,6 @@ export {
   crossoverPoint,
   DEFAULT_SWEEP_STREAMS,
   policyFigures,
-  REFERENCE_POLICY,
   runStreamStudy,
   runStreamTasks,
   studyShape,

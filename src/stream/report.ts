@@ -185,7 +185,10 @@ export function renderStreamMarkdown(r: StreamStudyResult): string {
     for (const row of headlineRows(s))
       out.push(`| ${row.map((c, i) => (i === 0 ? escapeMarkdown(c) : c)).join(' | ')} |`);
     out.push('');
-    out.push('### Crossover against green-ci-only, and the fatigue sweep', '');
+    out.push(
+      `### Crossover${s.crossover === undefined ? '' : ` against ${escapeMarkdown(s.crossover.reference)}`}, and the fatigue sweep`,
+      '',
+    );
     for (const line of crossoverSentence(s)) out.push(`- ${escapeMarkdown(line)}`);
     out.push('');
     const c = s.crossover;
@@ -289,7 +292,9 @@ export function renderStreamHtml(r: StreamStudyResult): string {
     for (const row of headlineRows(s))
       out.push(`<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
     out.push('</tbody></table>');
-    out.push('<h3>Crossover against green-ci-only, and the fatigue sweep</h3><ul>');
+    out.push(
+      `<h3>Crossover${s.crossover === undefined ? '' : ` against ${escapeHtml(s.crossover.reference)}`}, and the fatigue sweep</h3><ul>`,
+    );
     for (const line of crossoverSentence(s)) out.push(`<li>${escapeHtml(line)}</li>`);
     out.push('</ul>', crossoverSvg(s));
   }

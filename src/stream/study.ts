@@ -9,6 +9,7 @@
 import { GatesimError } from '../errors.js';
 import { OrderedPool } from '../eval/chunk-pool.js';
 import { builtScript } from '../eval/study.js';
+import { ciOnlyReference } from '../policy/ci-only.js';
 import type { PolicyConfig } from '../policy/types.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { streamSettings, type FatigueCurve, type StreamSettings } from './settings.js';
@@ -16,8 +17,6 @@ import { noCounts, type DeployRecord, type StreamCounts, type StreamFigures } fr
 import { estimate, type Estimate } from './summary.js';
 import { runStreamTask, type StreamTask, type StreamTaskResult, type VariantSpec } from './task.js';
 
-/** The policy every crossover is measured against: no gate beyond a green CI build. */
-export const REFERENCE_POLICY = 'green-ci-only';
 /** Flaky-check stop rates the crossover sweep tries. */
 export const SWEEP_FLAKY = [0, 0.15, 0.3, 0.45, 0.6] as const;
 /** Streams the crossover sweep uses by default (it runs its policy many times over). */
@@ -218,6 +217,8 @@ export interface KeyedResult {
 export interface StudyShape {
   scenarios: readonly { name: string; settings: StreamSettings }[];
   policies: readonly string[];
+  /** The policy every crossover is measured against: the first that ships on CI alone. */
+  reference: string | undefined;
   weeks: number;
   streams: number;
   seed: number;
@@ -229,6 +230,7 @@ export function studyShape(o: StreamStudyOptions): StudyShape {
   return {
     scenarios: o.scenarios.map((s) => ({ name: s.name, settings: streamSettings(s) })),
     policies: o.policies.map((p) => p.name),
+    reference: ciOnlyReference(o.policies),
     weeks: o.weeks,
     streams: o.streams,
     seed: o.seed,
@@ -266,13 +268,13 @@ function sweptPolicies(
   shape: StudyShape,
   figures: readonly (readonly PolicyStreamFigures[])[] | undefined,
 ): ({ swept: number } | { note: string })[] {
-  const referenceIndex = shape.policies.indexOf(REFERENCE_POLICY);
+  const referenceIndex = referenceOf(shape);
   return shape.scenarios.map((_, si) => {
     if (shape.crossover === 'none')
       return { note: 'no crossover sweep was asked for (--crossover none)' };
     if (referenceIndex < 0)
       return {
-        note: `no crossover: the reference policy ${REFERENCE_POLICY} is not among the policies`,
+        note: 'no crossover: every policy gates after CI (the reference is one with no check after CI and no rollback drill)',
       };
     let swept: number;
     if (shape.crossover !== undefined) {
@@ -309,7 +311,7 @@ function sweepKeys(
 
 /** A sweep task's variants: per fatigue curve, the reference, then the swept policy at each flaky rate. */
 function sweepVariants(shape: StudyShape, si: number, swept: number): VariantSpec[] {
-  const referenceIndex = shape.policies.indexOf(REFERENCE_POLICY);
+  const referenceIndex = referenceOf(shape);
   const variants: VariantSpec[] = [];
   for (const c of sweepCurves(shape.scenarios[si]!.settings.fatigue)) {
     variants.push({ policy: referenceIndex, fatigue: c.fatigue, flaky: 0, rows: false });
@@ -317,6 +319,11 @@ function sweepVariants(shape: StudyShape, si: number, swept: number): VariantSpe
       variants.push({ policy: swept, fatigue: c.fatigue, flaky: q, rows: false });
   }
   return variants;
+}
+
+/** The reference policy's index, or −1 when every policy gates. */
+function referenceOf(shape: StudyShape): number {
+  return shape.reference === undefined ? -1 : shape.policies.indexOf(shape.reference);
 }
 
 /** Whether stream `stream` belongs to shard `shard` (every count-th stream). */
@@ -449,7 +456,7 @@ export function assembleStreamStudy(
       policies: figures[si]!,
       crossover:
         'swept' in choice
-          ? crossoverOf(scenario.settings, shape.policies[choice.swept]!, mine)
+          ? crossoverOf(scenario.settings, shape.policies[choice.swept]!, shape.reference!, mine)
           : undefined,
       crossoverNote: 'note' in choice ? choice.note : undefined,
     };
@@ -460,12 +467,13 @@ export function assembleStreamStudy(
 function crossoverOf(
   settings: StreamSettings,
   policy: string,
+  reference: string,
   results: readonly StreamTaskResult[],
 ): StreamCrossover {
   const per = 1 + SWEEP_FLAKY.length;
   const curves = sweepCurves(settings.fatigue).map((c, ci): CrossoverCurve => {
     const at = (v: number) => results.map((r) => r.runs[ci * per + v]!);
-    const reference = estimate(at(0).map((r) => r.figures.failedRequestsPerWeek));
+    const referenceImpact = estimate(at(0).map((r) => r.figures.failedRequestsPerWeek));
     const points = SWEEP_FLAKY.map((flaky, qi) => {
       const runs = at(1 + qi);
       return {
@@ -481,18 +489,18 @@ function crossoverOf(
         impact: p.failedRequestsPerWeek.mean,
         falseAlarmRate: p.falseAlarmRate.mean,
       })),
-      reference.mean,
+      referenceImpact.mean,
     );
     return {
       label: c.label,
       fatigue: c.fatigue,
-      reference,
+      reference: referenceImpact,
       points,
       crossoverFlaky: cross.flaky,
       crossoverFalseAlarmRate: cross.falseAlarmRate,
     };
   });
-  return { policy, reference: REFERENCE_POLICY, streams: results.length, curves };
+  return { policy, reference, streams: results.length, curves };
 }
 
 /** Runs a stream study in this process's pool and assembles its result. */

@@ -103,6 +103,32 @@ describe('compare --reference and budgets', () => {
       );
   });
 
+  it('compares with the policy that ships on CI alone by default, wherever it is given', () => {
+    const args = [
+      'compare',
+      '--scenarios',
+      'scenarios/slow-memory-leak.yaml',
+      '--policies',
+      'policies/truthful.yaml',
+      'policies/green-ci-only.yaml',
+      '--trials',
+      '20',
+      '--workers',
+      '1',
+      '--quiet',
+    ];
+    expect(gatesim([...args, '--out', join(tmp, 'default')]).status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(tmp, 'default', 'summary.json'), 'utf8'));
+    expect(summary.reference).toBe('green-ci-only');
+    // With every policy gating, the first given.
+    const gated = args.filter((a) => a !== 'policies/green-ci-only.yaml');
+    gated.splice(gated.indexOf('policies/truthful.yaml') + 1, 0, 'policies/argo-canary.yaml');
+    expect(gatesim([...gated, '--out', join(tmp, 'gated')]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(tmp, 'gated', 'summary.json'), 'utf8')).reference).toBe(
+      'truthful',
+    );
+  });
+
   it('refuses to merge shards run with different budgets', () => {
     expect(
       gatesim(['compare', ...STUDY, '--shard', '2/2', '--out', join(tmp, 'other')]).status,

@@ -31,7 +31,7 @@ export function registerCompare(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option(
       '--reference <policy>',
-      'the policy the report compares the others with (default: the first)',
+      'the policy the report compares the others with (default: the first with no check after CI, else the first)',
     )
     // The defaults are the report's DEFAULT_BUDGETS (report/budgets.ts; a test keeps them equal).
     .option('--max-shipped-bad <rate>', 'shipped-bad budget the report marks against (default 5%)')

@@ -21,7 +21,7 @@ export function registerStream(program: Command): void {
     .option('--out <dir>', 'output folder', 'reports/stream')
     .option(
       '--crossover <policy>',
-      'the gated policy the crossover sweep runs against green-ci-only, or none (default: the one with the fewest failed requests per week)',
+      'the gated policy the crossover sweep runs against the first policy with no check after CI (such as green-ci-only), or none (default: the one with the fewest failed requests per week)',
     )
     .option('--sweep-streams <n>', 'streams of the crossover sweep (default 10)')
     .option('--shard <i/n>', 'run only every n-th stream from the i-th (needs --crossover)')
