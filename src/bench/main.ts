@@ -54,6 +54,9 @@ function rssChild(
   return JSON.parse(out) as { peakRssMb: number; seconds: number };
 }
 
+/** How long each trial-rate figure warms up and then measures, in CPU seconds. */
+const STEADY = { warmupSeconds: 2, seconds: 4 };
+
 /** The bench's sections, in the order they run; naming some runs only those. */
 const SECTIONS = ['startup', 'engine', 'trials', 'memory', 'suite', 'tune', 'real-data'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -130,7 +133,9 @@ async function main(): Promise<void> {
   }
 
   if (want('trials')) {
-    section('trials: one worker, seed 1');
+    section(
+      `trials: one worker, seed 1; each after ${STEADY.warmupSeconds} CPU-s of warm-up, over ${STEADY.seconds} CPU-s`,
+    );
     const scenario = loadScenario(join(ROOT, 'scenarios/mixed-realistic.yaml'));
     // Every built-in policy, the flagship first (its figure is the goal).
     const names = readdirSync(join(ROOT, 'policies'))
@@ -139,8 +144,7 @@ async function main(): Promise<void> {
       .sort((a, b) => Number(b === 'truthful') - Number(a === 'truthful') || a.localeCompare(b));
     for (const name of names) {
       const policy = loadPolicy(join(ROOT, `policies/${name}.yaml`));
-      trialsPerSecond(scenario, policy, 20);
-      const rate = trialsPerSecond(scenario, policy, name.startsWith('truthful') ? 400 : 1000);
+      const rate = trialsPerSecond(scenario, policy, STEADY);
       if (name === 'truthful')
         add(
           'trialsPerSecPerCore',
@@ -158,10 +162,9 @@ async function main(): Promise<void> {
     // The largest fleet: setup grows with hosts, measurements with cohorts per group.
     const bigFleet = loadScenario(join(ROOT, 'scenarios/big-fleet.yaml'));
     const truthful = loadPolicy(join(ROOT, 'policies/truthful.yaml'));
-    trialsPerSecond(bigFleet, truthful, 20);
     add(
       'trialsPerSecPerCore.bigFleet',
-      Math.round(trialsPerSecond(bigFleet, truthful, 200)),
+      Math.round(trialsPerSecond(bigFleet, truthful, STEADY)),
       'trials per CPU-second (big-fleet × truthful)',
     );
     const draws = intervalDraws(20_000, 200_000);

@@ -7,26 +7,47 @@ import { TrialCache } from '../world/trial-setup.js';
 import type { ScenarioConfig } from '../world/types.js';
 import { binomial, poisson, streamFor } from '../random/index.js';
 
+/** CPU seconds (user + system) this process has used since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Trial numbers the warm-up uses: far from the measured ones, so they are other trials. */
+const WARMUP_TRIALS_FROM = 1_000_000;
+
 /**
- * Trials per CPU-second of one policy on one scenario, in this thread (one core). Both are
- * bound once, as a study binds them once per chunk. CPU time (user + system of the process,
- * which includes V8's collector threads) rather than wall time, so the figure does not fall
- * when other work shares the machine.
+ * Trials per CPU-second of one policy on one scenario, in this thread (one core), in steady
+ * state. Both are bound once, as a study binds them once per chunk. The policy first runs
+ * other trials for `warmupSeconds` of CPU: V8 takes thousands of trials of a light policy to
+ * finish optimising, and a fixed short warm-up made the figure depend on which policies ran
+ * before (up to 3× for green-ci-only). Then trials 0, 1, 2, … run until `seconds` of CPU
+ * have passed. CPU time (user + system of the process, which includes V8's collector and
+ * compiler threads) rather than wall time, so the figure does not fall when other work
+ * shares the machine.
  */
 export function trialsPerSecond(
   scenario: ScenarioConfig,
   policy: PolicyConfig,
-  trials: number,
+  { warmupSeconds, seconds }: { warmupSeconds: number; seconds: number },
 ): number {
   const bound = {
     scenario: bindScenario(scenario, liveRegistries),
     policy: bindPolicy(policy, liveRegistries.judges),
   };
-  const t0 = process.cpuUsage();
-  for (let trial = 0; trial < trials; trial++)
+  const run = (trial: number): void => {
     runBoundTrial({ ...bound, seed: 1, trial, cache: new TrialCache() });
-  const used = process.cpuUsage(t0);
-  return trials / ((used.user + used.system) / 1e6);
+  };
+  const warm = process.cpuUsage();
+  for (let trial = WARMUP_TRIALS_FROM; cpuSince(warm) < warmupSeconds; trial++) run(trial);
+  const t0 = process.cpuUsage();
+  let trials = 0;
+  let used = 0;
+  while (used < seconds) {
+    run(trials++);
+    used = cpuSince(t0);
+  }
+  return trials / used;
 }
 
 /**
