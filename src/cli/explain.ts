@@ -1,7 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { ensureFolder, writeFileAtomic } from './write-file.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
-import { runTrial, type SeenPoint } from '../pipeline/executor.js';
+import { GatesimError } from '../errors.js';
+import { runTrial, type SeenPoint, type TrialResult } from '../pipeline/executor.js';
+import type { DeployRecord } from '../stream/index.js';
+import { explainStreamDeploy } from '../stream/index.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import {
   markerKindFor,
@@ -9,35 +12,84 @@ import {
   type TimelineMarker,
   type TimelineSeries,
 } from '../report/index.js';
-import { localTime } from '../world/calendar.js';
+import { localTime, WEEK } from '../world/calendar.js';
+import { DEFAULT_WEEKS as DEFAULT_STREAM_WEEKS } from './stream.js';
 import { buildName } from '../world/names.js';
 import type { MetricName } from '../world/types.js';
 
 export interface ExplainOptions {
   scenario: string;
   policy: string;
-  trial: number;
+  /** A single trial; or `stream` and `deploy`, one deploy of a stream study. */
+  trial?: number;
+  stream?: number;
+  deploy?: number;
+  /** Weeks per stream, as the stream study ran (`stream` only). */
+  weeks?: number;
   seed: number;
   /** A pinned start (minutes since Monday 00:00 UTC) instead of the trial's drawn one. */
   startAt?: number;
   svg?: string;
 }
 
+/** What to replay, from the options: a trial, or a stream's deploy; refused when unclear. */
+function subject(
+  o: ExplainOptions,
+): { trial: number } | { stream: number; deploy: number; weeks: number } {
+  const streamed = o.stream !== undefined || o.deploy !== undefined || o.weeks !== undefined;
+  if (o.trial !== undefined && streamed)
+    throw new GatesimError(
+      'bad-option',
+      '--trial replays a single trial; --stream and --deploy one deploy of a stream: give one or the other',
+    );
+  if (o.trial !== undefined) return { trial: o.trial };
+  if (o.startAt !== undefined)
+    throw new GatesimError(
+      'bad-option',
+      "--start-at pins a single trial's start (--trial); a stream's deploy starts where the stream put it",
+    );
+  if (o.stream === undefined || o.deploy === undefined)
+    throw new GatesimError(
+      'bad-option',
+      streamed
+        ? `${o.stream === undefined ? '--stream' : '--deploy'} is missing: a stream's deploy needs both --stream and --deploy`
+        : 'expected --trial K, or --stream S and --deploy D (a row of deploys.csv)',
+    );
+  return { stream: o.stream, deploy: o.deploy, weeks: o.weeks ?? DEFAULT_STREAM_WEEKS };
+}
+
 export async function explainCommand(opts: ExplainOptions): Promise<void> {
   const scenario = loadScenario(opts.scenario);
   const policy = loadPolicy(opts.policy, { scenario });
-  const { outcome, series } = runTrial({
-    scenario,
-    policy,
-    seed: opts.seed,
-    trial: opts.trial,
-    ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
-    timeline: true,
-    series: true,
-  });
+  const what = subject(opts);
+  let result: TrialResult;
+  let name: string;
+  if ('trial' in what) {
+    result = runTrial({
+      scenario,
+      policy,
+      seed: opts.seed,
+      trial: what.trial,
+      ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
+      timeline: true,
+      series: true,
+    });
+    name = String(what.trial);
+  } else {
+    const replay = explainStreamDeploy({ scenario, policy, seed: opts.seed, ...what });
+    if (!('result' in replay))
+      throw new GatesimError(
+        'bad-option',
+        `--deploy ${what.deploy}: stream ${what.stream} of ${scenario.name} under ${policy.name} (seed ${opts.seed}, ${what.weeks} weeks) made ${replay.deploys} deploys (0 to ${replay.deploys - 1})${replay.deploys > what.deploy ? `, and deploy ${what.deploy} was a flaky stop that ran no trial` : ''}`,
+      );
+    result = replay.result;
+    name = `stream${what.stream}-deploy${what.deploy}`;
+    process.stdout.write(streamHeader(what, replay.record));
+  }
+  const { outcome, series } = result;
   process.stdout.write(renderStory(outcome));
   const svgPath = resolve(
-    opts.svg ?? `reports/explain-${scenario.name}-${policy.name}-${opts.trial}.svg`,
+    opts.svg ?? `reports/explain-${scenario.name}-${policy.name}-${name}.svg`,
   );
   ensureFolder(dirname(svgPath), 'the chart');
   writeFileAtomic(
@@ -50,6 +102,19 @@ export async function explainCommand(opts: ExplainOptions): Promise<void> {
     'the chart',
   );
   process.stdout.write(`\nchart: ${svgPath}\n`);
+}
+
+/** Where a stream's deploy sits in its stream: what the batch held and what came of it. */
+function streamHeader(
+  at: { stream: number; deploy: number; weeks: number },
+  r: DeployRecord,
+): string {
+  const day = localTime(r.startAt, 0);
+  return (
+    `stream ${at.stream} (${at.weeks} weeks), deploy ${at.deploy}: ${r.kind}, ${r.changes} change${r.changes === 1 ? '' : 's'} ` +
+    `(${r.badChanges} still carrying a fault${r.revert ? '; a revert' : ''}), ${day.day} week ${Math.floor(r.startAt / WEEK)}; ` +
+    `triage ${r.triage}${r.overridden ? ', then overridden' : ''}\n\n`
+  );
 }
 
 function fmt(v: number | undefined): string {

@@ -48,7 +48,14 @@ export {
   type StreamStudyResult,
   type StudyShape,
 } from './study.js';
-export { runStreamTask, teamClock, type StreamTask, type StreamTaskResult } from './task.js';
+export {
+  explainStreamDeploy,
+  runStreamTask,
+  teamClock,
+  type StreamDeployKey,
+  type StreamTask,
+  type StreamTaskResult,
+} from './task.js';
 export {
   DEPLOY_COLUMNS,
   renderStreamHtml,

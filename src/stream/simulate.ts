@@ -19,7 +19,7 @@
  */
 import { Simulator } from '../engine/index.js';
 import { GatesimError } from '../errors.js';
-import { runBoundTrial, type VerdictDraws } from '../pipeline/executor.js';
+import { runBoundTrial, type TrialResult, type VerdictDraws } from '../pipeline/executor.js';
 import type { PolicyBinding } from '../pipeline/policy-binding.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import { TrialStreams, uniform } from '../random/index.js';
@@ -175,6 +175,8 @@ export interface StreamRun {
   counts: StreamCounts;
   /** Every deploy, when asked for. */
   deploys: DeployRecord[] | undefined;
+  /** The deploy `explain` asked for, when it ran a trial (a flaky stop runs none). */
+  explained?: TrialResult | undefined;
 }
 
 /**
@@ -247,13 +249,23 @@ export function pipelineMinutes(o: TrialOutcome, horizon: Minutes): Minutes {
   }
 }
 
+/** How a stream runs: whether it keeps its rows, and which deploy to record in full. */
+export interface StreamRunOptions {
+  rows: boolean;
+  /**
+   * Run deploy `explain` (its index in the stream) with its timeline and the points its checks
+   * saw, for `explain --stream`; the stream itself runs exactly as without it.
+   */
+  explain?: number | undefined;
+}
+
 /** Runs one stream under one variant. */
 export function runStream(
   world: StreamWorld,
   variant: StreamVariant,
-  options: { rows: boolean },
+  options: StreamRunOptions,
 ): StreamRun {
-  return new StreamRunner(world, variant, options.rows).run();
+  return new StreamRunner(world, variant, options).run();
 }
 
 class StreamRunner {
@@ -277,14 +289,19 @@ class StreamRunner {
   private revertId = 0;
   private impact = { failedRequests: 0, slowRequests: 0, lostCheckouts: 0, lostRevenue: 0 };
 
+  private readonly explain: number | undefined;
+  /** The explained deploy's trial, with its timeline and series, once it ran. */
+  private explained: TrialResult | undefined;
+
   constructor(
     private readonly world: StreamWorld,
     private readonly variant: StreamVariant,
-    rows: boolean,
+    options: StreamRunOptions,
   ) {
     this.sim = new Simulator<StreamEvent>(this.start);
     this.streams = new TrialStreams(world.seed, world.stream);
-    this.rows = rows ? [] : undefined;
+    this.rows = options.rows ? [] : undefined;
+    this.explain = options.explain;
     this.end = this.start + world.weeks * WEEK;
     this.counts = { ...noCounts(), changes: world.changes.length };
   }
@@ -299,7 +316,12 @@ class StreamRunner {
     this.sim.run((e, now) => this.dispatch(e, now));
     // Escapes whose revert never went out hurt until the trial's limit.
     for (const e of this.escapes) if (!e.resolved) this.resolve(e, Infinity);
-    return { figures: this.figures(), counts: this.counts, deploys: this.rows };
+    return {
+      figures: this.figures(),
+      counts: this.counts,
+      deploys: this.rows,
+      explained: this.explained,
+    };
   }
 
   private dispatch(e: StreamEvent, now: Minutes): void {
@@ -382,7 +404,8 @@ class StreamRunner {
           : this.variant.policy;
     let outcome: TrialOutcome;
     try {
-      outcome = runBoundTrial({
+      const explained = d === this.explain;
+      const result = runBoundTrial({
         scenario: this.world.scenario,
         policy,
         seed,
@@ -392,7 +415,12 @@ class StreamRunner {
         // CI's and the drill's verdicts are the changes' own, the same in every deploy of them.
         verdicts,
         confounders: this.world.eventsNear(now),
-      }).outcome;
+        // Recording changes nothing the trial decides (the explain test checks it).
+        timeline: explained,
+        series: explained,
+      });
+      if (explained) this.explained = result;
+      outcome = result.outcome;
     } catch (e) {
       if (e instanceof GatesimError) throw e;
       const why = e instanceof Error ? e.message : String(e);

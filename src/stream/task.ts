@@ -4,6 +4,7 @@
  * once and shared by every variant; the task is plain data, so it crosses to a worker thread.
  */
 import { liveRegistries, type Registries } from '../config/registries.js';
+import type { TrialResult } from '../pipeline/executor.js';
 import { bindPolicy } from '../pipeline/policy-binding.js';
 import type { PolicyConfig } from '../policy/types.js';
 import { DAY, WEEK } from '../world/calendar.js';
@@ -13,7 +14,13 @@ import type { ScenarioConfig } from '../world/types.js';
 import { drawChanges } from './arrivals.js';
 import { emergencyPolicy, overridePolicy } from './override-policy.js';
 import { streamSettings, type FatigueCurve } from './settings.js';
-import { runStream, type DeployRecord, type StreamCounts, type StreamFigures } from './simulate.js';
+import {
+  runStream,
+  type DeployRecord,
+  type StreamCounts,
+  type StreamFigures,
+  type StreamWorld,
+} from './simulate.js';
 import { drawStreamConfounders, eventsNear } from './world-events.js';
 
 /** One variant of a task, as plain data. */
@@ -54,15 +61,14 @@ export function teamClock(binding: ScenarioBinding): HumanClock {
   };
 }
 
-/** Runs one stream under every variant of the task. */
-export function runStreamTask(
-  task: StreamTask,
-  registries: Registries = liveRegistries,
-): StreamTaskResult {
-  const scenario = bindScenario(task.scenario, registries);
-  const settings = streamSettings(task.scenario);
+/** A stream's shared inputs: its changes and world events, drawn once for every variant. */
+function streamWorld(
+  scenario: ScenarioBinding,
+  config: ScenarioConfig,
+  { seed, stream, weeks }: { seed: number; stream: number; weeks: number },
+): StreamWorld {
+  const settings = streamSettings(config);
   const clock = teamClock(scenario);
-  const { seed, stream, weeks } = task;
   const changes = drawChanges(scenario, clock, settings.changesPerDay, weeks, seed, stream);
   // Deploys start before the stream ends and a trial looks at most 15 days past its start.
   const events = drawStreamConfounders(
@@ -72,7 +78,7 @@ export function runStreamTask(
     WEEK - DAY,
     WEEK * (weeks + 1) + 16 * DAY,
   );
-  const world = {
+  return {
     scenario,
     settings,
     clock,
@@ -83,16 +89,63 @@ export function runStreamTask(
     events,
     eventsNear: (at: number) => eventsNear(events, at),
   };
-  const bound = task.policies.map((p) => ({
+}
+
+/** A policy bound for a stream: as given, and as an override and an emergency revert run it. */
+function streamPolicies(p: PolicyConfig, registries: Registries) {
+  return {
     policy: bindPolicy(p, registries.judges),
     override: bindPolicy(overridePolicy(p), registries.judges),
     emergency: bindPolicy(emergencyPolicy(p), registries.judges),
-  }));
+  };
+}
+
+/** Runs one stream under every variant of the task. */
+export function runStreamTask(
+  task: StreamTask,
+  registries: Registries = liveRegistries,
+): StreamTaskResult {
+  const scenario = bindScenario(task.scenario, registries);
+  const world = streamWorld(scenario, task.scenario, task);
+  const bound = task.policies.map((p) => streamPolicies(p, registries));
   return {
-    stream,
+    stream: task.stream,
     runs: task.variants.map((v) => {
       const b = bound[v.policy]!;
       return runStream(world, { ...b, fatigue: v.fatigue, flaky: v.flaky }, { rows: v.rows });
     }),
   };
+}
+
+/** What `explain --stream` replays: one deploy of one stream under one policy. */
+export interface StreamDeployKey {
+  scenario: ScenarioConfig;
+  policy: PolicyConfig;
+  weeks: number;
+  seed: number;
+  stream: number;
+  deploy: number;
+}
+
+/**
+ * One deploy of a stream study's run, replayed with its timeline and the points its checks
+ * saw: the stream runs as the study ran it (the scenario's fatigue curve, no flaky check), and
+ * the deploy's record is the row deploys.csv holds for it. Undefined when the stream made
+ * fewer deploys.
+ */
+export function explainStreamDeploy(
+  key: StreamDeployKey,
+  registries: Registries = liveRegistries,
+): { result: TrialResult; record: DeployRecord; deploys: number } | { deploys: number } {
+  const scenario = bindScenario(key.scenario, registries);
+  const world = streamWorld(scenario, key.scenario, key);
+  const variant = {
+    ...streamPolicies(key.policy, registries),
+    fatigue: world.settings.fatigue,
+    flaky: 0,
+  };
+  const run = runStream(world, variant, { rows: true, explain: key.deploy });
+  const record = run.deploys!.find((r) => r.deploy === key.deploy);
+  if (run.explained === undefined || record === undefined) return { deploys: run.counts.deploys };
+  return { result: run.explained, record, deploys: run.counts.deploys };
 }

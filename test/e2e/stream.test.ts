@@ -127,6 +127,90 @@ describe('gatesim stream', () => {
     expect(json.scenarios[0].crossover.curves).toHaveLength(3);
   });
 
+  it('explains any row of deploys.csv: the deploy replays with the outcome the study recorded', () => {
+    const { dir, study } = setup();
+    const run = gatesim([
+      ...study,
+      '--crossover',
+      'none',
+      '--workers',
+      '1',
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(run.status).toBe(0);
+    const [header, ...lines] = readFileSync(join(dir, 'x', 'deploys.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const col = (name: string) => header!.split(',').indexOf(name);
+    const rows = lines.map((l) => l.split(',')).filter((r) => r[col('policy')] === 'canary');
+    // A shipped deploy and one the canary stopped, at least.
+    const stopped = rows.find((r) => r[col('detectedBy')] === 'errors');
+    const shipped = rows.find((r) => r[col('final')] === 'shipped' && r[col('deploy')] !== '0');
+    expect(stopped).toBeDefined();
+    expect(shipped).toBeDefined();
+    for (const r of [stopped!, shipped!]) {
+      const [stream, deploy, trial] = ['stream', 'deploy', 'trial'].map((c) => r[col(c)]!) as [
+        string,
+        string,
+        string,
+      ];
+      const e = gatesim([
+        'explain',
+        '--scenario',
+        join(dir, 'world.yaml'),
+        '--policy',
+        join(dir, 'canary.yaml'),
+        '--stream',
+        stream,
+        '--deploy',
+        deploy,
+        '--weeks',
+        '1',
+        '--seed',
+        '5',
+        '--svg',
+        join(dir, `d${deploy}.svg`),
+      ]);
+      expect(e.stderr).toBe('');
+      expect(e.status).toBe(0);
+      expect(e.stdout).toContain(`stream ${stream} (1 weeks), deploy ${deploy}: gated`);
+      expect(e.stdout).toContain(`seed 5, trial ${trial}`);
+      const final = r[col('final')]!;
+      expect(e.stdout).toMatch(new RegExp(`outcome: ${final}`));
+      if (r === stopped) expect(e.stdout).toContain('stopped by errors');
+    }
+    // What is not a deploy of the stream, or not one question, is refused with exit 2.
+    const base = [
+      'explain',
+      '--scenario',
+      join(dir, 'world.yaml'),
+      '--policy',
+      join(dir, 'canary.yaml'),
+    ];
+    const beyond = gatesim([
+      ...base,
+      '--stream',
+      '0',
+      '--deploy',
+      '100000',
+      '--weeks',
+      '1',
+      '--seed',
+      '5',
+    ]);
+    expect(beyond.status).toBe(2);
+    expect(beyond.stderr).toMatch(
+      /--deploy 100000: stream 0 of .* under canary \(seed 5, 1 weeks\) made \d+ deploys/,
+    );
+    const both = gatesim([...base, '--trial', '3', '--stream', '0', '--deploy', '1']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/give one or the other/);
+    const half = gatesim([...base, '--stream', '0']);
+    expect(half.status).toBe(2);
+    expect(half.stderr).toMatch(/--deploy is missing/);
+  });
+
   it('refuses bad input with exit 2, naming the file and the path inside it', () => {
     const { dir, study } = setup();
     writeFileSync(

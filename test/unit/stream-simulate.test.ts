@@ -7,6 +7,7 @@ import {
   arrivalTimes,
   batchBuild,
   drawChanges,
+  explainStreamDeploy,
   overrideProbability,
   runStreamTask,
   streamSettings,
@@ -347,5 +348,25 @@ stages:
     expect(both.runs[0]!.counts.changes).toBe(both.runs[1]!.counts.changes);
     // Running one alone gives the same as running it beside another.
     expect(runStreamTask(t).runs[0]).toEqual(both.runs[0]);
+  });
+
+  it('explains a deploy as the stream ran it: its record and outcome, with a timeline', () => {
+    const yaml = `${STREAM_WORLD}\nstream: { changesPerDay: 6 }\n`;
+    const t = task(yaml, CANARY, { weeks: 3 });
+    const rows = runStreamTask(t).runs[0]!.deploys!;
+    const stopped = rows.find((r) => r.final === 'rolled-back' || r.final === 'blocked');
+    expect(stopped).toBeDefined();
+    for (const r of [rows[0]!, stopped!, rows.at(-1)!]) {
+      const got = explainStreamDeploy({ ...t, policy: t.policies[0]!, deploy: r.deploy });
+      if (!('result' in got)) throw new Error(`deploy ${r.deploy} not explained`);
+      expect(got.record).toEqual(r);
+      expect(got.deploys).toBe(rows.length);
+      expect(got.result.outcome.trial).toBe(r.trial);
+      expect(got.result.outcome.final).toBe(r.final);
+      expect(got.result.outcome.timeline!.length).toBeGreaterThan(0);
+    }
+    expect(explainStreamDeploy({ ...t, policy: t.policies[0]!, deploy: rows.length })).toEqual({
+      deploys: rows.length,
+    });
   });
 });

@@ -7,11 +7,26 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description(
-      "print one trial's story and chart its key metrics (canary vs baseline) with decisions marked",
+      "print one trial's story (or one deploy's of a stream study) and chart its key metrics (canary vs baseline) with decisions marked",
     )
     .requiredOption('--scenario <file>', 'scenario file')
     .requiredOption('--policy <file>', 'policy file')
-    .requiredOption('--trial <k>', 'trial index', wholeNumber('--trial', 0))
+    .option('--trial <k>', 'trial index (or --stream and --deploy)', wholeNumber('--trial', 0))
+    .option(
+      '--stream <s>',
+      "a stream of `gatesim stream` (deploys.csv's stream), with --deploy",
+      wholeNumber('--stream', 0),
+    )
+    .option(
+      '--deploy <d>',
+      "that stream's deploy under the policy (deploys.csv's deploy)",
+      wholeNumber('--deploy', 0),
+    )
+    .option(
+      '--weeks <n>',
+      'weeks per stream, as the stream study ran (default 13)',
+      wholeNumber('--weeks', 1),
+    )
     .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
     .option(
       '--start-at <minutes>',
@@ -20,7 +35,7 @@ export function registerExplain(program: Command): void {
     )
     .option(
       '--svg <file>',
-      'where to write the chart (default reports/explain-<scenario>-<policy>-<trial>.svg)',
+      'where to write the chart (default reports/explain-<scenario>-<policy>-<trial>.svg, or …-stream<s>-deploy<d>.svg)',
     )
     .action(
       handleErrors(async (opts: ExplainOptions) =>
