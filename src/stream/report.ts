@@ -165,6 +165,39 @@ function crossoverSentence(s: ScenarioStreamResult): string[] {
   });
 }
 
+/** Kinds of deploy worth replaying, and how each is recognised in a policy's rows. */
+const REPLAYS: readonly [string, (d: DeployRecord) => boolean][] = [
+  // A false alarm in the strict sense: a good batch a gate (CI included) stopped.
+  [
+    'a good batch stopped',
+    (d) => d.kind === 'gated' && !d.bad && (d.final === 'blocked' || d.final === 'rolled-back'),
+  ],
+  // A bad batch every gate passed.
+  ['a bad batch through the gates', (d) => d.kind === 'gated' && d.bad && d.final === 'shipped'],
+  ['a bad batch shipped by override', (d) => d.kind === 'override' && d.bad],
+];
+
+/**
+ * Per policy of a scenario, the first deploy of each kind worth replaying with `explain
+ * --stream S --deploy D`, as "stream S deploy D" (– when none).
+ */
+function replayRows(r: StreamStudyResult, scenario: string): string[][] {
+  return r.deploys
+    .filter((d) => d.scenario === scenario)
+    .map((d) => [
+      d.policy,
+      ...REPLAYS.map(([, is]) => {
+        const first = d.rows.find(is);
+        return first === undefined ? NA : `stream ${first.stream} deploy ${first.deploy}`;
+      }),
+    ]);
+}
+
+/** How to replay a row of the replay table. */
+function replayCommand(r: StreamStudyResult): string {
+  return `gatesim explain --scenario FILE --policy FILE --stream S --deploy D --weeks ${r.weeks} --seed ${r.seed}`;
+}
+
 export function renderStreamMarkdown(r: StreamStudyResult): string {
   const out: string[] = [];
   out.push('# Deploy stream study', '');
@@ -185,6 +218,20 @@ export function renderStreamMarkdown(r: StreamStudyResult): string {
     for (const row of headlineRows(s))
       out.push(`| ${row.map((c, i) => (i === 0 ? escapeMarkdown(c) : c)).join(' | ')} |`);
     out.push('');
+    const replays = replayRows(r, s.scenario);
+    if (replays.length > 0) {
+      out.push(
+        '### Deploys to replay',
+        '',
+        `The first of each kind per policy; replay one with \`${replayCommand(r)}\`.`,
+        '',
+      );
+      out.push(`| policy | ${REPLAYS.map(([h]) => h).join(' | ')} |`);
+      out.push(`| --- | ${REPLAYS.map(() => '---').join(' | ')} |`);
+      for (const row of replays)
+        out.push(`| ${row.map((c, i) => (i === 0 ? escapeMarkdown(c) : c)).join(' | ')} |`);
+      out.push('');
+    }
     out.push(
       `### Crossover${s.crossover === undefined ? '' : ` against ${escapeMarkdown(s.crossover.reference)}`}, and the fatigue sweep`,
       '',
@@ -292,6 +339,16 @@ export function renderStreamHtml(r: StreamStudyResult): string {
     for (const row of headlineRows(s))
       out.push(`<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
     out.push('</tbody></table>');
+    const replays = replayRows(r, s.scenario);
+    if (replays.length > 0) {
+      out.push(
+        `<h3>Deploys to replay</h3><p>The first of each kind per policy; replay one with <code>${escapeHtml(replayCommand(r))}</code>.</p>`,
+        `<table><thead><tr><th>policy</th>${REPLAYS.map(([h]) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>`,
+      );
+      for (const row of replays)
+        out.push(`<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`);
+      out.push('</tbody></table>');
+    }
     out.push(
       `<h3>Crossover${s.crossover === undefined ? '' : ` against ${escapeHtml(s.crossover.reference)}`}, and the fatigue sweep</h3><ul>`,
     );

@@ -7,6 +7,7 @@ import {
   runStreamStudy,
   t95,
 } from '../../src/stream/index.js';
+import type { DeployRecord } from '../../src/stream/index.js';
 import { policy, scenario } from '../helpers/configs.js';
 
 describe('estimate', () => {
@@ -142,7 +143,40 @@ describe('the crossover sweep', () => {
       expect(k.crossoverFlaky).toBe(again.flaky);
     }
     // The reports name the swept policy.
-    expect(renderStreamMarkdown(r)).toContain('slow-canary');
+    const md = renderStreamMarkdown(r);
+    expect(md).toContain('slow-canary');
+    // Each policy's first deploy of each kind to replay is that kind, and the first of it.
+    const table = md.slice(md.indexOf('### Deploys to replay'));
+    const kinds: [string, (d: DeployRecord) => boolean][] = [
+      [
+        'a good batch stopped',
+        (d) => d.kind === 'gated' && !d.bad && ['blocked', 'rolled-back'].includes(d.final),
+      ],
+      [
+        'a bad batch through the gates',
+        (d) => d.kind === 'gated' && d.bad && d.final === 'shipped',
+      ],
+      ['a bad batch shipped by override', (d) => d.kind === 'override' && d.bad],
+    ];
+    const header = table
+      .split('\n')
+      .find((l) => l.startsWith('| policy'))!
+      .split(' | ');
+    for (const { policy: name, rows } of r.deploys) {
+      const line = table.split('\n').find((l) => l.startsWith(`| ${name} |`))!;
+      const cells = line.split(' | ');
+      for (const [kind, is] of kinds) {
+        const cell = cells[header.findIndex((h) => h.replace(/ \|$/, '') === kind)]!.replace(
+          / \|$/,
+          '',
+        );
+        const first = rows.find(is);
+        expect(cell, `${name}: ${kind}`).toBe(
+          first === undefined ? '–' : `stream ${first.stream} deploy ${first.deploy}`,
+        );
+      }
+    }
+    expect(table).toMatch(/\| slow-canary \| stream \d+ deploy \d+ \|/);
     expect(JSON.parse(renderStreamJson(r)).scenarios[0].crossover.policy).toBe('slow-canary');
   });
 
