@@ -19,12 +19,17 @@ export const DEFAULT_RECOMMEND_TRIALS = 200;
 /** Candidates `recommend` may simulate by default. */
 export const DEFAULT_RECOMMEND_BUDGET = 160;
 
-/** Parses a whole number option, with a message naming the option. */
-export function wholeNumber(name: string, min: number): (v: string) => number {
+/** Parses a whole number option in [min, max], with a message naming the option. */
+export function wholeNumber(name: string, min: number, max = Infinity): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new GatesimError('bad-option', `${name}: expected a whole number ≥ ${min}, got "${v}"`);
+    const n = v.trim() === '' ? NaN : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new GatesimError(
+        'bad-option',
+        max === Infinity
+          ? `${name}: expected a whole number ≥ ${min}, got "${v}"`
+          : `${name}: expected a whole number in [${min}, ${max}], got "${v}"`,
+      );
     return n;
   };
 }

@@ -206,6 +206,11 @@ describe('gatesim stream', () => {
     const both = gatesim([...base, '--trial', '3', '--stream', '0', '--deploy', '1']);
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/give one or the other/);
+    const long = gatesim([...base, '--stream', '0', '--deploy', '1', '--weeks', '53']);
+    expect(long.status).toBe(2);
+    expect(long.stderr.trim()).toBe(
+      'gatesim: --weeks: expected a whole number in [1, 52], got "53"',
+    );
     const half = gatesim([...base, '--stream', '0']);
     expect(half.status).toBe(2);
     expect(half.stderr).toMatch(/--deploy is missing/);

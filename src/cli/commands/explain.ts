@@ -25,7 +25,8 @@ export function registerExplain(program: Command): void {
     .option(
       '--weeks <n>',
       'weeks per stream, as the stream study ran (default 13)',
-      wholeNumber('--weeks', 1),
+      // The same bounds as `gatesim stream --weeks`.
+      wholeNumber('--weeks', 1, 52),
     )
     .option('--seed <n>', 'root seed', wholeNumber('--seed', 0), 1)
     .option(
