@@ -54,6 +54,12 @@ export function paretoFront(points: ReadonlyArray<{ x: number; y: number }>): nu
 const finiteOr = (v: number | undefined, fallback: number): number =>
   v !== undefined && Number.isFinite(v) ? v : fallback;
 
+/**
+ * Widest a point's label may be, in estimated pixels: room for a name such as
+ * truthful-fleet-baseline (about 23 characters), which 150 cut to "truthful-fleet-base…".
+ */
+const LABEL_WIDTH = 180;
+
 /** Where a point's label goes: its anchor and the box it covers, estimated without a browser. */
 interface LabelPlace {
   x: number;
@@ -180,7 +186,7 @@ export function renderScatter(o: ScatterOptions): Markup {
   }
 
   const labels = placeLabels(
-    plotted.map((p) => ({ cx: x(p.x), cy: y(p.y), label: truncate(p.label, 150) })),
+    plotted.map((p) => ({ cx: x(p.x), cy: y(p.y), label: truncate(p.label, LABEL_WIDTH) })),
     { x0: margin.left, y0: 24, x1: width - 4, y1: height - margin.bottom },
   );
   const marks = plotted.map((p, i) => {
@@ -215,7 +221,7 @@ export function renderScatter(o: ScatterOptions): Markup {
       el(
         'text',
         { x: place.x, y: place.y, 'text-anchor': place.anchor, class: 'point-label' },
-        truncate(p.label, 150),
+        truncate(p.label, LABEL_WIDTH),
       ),
     );
   });

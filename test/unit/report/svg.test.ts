@@ -127,6 +127,22 @@ describe('charts', () => {
     expect(svg).toContain('class="pareto-front"');
     expect(svg.match(/r="9"/g)).toHaveLength(1);
   });
+  it("prints a built-in policy's name in full beside its point", () => {
+    const svg = renderScatter({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      formatX: String,
+      formatY: String,
+      points: [
+        { label: 'truthful-fleet-baseline', x: 0.17, y: 0.04, color: '#000' },
+        { label: 'a'.repeat(60), x: 0.4, y: 0.2, color: '#000' },
+      ],
+    }).value;
+    expect(svg).toContain('>truthful-fleet-baseline</text>');
+    // A name far wider than the room is still cut.
+    expect(svg).not.toContain(`>${'a'.repeat(60)}</text>`);
+  });
   it('draws one bar per bucket and says when nothing was detected', () => {
     const full = renderHistogram({
       title: 'h',
