@@ -110,35 +110,35 @@ describe('charts', () => {
     expect(svg.match(/class="whisker"/g)).toHaveLength(1);
     expect(svg).toContain('no data');
   });
-  it('draws the Pareto front through the undominated points only', () => {
-    const svg = renderScatter({
+  /** A scatter of `points` with plain axes. */
+  const scatter = (options: Pick<Parameters<typeof renderScatter>[0], 'points' | 'pareto'>) =>
+    renderScatter({
       title: 't',
       xLabel: 'x',
       yLabel: 'y',
       formatX: String,
       formatY: String,
+      ...options,
+    }).value;
+  it('draws the Pareto front through the undominated points only', () => {
+    const svg = scatter({
       pareto: true,
       points: [
         { label: 'a', x: 0.1, y: 0.1, color: '#000' },
         { label: 'b', x: 0.2, y: 0.2, color: '#000' },
       ],
-    }).value;
+    });
     assertBalanced(svg);
     expect(svg).toContain('class="pareto-front"');
     expect(svg.match(/r="9"/g)).toHaveLength(1);
   });
   it("prints a built-in policy's name in full beside its point", () => {
-    const svg = renderScatter({
-      title: 't',
-      xLabel: 'x',
-      yLabel: 'y',
-      formatX: String,
-      formatY: String,
+    const svg = scatter({
       points: [
         { label: 'truthful-fleet-baseline', x: 0.17, y: 0.04, color: '#000' },
         { label: 'a'.repeat(60), x: 0.4, y: 0.2, color: '#000' },
       ],
-    }).value;
+    });
     expect(svg).toContain('>truthful-fleet-baseline</text>');
     // A name far wider than the room is still cut.
     expect(svg).not.toContain(`>${'a'.repeat(60)}</text>`);
