@@ -177,10 +177,10 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
     return;
   }
   const pool = openWorkerPool<ChunkTask, ChunkResult>(workerPath(), options.workers);
+  // Chunks submitted and not yet yielded, oldest first: the plan is read only as far as this.
+  const inflight: { plan: ChunkPlan; result: Promise<ChunkResult> }[] = [];
   try {
     const window = options.workers * 3;
-    // Chunks submitted and not yet yielded, oldest first: the plan is read only as far as this.
-    const inflight: { plan: ChunkPlan; result: Promise<ChunkResult> }[] = [];
     const submit = (): void => {
       while (inflight.length < window) {
         const next = plans.next();
@@ -203,6 +203,12 @@ export async function* runStudyChunks(options: StudyOptions): AsyncGenerator<Chu
       yield r;
     }
   } finally {
+    // After a failure, let the chunks still in flight settle before destroying the pool: a
+    // worker terminated while Node is still instantiating its module graph (the handler
+    // piscina require()s at start-up) aborts the whole process on Node 20 ("v8::Module::
+    // IsGraphAsync must be used on an instantiated module") instead of rejecting. A worker
+    // that finished a chunk has loaded it. The searches' pool (chunk-pool.ts) already waits.
+    await Promise.allSettled(inflight.map((i) => i.result));
     await pool.destroy();
   }
 }
