@@ -1,6 +1,6 @@
-import { ciOnlyReference } from '../policy/ci-only.js';
 import { resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
+import { ciOnlyReference } from '../policy/ci-only.js';
 import { DEFAULT_BUDGETS, openOutputFolder, openReportWriter } from '../report/index.js';
 import type { ChunkResult } from '../eval/chunk.js';
 import { parseShard, runStudyChunks, StudyFold, type StudyMeta } from '../eval/study.js';

@@ -3,8 +3,7 @@ import { ensureFolder, writeFileAtomic } from './write-file.js';
 import { loadPolicy, loadScenario } from '../config/index.js';
 import { GatesimError } from '../errors.js';
 import { runTrial, type SeenPoint, type TrialResult } from '../pipeline/executor.js';
-import type { DeployRecord } from '../stream/index.js';
-import { explainStreamDeploy } from '../stream/index.js';
+import { explainStreamDeploy, type DeployRecord } from '../stream/index.js';
 import type { TrialOutcome } from '../pipeline/types.js';
 import {
   markerKindFor,
@@ -80,7 +79,7 @@ export async function explainCommand(opts: ExplainOptions): Promise<void> {
     if (!('result' in replay))
       throw new GatesimError(
         'bad-option',
-        `--deploy ${what.deploy}: stream ${what.stream} of ${scenario.name} under ${policy.name} (seed ${opts.seed}, ${what.weeks} weeks) made ${replay.deploys} deploys (0 to ${replay.deploys - 1})${replay.deploys > what.deploy ? `, and deploy ${what.deploy} was a flaky stop that ran no trial` : ''}`,
+        `--deploy ${what.deploy}: stream ${what.stream} of ${scenario.name} under ${policy.name} (seed ${opts.seed}, ${what.weeks} weeks) made ${replay.deploys} deploys (0 to ${replay.deploys - 1})`,
       );
     result = replay.result;
     name = `stream${what.stream}-deploy${what.deploy}`;

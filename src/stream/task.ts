@@ -130,8 +130,8 @@ export interface StreamDeployKey {
 /**
  * One deploy of a stream study's run, replayed with its timeline and the points its checks
  * saw: the stream runs as the study ran it (the scenario's fatigue curve, no flaky check), and
- * the deploy's record is the row deploys.csv holds for it. Undefined when the stream made
- * fewer deploys.
+ * the deploy's record is the row deploys.csv holds for it. Without a flaky check every deploy
+ * runs a trial, so only a deploy the stream never made comes back with just the count.
  */
 export function explainStreamDeploy(
   key: StreamDeployKey,

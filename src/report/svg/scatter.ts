@@ -185,8 +185,10 @@ export function renderScatter(o: ScatterOptions): Markup {
     }
   }
 
+  // Each label as printed, cut once: placement measures the same text the chart prints.
+  const printed = plotted.map((p) => truncate(p.label, LABEL_WIDTH));
   const labels = placeLabels(
-    plotted.map((p) => ({ cx: x(p.x), cy: y(p.y), label: truncate(p.label, LABEL_WIDTH) })),
+    plotted.map((p, i) => ({ cx: x(p.x), cy: y(p.y), label: printed[i]! })),
     { x0: margin.left, y0: 24, x1: width - 4, y1: height - margin.bottom },
   );
   const marks = plotted.map((p, i) => {
@@ -221,7 +223,7 @@ export function renderScatter(o: ScatterOptions): Markup {
       el(
         'text',
         { x: place.x, y: place.y, 'text-anchor': place.anchor, class: 'point-label' },
-        truncate(p.label, LABEL_WIDTH),
+        printed[i]!,
       ),
     );
   });
