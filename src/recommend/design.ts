@@ -52,7 +52,8 @@ export interface Neighbour {
 /**
  * Every point one change from `a`: another alternative of a choice, the next value up or
  * down of a number, or, for a dimension a given policy leaves unset, each of its options
- * (a number: its default).
+ * (a number: its default and the values either side of it, since the default is often the
+ * given policy's own number and so changes nothing).
  */
 export function neighbours(space: Space, a: Assignment): Neighbour[] {
   const out: Neighbour[] = [];
@@ -62,7 +63,8 @@ export function neighbours(space: Space, a: Assignment): Neighbour[] {
     if (d.kind === 'choice') {
       for (let v = 0; v < d.alternatives.length; v++) if (v !== cur) options.push(v);
     } else if (cur === undefined) {
-      options.push(d.defaultIndex);
+      for (const v of [d.defaultIndex, d.defaultIndex - 1, d.defaultIndex + 1])
+        if (v >= 0 && v < d.values.length) options.push(v);
     } else {
       if (cur > 0) options.push(cur - 1);
       if (cur < d.values.length - 1) options.push(cur + 1);

@@ -183,4 +183,16 @@ dimensions:
       1, 3,
     ]);
   });
+
+  it('a number a given policy leaves unset is tried at its default and at the values beside it', () => {
+    // truthful's watch already runs the default 4 h: the default alone would change nothing.
+    const none = { base: 1, values: space.dimensions.map(() => undefined) };
+    const w = space.dimensions.findIndex((d) => d.name === 'watch-length');
+    const watch = space.dimensions[w]!;
+    if (watch.kind !== 'number') throw new Error('watch-length is a number');
+    const tried = neighbours(space, none)
+      .filter((n) => n.dimension === w)
+      .map((n) => watch.values[n.assignment.values[w]!]);
+    expect(tried).toEqual([240, 120, 360]);
+  });
 });
