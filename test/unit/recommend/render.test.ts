@@ -93,6 +93,11 @@ describe('evidence in words', () => {
     expect(evidenceSentence({ ...base, untried: ['fleet'] })).toBe(
       'baseline: same-region — not compared: fleet was not run',
     );
+    expect(
+      evidenceSentence({ ...base, untried: ['fresh (rejected)', 'fleet', 'truthful as given'] }),
+    ).toBe(
+      'baseline: same-region — not compared: fresh builds no valid policy here; fleet, truthful as given were not run',
+    );
     expect(evidenceSentence({ ...base, sameAs: ['fleet'] })).toBe(
       'baseline: same-region — every other option builds the same policy here',
     );
