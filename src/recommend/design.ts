@@ -51,9 +51,10 @@ export interface Neighbour {
 
 /**
  * Every point one change from `a`: another alternative of a choice, the next value up or
- * down of a number, or, for a dimension a given policy leaves unset, each of its options
- * (a number: its default and the values either side of it, since the default is often the
- * given policy's own number and so changes nothing).
+ * down of a number, or, for a dimension a given policy leaves unset, each of its options. A
+ * number unset has no place in its list to step from (the given policy's own value may lie
+ * anywhere, and is often the default, which then changes nothing), so every value is one
+ * change away, the default first.
  */
 export function neighbours(space: Space, a: Assignment): Neighbour[] {
   const out: Neighbour[] = [];
@@ -63,8 +64,8 @@ export function neighbours(space: Space, a: Assignment): Neighbour[] {
     if (d.kind === 'choice') {
       for (let v = 0; v < d.alternatives.length; v++) if (v !== cur) options.push(v);
     } else if (cur === undefined) {
-      for (const v of [d.defaultIndex, d.defaultIndex - 1, d.defaultIndex + 1])
-        if (v >= 0 && v < d.values.length) options.push(v);
+      options.push(d.defaultIndex);
+      for (let v = 0; v < d.values.length; v++) if (v !== d.defaultIndex) options.push(v);
     } else {
       if (cur > 0) options.push(cur - 1);
       if (cur < d.values.length - 1) options.push(cur + 1);

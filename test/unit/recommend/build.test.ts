@@ -184,7 +184,7 @@ dimensions:
     ]);
   });
 
-  it('a number a given policy leaves unset is tried at its default and at the values beside it', () => {
+  it('a number a given policy leaves unset is tried at every value, its default first', () => {
     // truthful's watch already runs the default 4 h: the default alone would change nothing.
     const none = { base: 1, values: space.dimensions.map(() => undefined) };
     const w = space.dimensions.findIndex((d) => d.name === 'watch-length');
@@ -193,6 +193,6 @@ dimensions:
     const tried = neighbours(space, none)
       .filter((n) => n.dimension === w)
       .map((n) => watch.values[n.assignment.values[w]!]);
-    expect(tried).toEqual([240, 120, 360]);
+    expect(tried).toEqual([240, 60, 120, 360, 480]);
   });
 });
