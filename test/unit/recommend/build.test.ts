@@ -144,6 +144,52 @@ dimensions:
     );
   });
 
+  it("the built-in space reaches truthful's own checks, whatever they are named", () => {
+    const truthful = given('policies/truthful.yaml');
+    const build = (dimension: string, option: string) => {
+      const i = space.dimensions.findIndex((d) => d.name === dimension);
+      const d = space.dimensions[i]!;
+      const values = space.dimensions.map((): number | undefined => undefined);
+      values[i] =
+        d.kind === 'choice'
+          ? d.alternatives.findIndex((a) => a.name === option)
+          : d.values.indexOf(Number(option));
+      const r = buildCandidate(
+        space,
+        [space.skeleton, truthful],
+        { base: 1, values },
+        [healthy],
+        facts,
+        'x',
+      );
+      if (!r.ok) throw new Error(r.reason);
+      return r.policy;
+    };
+    const original = loadPolicy(truthful.file);
+    // The sequential error test is found by what it measures and compares, not by its name.
+    const alphas = (p: PolicyConfig) =>
+      p.stages.flatMap((s) =>
+        s.checks.map((c) => (c.judge.kind === 'sequential' ? c.judge.params.alpha : '-')),
+      );
+    expect(alphas(build('error-alpha', '0.01'))).toEqual(
+      alphas(original).map((a) => (a === '-' ? a : 0.01)),
+    );
+    // The slow burn alert holds out for 70 minutes: fourteen windows in a row.
+    const sustained = build('watch-sustained', '70m').watch!.checks.find(
+      (c) => c.name === 'error-slo-sustained',
+    )!;
+    expect([sustained.failureLimit, sustained.failureWindow]).toEqual([13, 14]);
+    // The business check is replaced by the one the alternative names.
+    const conversion = build('business-check', 'daily-profile').watch!.checks.filter(
+      (c) => c.metric === 'conversion_rate',
+    );
+    expect(conversion.map((c) => c.name)).toEqual(['conversion-vs-past-weeks']);
+    expect(conversion[0]!.judge).toMatchObject({
+      kind: 'business-anomaly',
+      params: { reference: 'daily-profile' },
+    });
+  });
+
   it('records which dimensions changed the policy and the nodes they wrote', () => {
     const b = buildData(space, space.skeleton, defaultAssignment(space), facts);
     const byName = (n: string) => space.dimensions.findIndex((d) => d.name === n);
