@@ -60,8 +60,10 @@ export interface Evidence {
   against: Comparison | undefined;
   /** Other options of this dimension that build the very same policy. */
   sameAs: string[];
-  /** Other options that were never run (budget) or the loader rejected. */
+  /** Other options that were never run (budget). */
   untried: string[];
+  /** Other options whose policy the loader rejects. */
+  rejected: string[];
 }
 
 /** The text of dimension `i`'s value `v` in an assignment. */
@@ -208,6 +210,7 @@ export function gatherEvidence(
       against: undefined,
       sameAs: [],
       untried: [],
+      rejected: [],
     };
     type Pick = { c: SearchCandidate; choice: string; key: number[]; n: number; also: number[] };
     let best: Pick | undefined;
@@ -232,7 +235,7 @@ export function gatherEvidence(
       const text = v === undefined ? `${base!.name} as given` : choiceText(space, i, v);
       const built = buildCandidate(space, bases, option, scenarios, facts, 'neighbour');
       if (!built.ok) {
-        ev.untried.push(`${text} (rejected)`);
+        ev.rejected.push(text);
         continue;
       }
       // The given policy as it was, when an option already rebuilt it, is that option.

@@ -24,17 +24,15 @@ export function listDifferences(ds: readonly TrialDifference[], examples = true)
 }
 
 /** `staging builds no valid policy here; truthful as given was not run`. */
-function untriedText(untried: readonly string[]): string {
-  const suffix = ' (rejected)';
-  const rejected = untried.filter((u) => u.endsWith(suffix)).map((u) => u.slice(0, -suffix.length));
-  const notRun = untried.filter((u) => !u.endsWith(suffix));
+function untriedText(ev: Evidence): string {
   const parts: string[] = [];
+  const { rejected, untried } = ev;
   if (rejected.length > 0)
     parts.push(
       `${rejected.join(', ')} ${rejected.length === 1 ? 'builds' : 'build'} no valid policy here`,
     );
-  if (notRun.length > 0)
-    parts.push(`${notRun.join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run`);
+  if (untried.length > 0)
+    parts.push(`${untried.join(', ')} ${untried.length === 1 ? 'was' : 'were'} not run`);
   return parts.join('; ');
 }
 
@@ -45,7 +43,8 @@ export function evidenceSentence(ev: Evidence, examples = true): string {
     return `${head} — does not apply to this policy (its patch selects nothing here)`;
   const a = ev.against;
   if (a === undefined) {
-    if (ev.untried.length > 0) return `${head} — not compared: ${untriedText(ev.untried)}`;
+    if (ev.untried.length + ev.rejected.length > 0)
+      return `${head} — not compared: ${untriedText(ev)}`;
     if (ev.sameAs.length > 0) return `${head} — every other option builds the same policy here`;
     return `${head} — the only option`;
   }

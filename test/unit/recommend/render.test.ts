@@ -12,6 +12,7 @@ const base: Evidence = {
   against: undefined,
   sameAs: [],
   untried: [],
+  rejected: [],
 };
 
 describe('evidence in words', () => {
@@ -94,7 +95,7 @@ describe('evidence in words', () => {
       'baseline: same-region — not compared: fleet was not run',
     );
     expect(
-      evidenceSentence({ ...base, untried: ['fresh (rejected)', 'fleet', 'truthful as given'] }),
+      evidenceSentence({ ...base, rejected: ['fresh'], untried: ['fleet', 'truthful as given'] }),
     ).toBe(
       'baseline: same-region — not compared: fresh builds no valid policy here; fleet, truthful as given were not run',
     );
