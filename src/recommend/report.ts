@@ -16,6 +16,7 @@ import { escapeMarkdown } from '../report/escape.js';
 import type { CandidateFigures, RecommendResult } from './result.js';
 import type { Constraint } from './records.js';
 import { evidenceSentence, verdictSentence } from './sentences.js';
+import type { PooledPaired } from './verify.js';
 
 /**
  * A judged figure of a constraint: a rate as a percentage, a lead time in minutes, and
@@ -52,6 +53,11 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.map((c) => escapeMarkdown(c)).join(' | ')} |`),
   ];
+}
+
+/** `only 2/0, p 0.5`: the trials only the recommendation erred on, only the other did. */
+function pairedCell(d: PooledPaired): string {
+  return `only ${d.worseOnly}/${d.betterOnly}, p ${formatPValue(d.pValue)}`;
 }
 
 function counts(r: RateWithInterval): string {
@@ -194,12 +200,14 @@ export function renderRecommendMarkdown(
           [
             'against',
             'Pareto-dominates (pooled)',
+            'pooled, trial by trial: shipped-bad · blocked-good',
             'significantly worse on',
             'significantly better on',
           ],
           v.versus.map((x) => [
             x.policy,
             x.dominates ? 'yes' : 'no',
+            `${pairedCell(x.paired.shippedBad)} · ${pairedCell(x.paired.blockedGood)}`,
             x.worseOn.length === 0 ? '–' : x.worseOn.join(', '),
             x.betterOn.length === 0 ? '–' : x.betterOn.join(', '),
           ]),

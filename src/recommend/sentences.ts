@@ -3,7 +3,7 @@
  * `baseline-scope: region — against fleet (200 trials): fixes 41 of 200 good builds blocked
  * on concurrent-deploys (e.g. trials 3, 17, 45); costs nothing; lead time p90 4.1 h vs 4.1 h`.
  */
-import { formatMinutes, formatPercent } from '../report/format.js';
+import { formatMinutes, formatPercent, formatPValue } from '../report/format.js';
 import type { Evidence, TrialDifference } from './evidence.js';
 import type { Verification } from './verify.js';
 
@@ -67,8 +67,10 @@ export function evidenceSentence(ev: Evidence, examples = true): string {
 
 /**
  * The fresh comparison's verdict with its reasons: PASS names what it met, FAIL each given
- * policy it does not dominate (with both pooled figures), each regression and each budget
- * missed, so a reader never has to work out from the table why it failed.
+ * policy it does not dominate (with both pooled figures, and for each figure it is behind on,
+ * the trials only one of the two erred on and McNemar's p, so a shortfall of chance reads as
+ * one), each regression and each budget missed, so a reader never has to work out from the
+ * table why it failed.
  */
 export function verdictSentence(v: Verification): string {
   if (v.passed)
@@ -77,10 +79,28 @@ export function verdictSentence(v: Verification): string {
   const reasons: string[] = [];
   v.versus.forEach((vs, i) => {
     const theirs = v.pooled[i + 1]!;
-    if (!vs.dominates)
+    if (!vs.dominates) {
+      // Where it falls short, whether the shortfall is beyond chance: paired over every scenario.
+      const behind = (
+        [
+          ['shipped-bad', mine.shippedBad.count > theirs.shippedBad.count, vs.paired.shippedBad],
+          [
+            'blocked-good',
+            mine.blockedGood.count > theirs.blockedGood.count,
+            vs.paired.blockedGood,
+          ],
+        ] as const
+      )
+        .filter(([, worse]) => worse)
+        .map(
+          ([figure, , d]) =>
+            `; ${figure} trial by trial: ${d.worseOnly} only it, ${d.betterOnly} only ${vs.policy}, McNemar p ${formatPValue(d.pValue)}`,
+        )
+        .join('');
       reasons.push(
-        `does not dominate ${vs.policy} (shipped-bad ${formatPercent(mine.shippedBad.rate)} vs ${formatPercent(theirs.shippedBad.rate)}, blocked-good ${formatPercent(mine.blockedGood.rate)} vs ${formatPercent(theirs.blockedGood.rate)})`,
+        `does not dominate ${vs.policy} (shipped-bad ${formatPercent(mine.shippedBad.rate)} vs ${formatPercent(theirs.shippedBad.rate)}, blocked-good ${formatPercent(mine.blockedGood.rate)} vs ${formatPercent(theirs.blockedGood.rate)}${behind})`,
       );
+    }
     if (vs.worseOn.length > 0)
       reasons.push(`significantly worse than ${vs.policy} on ${vs.worseOn.join(', ')}`);
   });

@@ -12,7 +12,7 @@ import { judgeBudget, type Budget, type BudgetRow } from '../check/budgets.js';
 import { collectStudy, type CollectedStudy } from '../check/collect.js';
 import type { RateWithInterval } from '../eval/types.js';
 import type { PolicyConfig } from '../policy/types.js';
-import { wilsonInterval } from '../stats/index.js';
+import { mcnemar, wilsonInterval } from '../stats/index.js';
 import type { ScenarioConfig } from '../world/types.js';
 import type { Constraint } from './records.js';
 
@@ -28,10 +28,24 @@ export interface PooledFigures {
   leadTimeP90: QuantileWithInterval;
 }
 
+/**
+ * One figure paired trial by trial over every scenario: the trials where only the
+ * recommendation erred, where only the given policy did, and McNemar's exact two-sided p on
+ * them. Trials are independent pairs whatever their scenario, so under "no difference" the
+ * discordant trials split evenly in total as they do in each scenario.
+ */
+export interface PooledPaired {
+  worseOnly: number;
+  betterOnly: number;
+  pValue: number;
+}
+
 export interface Versus {
   policy: string;
   /** At most as many shipped bad and blocked good builds pooled, and fewer of one. */
   dominates: boolean;
+  /** Whether a pooled difference is beyond chance, dominated or not. */
+  paired: { shippedBad: PooledPaired; blockedGood: PooledPaired };
   /** Two rows per scenario (shipped-bad, blocked-good), the recommendation as "current". */
   regressions: Regression[];
   worseOn: string[];
@@ -50,6 +64,17 @@ export interface Verification {
   /** Dominates every given policy, worse than none on any scenario, every budget met. */
   passed: boolean;
   study: CollectedStudy;
+}
+
+function pooledPaired(rows: readonly Regression[], metric: Regression['metric']): PooledPaired {
+  let worseOnly = 0;
+  let betterOnly = 0;
+  for (const r of rows) {
+    if (r.metric !== metric) continue;
+    worseOnly += r.worseOnly;
+    betterOnly += r.betterOnly;
+  }
+  return { worseOnly, betterOnly, pValue: mcnemar(worseOnly, betterOnly).pValue };
 }
 
 function rate(count: number, of: number): RateWithInterval {
@@ -131,6 +156,10 @@ export async function verify(o: VerifyOptions): Promise<Verification> {
     return {
       policy: g.name,
       dominates,
+      paired: {
+        shippedBad: pooledPaired(regressions, 'shipped-bad'),
+        blockedGood: pooledPaired(regressions, 'blocked-good'),
+      },
       regressions,
       worseOn: regressions
         .filter((r) => r.verdict === 'worse')

@@ -82,6 +82,13 @@ describe('recommend on a known best structure', () => {
     expect(v.versus[0]!.worseOn).toEqual([]);
     const bg = v.versus[0]!.regressions.find((x) => x.metric === 'blocked-good')!;
     expect(bg.verdict).toBe('better');
+    // Pooled over the scenarios (one here), trial by trial: the same discordant trials.
+    expect(v.versus[0]!.paired.blockedGood).toEqual({
+      worseOnly: bg.worseOnly,
+      betterOnly: bg.betterOnly,
+      pValue: bg.pValue,
+    });
+    expect(bg.betterOnly).toBeGreaterThan(bg.worseOnly);
   });
 
   it('when no candidate meets a constraint, says which constraint binds on which scenario', async () => {

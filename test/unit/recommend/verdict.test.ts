@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RateWithInterval } from '../../../src/eval/types.js';
 import { verdictSentence } from '../../../src/recommend/sentences.js';
-import type { PooledFigures, Verification } from '../../../src/recommend/verify.js';
+import type { PooledFigures, PooledPaired, Verification } from '../../../src/recommend/verify.js';
+import { mcnemar } from '../../../src/stats/index.js';
 
 function rate(count: number, of: number): RateWithInterval {
   return { count, rate: count / of, lo: 0, hi: 1, of };
@@ -16,6 +17,10 @@ function pooled(policy: string, shipped: number, blocked: number): PooledFigures
   };
 }
 
+function paired(worseOnly: number, betterOnly: number): PooledPaired {
+  return { worseOnly, betterOnly, pValue: mcnemar(worseOnly, betterOnly).pValue };
+}
+
 function verification(over: Partial<Verification>): Verification {
   return {
     seed: 2,
@@ -23,7 +28,14 @@ function verification(over: Partial<Verification>): Verification {
     policies: ['recommended', 'green-ci-only'],
     pooled: [pooled('recommended', 37, 7), pooled('green-ci-only', 752, 4)],
     versus: [
-      { policy: 'green-ci-only', dominates: false, regressions: [], worseOn: [], betterOn: [] },
+      {
+        policy: 'green-ci-only',
+        dominates: false,
+        paired: { shippedBad: paired(0, 715), blockedGood: paired(3, 0) },
+        regressions: [],
+        worseOn: [],
+        betterOn: [],
+      },
     ],
     budgets: [],
     passed: false,
@@ -33,9 +45,9 @@ function verification(over: Partial<Verification>): Verification {
 }
 
 describe('the fresh comparison verdict', () => {
-  it('a FAIL names each policy not dominated with both pooled figures', () => {
+  it('a FAIL names each policy not dominated with both pooled figures, and whether the shortfall is beyond chance', () => {
     expect(verdictSentence(verification({}))).toBe(
-      'FAIL: does not dominate green-ci-only (shipped-bad 3.7% vs 75.2%, blocked-good 0.7% vs 0.4%)',
+      'FAIL: does not dominate green-ci-only (shipped-bad 3.7% vs 75.2%, blocked-good 0.7% vs 0.4%; blocked-good trial by trial: 3 only it, 0 only green-ci-only, McNemar p 0.25)',
     );
   });
 
@@ -45,6 +57,7 @@ describe('the fresh comparison verdict', () => {
         {
           policy: 'truthful',
           dominates: true,
+          paired: { shippedBad: paired(0, 0), blockedGood: paired(0, 0) },
           regressions: [],
           worseOn: ['conversion-drop (shipped-bad)'],
           betterOn: [],
