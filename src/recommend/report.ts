@@ -55,7 +55,10 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   ];
 }
 
-/** `only 2/0, p 0.5`: the trials only the recommendation erred on, only the other did. */
+/**
+ * `only 2/0, p 0.5`: the trials only the recommendation erred on, only the other did, and
+ * McNemar's p; pooled over the scenarios or one scenario's row.
+ */
 function pairedCell(d: PooledPaired): string {
   return `only ${d.worseOnly}/${d.betterOnly}, p ${formatPValue(d.pValue)}`;
 }
@@ -226,7 +229,7 @@ export function renderRecommendMarkdown(
           const cell = (g: typeof sb) =>
             g.of === 0
               ? '–'
-              : `${g.currentCount} vs ${g.baselineCount} of ${g.of} (only ${g.worseOnly}/${g.betterOnly}, p ${formatPValue(g.pValue)})${g.verdict === 'same' ? '' : ` ${g.verdict}`}`;
+              : `${g.currentCount} vs ${g.baselineCount} of ${g.of} (${pairedCell(g)})${g.verdict === 'same' ? '' : ` ${g.verdict}`}`;
           if (sb.worseOnly + sb.betterOnly + bg.worseOnly + bg.betterOnly === 0) continue;
           rows.push([x.policy, sb.scenario, cell(sb), cell(bg)]);
         }
