@@ -5,7 +5,7 @@
  */
 import { formatMinutes, formatPercent, formatPValue } from '../report/format.js';
 import type { Evidence, TrialDifference } from './evidence.js';
-import type { Verification } from './verify.js';
+import type { PooledPaired, Verification } from './verify.js';
 
 function part(d: TrialDifference, examples: boolean): string[] {
   const out: string[] = [];
@@ -81,22 +81,21 @@ export function verdictSentence(v: Verification): string {
     const theirs = v.pooled[i + 1]!;
     if (!vs.dominates) {
       // Where it falls short, whether the shortfall is beyond chance: paired over every scenario.
-      const behind = (
-        [
-          ['shipped-bad', mine.shippedBad.count > theirs.shippedBad.count, vs.paired.shippedBad],
-          [
-            'blocked-good',
-            mine.blockedGood.count > theirs.blockedGood.count,
-            vs.paired.blockedGood,
-          ],
-        ] as const
-      )
-        .filter(([, worse]) => worse)
-        .map(
-          ([figure, , d]) =>
-            `; ${figure} trial by trial: ${d.worseOnly} only it, ${d.betterOnly} only ${vs.policy}, McNemar p ${formatPValue(d.pValue)}`,
-        )
-        .join('');
+      const shortfall = (figure: string, more: boolean, d: PooledPaired): string =>
+        more
+          ? `; ${figure} trial by trial: ${d.worseOnly} only it, ${d.betterOnly} only ${vs.policy}, McNemar p ${formatPValue(d.pValue)}`
+          : '';
+      const behind =
+        shortfall(
+          'shipped-bad',
+          mine.shippedBad.count > theirs.shippedBad.count,
+          vs.paired.shippedBad,
+        ) +
+        shortfall(
+          'blocked-good',
+          mine.blockedGood.count > theirs.blockedGood.count,
+          vs.paired.blockedGood,
+        );
       reasons.push(
         `does not dominate ${vs.policy} (shipped-bad ${formatPercent(mine.shippedBad.rate)} vs ${formatPercent(theirs.shippedBad.rate)}, blocked-good ${formatPercent(mine.blockedGood.rate)} vs ${formatPercent(theirs.blockedGood.rate)}${behind})`,
       );
